@@ -1,0 +1,402 @@
+import { createHash } from 'node:crypto';
+import { compareAscii, isWithinZone, nameProblem, normalizeName, reversedLabels } from './route53-names.js';
+import {
+  applyChange,
+  batchLimitMessages,
+  DEFAULT_MAX_RECORD_SETS_PER_ZONE,
+  invalidInput,
+  normalizeRecord,
+  type RecordChange,
+  type RecordSet,
+  type RecordSetInput,
+  Route53Error,
+  recordKey,
+} from './route53-records.js';
+
+/** The sandbox account's Route 53: hosted zones, their records and tags, and submitted changes. */
+
+export interface Vpc {
+  id: string;
+  region: string;
+}
+
+export interface HostedZone {
+  /** The bare id (`Z...`), without the `/hostedzone/` prefix. */
+  id: string;
+  name: string;
+  private: boolean;
+  vpcs: Vpc[];
+  tags: Record<string, string>;
+  callerReference: string;
+  comment?: string;
+  nameServers: string[];
+  recordSetCount: number;
+}
+
+export interface CreateZoneInput {
+  name: string;
+  private?: boolean;
+  vpcs?: Vpc[];
+  tags?: Record<string, string>;
+  records?: RecordSetInput[];
+  callerReference?: string;
+  comment?: string;
+}
+
+export interface ChangeInfo {
+  id: string;
+  status: 'PENDING' | 'INSYNC';
+  submittedAt: Date;
+  comment?: string;
+}
+
+/** One record in the SCENARIOS.md `zones` output. */
+export interface RecordExport {
+  name: string;
+  type: string;
+  ttl?: number;
+  values?: string[];
+  alias?: { dnsName: string; hostedZoneId: string; evaluateTargetHealth: boolean };
+  setIdentifier?: string;
+  weight?: number;
+  region?: string;
+  failover?: string;
+  geoLocation?: { continentCode?: string; countryCode?: string; subdivisionCode?: string };
+  multiValueAnswer?: boolean;
+  healthCheckId?: string;
+}
+
+export interface ZoneExport {
+  id: string;
+  name: string;
+  private: boolean;
+  records: RecordExport[];
+}
+
+export interface Route53StateOptions {
+  /** The sandbox clock, for change submission times. */
+  clock?: () => Date;
+  /** Record sets a zone may hold (SOA and NS included); Route 53's default quota is 10,000. */
+  maxRecordSetsPerZone?: number;
+}
+
+interface StoredZone extends Omit<HostedZone, 'recordSetCount'> {
+  records: Map<string, RecordSet>;
+}
+
+const SOA_TTL = 900;
+const NS_TTL = 172800;
+
+/** Route 53's ListResourceRecordSets order: reversed-label name, then type, then set identifier. */
+export function compareRecordSets(a: RecordSet, b: RecordSet): number {
+  return (
+    compareAscii(reversedLabels(a.name), reversedLabels(b.name)) ||
+    compareAscii(a.type, b.type) ||
+    compareAscii(a.setIdentifier ?? '', b.setIdentifier ?? '')
+  );
+}
+
+/** Deterministic ids, so one scenario always yields the same zone and change ids. */
+function derivedId(prefix: string, seed: string, length: number): string {
+  const digest = createHash('sha256').update(seed).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  let out = prefix;
+  for (let i = 0; out.length < length + prefix.length; i++) out += alphabet[digest[i]! % alphabet.length];
+  return out;
+}
+
+export function bareZoneId(id: string): string {
+  return id.replace(/^\/?hostedzone\//, '');
+}
+
+export function bareChangeId(id: string): string {
+  return id.replace(/^\/?change\//, '');
+}
+
+function noSuchZone(id: string): Route53Error {
+  return new Route53Error('NoSuchHostedZone', 404, [`No hosted zone found with ID: ${id}`]);
+}
+
+function copyRecord(r: RecordSet): RecordSet {
+  return structuredClone(r);
+}
+
+export class Route53State {
+  private readonly zonesById = new Map<string, StoredZone>();
+  private readonly changes = new Map<string, ChangeInfo>();
+  private readonly callerReferences = new Set<string>();
+  private readonly clock: () => Date;
+  readonly maxRecordSetsPerZone: number;
+  private zoneCounter = 0;
+  private changeCounter = 0;
+
+  constructor(opts: Route53StateOptions = {}) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.maxRecordSetsPerZone = opts.maxRecordSetsPerZone ?? DEFAULT_MAX_RECORD_SETS_PER_ZONE;
+  }
+
+  /**
+   * Creates a hosted zone with its SOA and NS records, as CreateHostedZone does, then adds `records`.
+   * Throws a Route53Error (named by code, message naming the field) on bad input.
+   */
+  createZone(input: CreateZoneInput): HostedZone {
+    return this.createHostedZone(input).zone;
+  }
+
+  /** CreateHostedZone: the zone and the change that creates it. */
+  createHostedZone(input: CreateZoneInput): { zone: HostedZone; change: ChangeInfo } {
+    if (typeof input.name !== 'string' || input.name.trim() === '') {
+      throw invalidInput('Invalid request: a hosted zone needs a name');
+    }
+    const name = normalizeName(input.name.trim());
+    const problem = nameProblem(name);
+    if (problem) throw invalidInput(`Invalid request: hosted zone name ${name} is not valid: ${problem}`);
+    const vpcs = (input.vpcs ?? []).map((v) => ({ ...v }));
+    const isPrivate = input.private ?? vpcs.length > 0;
+    if (!isPrivate && vpcs.length > 0) {
+      throw invalidInput(`Invalid request: public hosted zone ${name} cannot have VPCs`);
+    }
+    const callerReference = input.callerReference ?? `sandbox-${this.zoneCounter + 1}-${name}`;
+    if (this.callerReferences.has(callerReference)) {
+      throw new Route53Error('HostedZoneAlreadyExists', 409, [
+        `A hosted zone has already been created with the specified caller reference.`,
+      ]);
+    }
+    this.zoneCounter += 1;
+    const id = derivedId('Z', `zone:${this.zoneCounter}:${name}`, 20);
+    const nameServers = this.nameServersFor(id);
+    const zone: StoredZone = {
+      id,
+      name,
+      private: isPrivate,
+      vpcs,
+      tags: { ...input.tags },
+      callerReference,
+      nameServers,
+      records: new Map(),
+    };
+    if (input.comment !== undefined) zone.comment = input.comment;
+    const soa: RecordSet = {
+      name,
+      type: 'SOA',
+      ttl: SOA_TTL,
+      values: [`${nameServers[0]} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
+    };
+    const ns: RecordSet = { name, type: 'NS', ttl: NS_TTL, values: [...nameServers] };
+    zone.records.set(recordKey(soa), soa);
+    zone.records.set(recordKey(ns), ns);
+    if (input.records?.length) {
+      // Scenario records go through the same rules as a CREATE batch, so a bad scenario fails loudly.
+      const changes = input.records.map((r, i) => {
+        try {
+          return { action: 'CREATE' as const, record: normalizeRecord(r) };
+        } catch (err) {
+          if (err instanceof Route53Error) {
+            throw new Route53Error(err.code, err.status, [`zone ${name} records[${i}]: ${err.message}`]);
+          }
+          throw err;
+        }
+      });
+      // Scenario records are not one API request, so the per-request size limits do not apply.
+      zone.records = this.validateBatch(zone, changes, { requestLimits: false });
+    }
+    this.zonesById.set(id, zone);
+    this.callerReferences.add(callerReference);
+    return { zone: this.view(zone), change: this.submitChange() };
+  }
+
+  private nameServersFor(id: string): string[] {
+    const digest = createHash('sha256').update(`ns:${id}`).digest();
+    const n = (i: number) => digest.readUInt16BE(i * 2);
+    return [
+      `ns-${n(0) % 512}.awsdns-${n(1) % 64}.com.`,
+      `ns-${512 + (n(2) % 512)}.awsdns-${n(3) % 64}.net.`,
+      `ns-${1024 + (n(4) % 512)}.awsdns-${n(5) % 64}.org.`,
+      `ns-${1536 + (n(6) % 512)}.awsdns-${n(7) % 64}.co.uk.`,
+    ];
+  }
+
+  private view(zone: StoredZone): HostedZone {
+    const { records, ...rest } = zone;
+    return structuredClone({ ...rest, recordSetCount: records.size });
+  }
+
+  private stored(zoneId: string): StoredZone {
+    const zone = this.zonesById.get(bareZoneId(zoneId));
+    if (!zone) throw noSuchZone(bareZoneId(zoneId));
+    return zone;
+  }
+
+  /** Every zone, in creation order. */
+  zones(): HostedZone[] {
+    return [...this.zonesById.values()].map((z) => this.view(z));
+  }
+
+  zone(zoneId: string): HostedZone {
+    return this.view(this.stored(zoneId));
+  }
+
+  /** A zone's record sets in ListResourceRecordSets order. */
+  records(zoneId: string): RecordSet[] {
+    return [...this.stored(zoneId).records.values()].sort(compareRecordSets).map(copyRecord);
+  }
+
+  /**
+   * Adds one record set under the rules of a CREATE change (throws InvalidChangeBatch/InvalidInput).
+   * Applied in place: a single CREATE either applies whole or not at all, and loading a large zone
+   * record by record must not copy the zone each time.
+   */
+  addRecord(zoneId: string, rrset: RecordSetInput): void {
+    const zone = this.stored(zoneId);
+    const record = normalizeRecord(rrset);
+    if (zone.records.size >= this.maxRecordSetsPerZone && !zone.records.has(recordKey(record))) {
+      throw new Route53Error('InvalidChangeBatch', 400, [
+        `Exceeded limit MAX_RRSETS_BY_ZONE for zone: ${zone.id}`,
+      ]);
+    }
+    const messages = applyChange(zone.records, zone, { action: 'CREATE', record });
+    if (messages.length > 0) throw new Route53Error('InvalidChangeBatch', 400, messages);
+  }
+
+  deleteZone(zoneId: string): ChangeInfo {
+    const zone = this.stored(zoneId);
+    const extra = [...zone.records.values()].some(
+      (r) => !(r.name === zone.name && (r.type === 'SOA' || r.type === 'NS')),
+    );
+    if (extra) {
+      throw new Route53Error('HostedZoneNotEmpty', 400, [
+        'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
+      ]);
+    }
+    this.zonesById.delete(zone.id);
+    return this.submitChange();
+  }
+
+  /**
+   * Applies a change batch atomically: every change is checked in order against the zone as the earlier
+   * changes leave it; if any fails, nothing changes and InvalidChangeBatch lists every failure.
+   */
+  changeRecords(zoneId: string, changes: readonly RecordChange[], comment?: string): ChangeInfo {
+    const zone = this.stored(zoneId);
+    if (changes.length === 0)
+      throw invalidInput('Invalid request: ChangeBatch must contain at least one Change');
+    zone.records = this.validateBatch(zone, changes);
+    return this.submitChange(comment);
+  }
+
+  private validateBatch(
+    zone: StoredZone,
+    changes: readonly RecordChange[],
+    opts = { requestLimits: true },
+  ): Map<string, RecordSet> {
+    const limits = opts.requestLimits ? batchLimitMessages(changes) : [];
+    if (limits.length > 0) throw new Route53Error('InvalidChangeBatch', 400, limits);
+    const next = new Map(zone.records);
+    const messages: string[] = [];
+    for (const change of changes) {
+      messages.push(...applyChange(next, zone, { action: change.action, record: copyRecord(change.record) }));
+    }
+    if (messages.length === 0) {
+      const apex = [...next.values()].filter((r) => r.name === zone.name);
+      if (!apex.some((r) => r.type === 'SOA'))
+        messages.push('A HostedZone must contain exactly one SOA record.');
+      if (!apex.some((r) => r.type === 'NS')) {
+        messages.push('A HostedZone must contain at least one NS record for the zone itself.');
+      }
+      if (next.size > this.maxRecordSetsPerZone && next.size > zone.records.size) {
+        messages.push(`Exceeded limit MAX_RRSETS_BY_ZONE for zone: ${zone.id}`);
+      }
+    }
+    if (messages.length > 0) throw new Route53Error('InvalidChangeBatch', 400, messages);
+    return next;
+  }
+
+  private submitChange(comment?: string): ChangeInfo {
+    this.changeCounter += 1;
+    const info: ChangeInfo = {
+      id: derivedId('C', `change:${this.changeCounter}`, 20),
+      status: 'PENDING',
+      submittedAt: this.clock(),
+    };
+    if (comment !== undefined) info.comment = comment;
+    this.changes.set(info.id, info);
+    return { ...info };
+  }
+
+  /** A submitted change; Route 53 propagates within seconds, so the first look finds it INSYNC. */
+  getChange(changeId: string): ChangeInfo {
+    const id = bareChangeId(changeId);
+    const info = this.changes.get(id);
+    if (!info) throw new Route53Error('NoSuchChange', 404, [`Could not find resource with ID: ${id}`]);
+    info.status = 'INSYNC';
+    return { ...info };
+  }
+
+  tags(zoneId: string): Record<string, string> {
+    return { ...this.stored(zoneId).tags };
+  }
+
+  changeTags(zoneId: string, add: Record<string, string>, remove: readonly string[]): void {
+    const zone = this.stored(zoneId);
+    const next = { ...zone.tags, ...add };
+    for (const key of remove) delete next[key];
+    if (Object.keys(next).length > 50) {
+      throw invalidInput(`Invalid request: hosted zone ${zone.id} would have more than 50 tags`);
+    }
+    zone.tags = next;
+  }
+
+  /**
+   * The values a public resolver would get for `name`/`type` from Route 53: the record in the most
+   * specific public zone that contains the name, or undefined when there is none. An alias answers
+   * with its target's DNS name.
+   */
+  findPublicRecordValues(name: string, type: string): string[] | undefined {
+    const fqdn = normalizeName(name);
+    const wanted = type.toUpperCase();
+    const zone = [...this.zonesById.values()]
+      .filter((z) => !z.private && isWithinZone(fqdn, z.name))
+      .sort((a, b) => b.name.length - a.name.length)[0];
+    if (!zone) return undefined;
+    const matches = [...zone.records.values()].filter((r) => r.name === fqdn && r.type === wanted);
+    if (matches.length === 0) return undefined;
+    return matches.flatMap((r) => (r.alias ? [r.alias.dnsName] : [...(r.values ?? [])]));
+  }
+
+  /** Every zone with every record, in the SCENARIOS.md `zones` output shape and order. */
+  exportZones(): ZoneExport[] {
+    const byName = (a: { name: string }, b: { name: string }) => compareAscii(a.name, b.name);
+    return [...this.zonesById.values()]
+      .sort((a, b) => byName(a, b) || compareAscii(a.id, b.id))
+      .map((zone) => ({
+        id: zone.id,
+        name: zone.name,
+        private: zone.private,
+        records: [...zone.records.values()]
+          .sort(
+            (a, b) =>
+              byName(a, b) ||
+              compareAscii(a.type, b.type) ||
+              compareAscii(a.setIdentifier ?? '', b.setIdentifier ?? ''),
+          )
+          .map(exportRecord),
+      }));
+  }
+}
+
+function exportRecord(r: RecordSet): RecordExport {
+  const out: RecordExport = { name: r.name, type: r.type };
+  if (r.alias) out.alias = { ...r.alias };
+  else {
+    out.ttl = r.ttl!;
+    out.values = [...(r.values ?? [])];
+  }
+  if (r.setIdentifier !== undefined) out.setIdentifier = r.setIdentifier;
+  if (r.weight !== undefined) out.weight = r.weight;
+  if (r.region !== undefined) out.region = r.region;
+  if (r.failover !== undefined) out.failover = r.failover;
+  if (r.geoLocation !== undefined) out.geoLocation = { ...r.geoLocation };
+  if (r.multiValueAnswer !== undefined) out.multiValueAnswer = r.multiValueAnswer;
+  if (r.healthCheckId !== undefined) out.healthCheckId = r.healthCheckId;
+  return out;
+}

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiCallCounter } from '../calls.js';
+import { jsonError, newRequestId, queryError, xmlError } from './errors.js';
+import type { AwsRequest, AwsResponse, ServiceHandler } from './protocol.js';
+import type { TokenBucket } from './throttle.js';
+
+/**
+ * The sandbox's AWS endpoint: one local HTTP server that routes each request to a service by the SigV4
+ * credential scope it was signed for, the way AWS-compatible endpoints do. Signatures are not verified.
+ */
+
+export interface AwsServerOptions {
+  handlers: Record<string, ServiceHandler>;
+  calls: ApiCallCounter;
+  /** The account's Route 53 token bucket; without it Route 53 never throttles. */
+  throttle?: TokenBucket;
+}
+
+export interface AwsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Throttled calls are counted apart from served ones, as `<Operation>.Throttled` under the service. */
+export const THROTTLED_SUFFIX = '.Throttled';
+
+export function throttledOperation(operation: string): string {
+  return operation + THROTTLED_SUFFIX;
+}
+
+/** Services whose wire protocol is XML (REST-XML or query); the others speak JSON. */
+const XML_SERVICES = new Set(['route53', 'sts', 'elasticloadbalancing', 'iam', 's3']);
+
+/** Route 53's own answer when the account's bucket is empty (Developer Guide, Route 53 quotas). */
+const THROTTLED_SERVICES = new Set(['route53']);
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface CredentialScope {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+}
+
+/**
+ * Reads `Credential=AKID/date/region/service/aws4_request` from a SigV4 Authorization header, or
+ * `X-Amz-Credential` from a presigned URL's query.
+ */
+export function credentialScope(
+  authorization: string | undefined,
+  query: URLSearchParams,
+): CredentialScope | undefined {
+  const fromHeader = authorization?.match(/Credential=([^,\s]+)/)?.[1];
+  const credential = fromHeader ?? query.get('X-Amz-Credential') ?? undefined;
+  if (!credential) return undefined;
+  const parts = credential.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
+  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
+  if (!accessKeyId || !region || !service) return undefined;
+  return { accessKeyId, date, region, service };
+}
+
+function errorFor(service: string | undefined, status: number, code: string, message: string): AwsResponse {
+  if (service && XML_SERVICES.has(service)) {
+    return service === 'route53' ? xmlError(status, code, message) : queryError(status, code, message);
+  }
+  return jsonError(status, code, message);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, response: AwsResponse): void {
+  const body = Buffer.from(response.body, 'utf8');
+  const headers: Record<string, string> = { ...response.headers };
+  headers['content-length'] = String(body.length);
+  headers.date ??= new Date().toUTCString();
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'x-amzn-requestid')) {
+    headers['x-amzn-requestid'] = newRequestId();
+  }
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<AwsResponse> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const scope = credentialScope(req.headers.authorization, url.searchParams);
+  if (!scope) {
+    return errorFor(
+      undefined,
+      403,
+      'MissingAuthenticationTokenException',
+      'Request is missing a SigV4 Authorization header or X-Amz-Credential query parameter',
+    );
+  }
+  const handler = opts.handlers[scope.service];
+  if (!handler) {
+    return errorFor(
+      scope.service,
+      400,
+      'UnknownServiceException',
+      `The sandbox does not serve the service '${scope.service}' (credential scope ${scope.region}/${scope.service})`,
+    );
+  }
+  const body = await readBody(req);
+  if (body === undefined) {
+    return errorFor(
+      scope.service,
+      413,
+      'RequestEntityTooLarge',
+      `Request body exceeds ${MAX_BODY_BYTES} bytes`,
+    );
+  }
+  const awsRequest: AwsRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    service: scope.service,
+    region: scope.region,
+    accessKeyId: scope.accessKeyId,
+  };
+
+  if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !opts.throttle.tryTake()) {
+    const operation = handler.operationOf?.(awsRequest) ?? 'Unknown';
+    opts.calls.record(scope.service, throttledOperation(operation));
+    return xmlError(400, 'Throttling', 'Rate exceeded');
+  }
+
+  try {
+    const { operation, ...response } = await handler(awsRequest);
+    opts.calls.record(scope.service, operation);
+    return response;
+  } catch (err) {
+    // A service bug must not take the endpoint down; the caller sees a 500 it can retry or report.
+    const message = err instanceof Error ? err.message : String(err);
+    opts.calls.record(scope.service, handler.operationOf?.(awsRequest) ?? 'Unknown');
+    return errorFor(scope.service, 500, 'InternalFailure', `Sandbox ${scope.service} failed: ${message}`);
+  }
+}
+
+export async function startAwsServer(opts: AwsServerOptions): Promise<AwsServer> {
+  const server = createServer((req, res) => {
+    serve(opts, req).then(
+      (response) => send(res, response),
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        send(res, jsonError(500, 'InternalFailure', message));
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // SDK clients keep connections alive; without this close() waits for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}

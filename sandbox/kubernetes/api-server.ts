@@ -1,0 +1,347 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { KubernetesObject } from '../../shared/sources/objects.js';
+import type { CallerIdentities } from '../aws/sts.js';
+import type { ApiCallCounter } from '../calls.js';
+import type { SandboxClock } from '../clock.js';
+import { createClusterCertificates } from './certificate-authority.js';
+import {
+  coreVersions,
+  group,
+  groupList,
+  resourceByPath,
+  resourceList,
+  SERVER_VERSION,
+  type ServedResource,
+} from './discovery.js';
+import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import { ObjectStore } from './store.js';
+import { reviewEksToken } from './token-review.js';
+
+/**
+ * One EKS cluster's Kubernetes API server: HTTPS with the cluster's own CA, EKS bearer tokens checked
+ * as EKS checks them, read-only list/get of the resources the reconciler reads, and the discovery kubectl
+ * needs. Every request that reaches it is counted as `calls.record('kubernetes', operation)`, where the
+ * operation is `<verb> <resource>` for resource requests (`list services`, `get ingresses`) and
+ * `get <path>` for the rest (`get /api/v1`, `get /version`), refused ones (401/403/...) included. In
+ * `unreachable` mode nothing is counted: the server is not there.
+ */
+
+export type KubernetesApiMode = 'ok' | 'unreachable' | 'forbidden' | 'error';
+
+export interface KubernetesApiServerOptions {
+  clusterName: string;
+  clock: SandboxClock;
+  calls: ApiCallCounter;
+  objects?: KubernetesObject[];
+  mode?: KubernetesApiMode;
+  /**
+   * Who signed an EKS token: the sandbox's STS, so tokens presigned with AssumeRole credentials are
+   * accepted while their session lasts. Without it only the sandbox's own key pairs are.
+   */
+  identities?: CallerIdentities;
+  /** How long an `unreachable` server holds a request before dropping the connection (default 200 ms). */
+  unreachableDelayMs?: number;
+}
+
+export interface KubernetesApiServer {
+  readonly clusterName: string;
+  /** `https://127.0.0.1:<port>`, as DescribeCluster's `endpoint`. */
+  readonly url: string;
+  readonly caPem: string;
+  /** Base64 of the CA PEM, as DescribeCluster's `certificateAuthority.data`. */
+  readonly caData: string;
+  readonly mode: KubernetesApiMode;
+  /** Creates or replaces an object; throws a TypeError naming it when the kind is not served. */
+  apply(obj: KubernetesObject): KubernetesObject;
+  remove(kind: string, namespace: string | undefined, name: string): boolean;
+  list(kind: string): KubernetesObject[];
+  setMode(mode: KubernetesApiMode): void;
+  close(): Promise<void>;
+}
+
+type Route =
+  | { type: 'document'; body: object }
+  | { type: 'resource'; resource: ServedResource; namespace?: string; name?: string }
+  | { type: 'missing' };
+
+export async function startKubernetesApiServer(
+  opts: KubernetesApiServerOptions,
+): Promise<KubernetesApiServer> {
+  const store = new ObjectStore(opts.clock);
+  for (const o of opts.objects ?? []) store.apply(o);
+  const certs = await createClusterCertificates(opts.clusterName);
+  let mode: KubernetesApiMode = opts.mode ?? 'ok';
+  const unreachableDelayMs = opts.unreachableDelayMs ?? 200;
+  const dropTimers = new Set<NodeJS.Timeout>();
+  let serverAddress = '';
+
+  const handle = async (req: IncomingMessage): Promise<Reply | undefined> => {
+    req.resume();
+    if (mode === 'unreachable') {
+      const timer = setTimeout(() => {
+        dropTimers.delete(timer);
+        req.socket.destroy();
+      }, unreachableDelayMs);
+      dropTimers.add(timer);
+      return undefined;
+    }
+    const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    const route = routeOf(url.pathname, serverAddress);
+    const verb = verbOf(req.method ?? 'GET', route);
+    opts.calls.record(
+      'kubernetes',
+      route.type === 'resource' ? `${verb} ${route.resource.name}` : `get ${url.pathname}`,
+    );
+
+    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const review = auth
+      ? await reviewEksToken(auth[1]!, opts.clusterName, opts.clock.now(), opts.identities)
+      : undefined;
+    if (!review?.ok) return reply(401, status(401, 'Unauthorized', 'Unauthorized'));
+
+    if (
+      req.method !== 'GET' ||
+      url.searchParams.get('watch') === 'true' ||
+      url.searchParams.get('watch') === '1'
+    ) {
+      return reply(
+        405,
+        status(405, 'MethodNotAllowed', `the sandbox API server does not support ${verb} requests`),
+      );
+    }
+    if (route.type === 'missing') {
+      return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    if (route.type === 'document') return reply(200, route.body);
+
+    const { resource, namespace, name } = route;
+    const details = {
+      ...(name ? { name } : {}),
+      ...(resource.group ? { group: resource.group } : {}),
+      kind: resource.name,
+    };
+    if (mode === 'forbidden') {
+      const subject = name ? `${resource.name} "${name}"` : resource.name;
+      const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      const message = `${subject} is forbidden: User "${review.identity.arn}" cannot ${verb} resource "${resource.name}" in API group "${resource.group}" ${scope}`;
+      return reply(403, status(403, 'Forbidden', message, details));
+    }
+    if (mode === 'error') {
+      return reply(
+        500,
+        status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out', {
+          causes: [{ message: 'etcdserver: request timed out' }],
+        }),
+      );
+    }
+
+    if (name) {
+      const found = store.get(resource, namespace, name);
+      if (!found) return reply(404, status(404, 'NotFound', `${details.kind} "${name}" not found`, details));
+      return reply(200, found);
+    }
+    return listReply(store, resource, namespace, url.searchParams);
+  };
+
+  const server: Server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
+    handle(req).then(
+      (r) => r && send(res, r),
+      () => send(res, reply(500, status(500, 'InternalError', 'Internal error occurred'))),
+    );
+  });
+  // A client that rejects our certificate (the wrong CA) just goes away; nothing to report.
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  serverAddress = `127.0.0.1:${port}`;
+
+  return {
+    clusterName: opts.clusterName,
+    url: `https://${serverAddress}`,
+    caPem: certs.caPem,
+    caData: Buffer.from(certs.caPem, 'utf8').toString('base64'),
+    get mode() {
+      return mode;
+    },
+    apply: (o) => store.apply(o),
+    remove: (kind, namespace, name) => store.remove(kind, namespace, name),
+    list: (kind) => store.list(kind),
+    setMode(m) {
+      mode = m;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of dropTimers) clearTimeout(t);
+        dropTimers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listReply(
+  store: ObjectStore,
+  resource: ServedResource,
+  namespace: string | undefined,
+  params: URLSearchParams,
+): Reply {
+  const limitText = params.get('limit');
+  if (limitText !== null && !/^\d+$/.test(limitText)) {
+    return reply(400, status(400, 'BadRequest', `invalid limit: ${JSON.stringify(limitText)}`));
+  }
+  let labelSelector: ReturnType<typeof parseLabelSelector>;
+  let fieldSelector: ReturnType<typeof parseFieldSelector>;
+  try {
+    labelSelector = parseLabelSelector(params.get('labelSelector'));
+    fieldSelector = parseFieldSelector(params.get('fieldSelector'));
+  } catch (err) {
+    if (err instanceof SelectorError) return reply(400, status(400, 'BadRequest', err.message));
+    throw err;
+  }
+  const continueToken = params.get('continue') || undefined;
+  const outcome = store.listPage(resource, {
+    ...(namespace !== undefined ? { namespace } : {}),
+    labelSelector,
+    fieldSelector,
+    selective: Boolean(params.get('labelSelector') || params.get('fieldSelector')),
+    ...(limitText !== null ? { limit: Number(limitText) } : {}),
+    ...(continueToken !== undefined ? { continueToken } : {}),
+  });
+  if (!outcome.ok) {
+    const body =
+      outcome.code === 410
+        ? status(410, 'Expired', outcome.message)
+        : status(400, 'BadRequest', outcome.message);
+    if (outcome.continueToken) body.metadata = { continue: outcome.continueToken };
+    return reply(outcome.code, body);
+  }
+  return reply(200, {
+    kind: `${resource.kind}List`,
+    apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
+    metadata: {
+      resourceVersion: outcome.resourceVersion,
+      ...(outcome.continueToken ? { continue: outcome.continueToken } : {}),
+      ...(outcome.remainingItemCount !== undefined ? { remainingItemCount: outcome.remainingItemCount } : {}),
+    },
+    // List items carry neither kind nor apiVersion, like the real API.
+    items: outcome.items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest),
+  });
+}
+
+/** Maps a URL path to what it serves; paths are /api/v1/... for the core group, /apis/<g>/<v>/... else. */
+function routeOf(pathname: string, serverAddress: string): Route {
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { type: 'missing' };
+  }
+  if (parts.length === 1 && parts[0] === 'version') return { type: 'document', body: SERVER_VERSION };
+  if (parts.length === 1 && parts[0] === 'api')
+    return { type: 'document', body: coreVersions(serverAddress) };
+  if (parts.length === 1 && parts[0] === 'apis') return { type: 'document', body: groupList() };
+  let groupName: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length >= 2) {
+    groupName = '';
+    rest = parts.slice(1);
+  } else if (parts[0] === 'apis' && parts.length >= 2) {
+    groupName = parts[1]!;
+    if (parts.length === 2) {
+      const body = group(groupName);
+      return body ? { type: 'document', body } : { type: 'missing' };
+    }
+    rest = parts.slice(2);
+  } else {
+    return { type: 'missing' };
+  }
+  const [version, ...tail] = rest as [string, ...string[]];
+  if (tail.length === 0) {
+    const body = resourceList(groupName, version);
+    return body ? { type: 'document', body } : { type: 'missing' };
+  }
+  let namespace: string | undefined;
+  let path = tail;
+  if (tail[0] === 'namespaces' && tail.length >= 3) {
+    namespace = tail[1];
+    path = tail.slice(2);
+  }
+  if (path.length > 2) return { type: 'missing' };
+  const resource = resourceByPath(groupName, version, path[0]!);
+  if (!resource) return { type: 'missing' };
+  // A namespaced object is only addressable through its namespace; a cluster-scoped one never is.
+  if (namespace !== undefined && !resource.namespaced) return { type: 'missing' };
+  if (namespace === undefined && resource.namespaced && path.length === 2) return { type: 'missing' };
+  return {
+    type: 'resource',
+    resource,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(path[1] !== undefined ? { name: path[1] } : {}),
+  };
+}
+
+function verbOf(method: string, route: Route): string {
+  switch (method) {
+    case 'GET':
+      return route.type === 'resource' && route.name === undefined ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: { continue?: string };
+  status: 'Failure';
+  message: string;
+  reason: string;
+  details?: object;
+  code: number;
+}
+
+function status(code: number, reason: string, message: string, details?: object): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
+interface Reply {
+  code: number;
+  body: object;
+}
+
+function reply(code: number, body: object): Reply {
+  return { code, body };
+}
+
+function send(res: ServerResponse, { code, body }: Reply): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'cache-control': 'no-cache, private',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,172 @@
+/**
+ * What the sandbox API server serves: the resources the reconciler lists, and the plain (not aggregated)
+ * discovery documents kubectl reads to find them. kubectl asks for aggregated discovery first and falls
+ * back to these when the answer is plain JSON.
+ */
+
+export interface ServedResource {
+  /** The plural in URLs: `services`. */
+  name: string;
+  singularName: string;
+  kind: string;
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+}
+
+export const SERVED_RESOURCES: readonly ServedResource[] = [
+  {
+    name: 'services',
+    singularName: 'service',
+    kind: 'Service',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+  },
+  {
+    name: 'nodes',
+    singularName: 'node',
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['no'],
+  },
+  {
+    name: 'ingresses',
+    singularName: 'ingress',
+    kind: 'Ingress',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['ing'],
+  },
+  {
+    name: 'gateways',
+    singularName: 'gateway',
+    kind: 'Gateway',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['gtw'],
+    categories: ['gateway-api'],
+  },
+  {
+    name: 'httproutes',
+    singularName: 'httproute',
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    categories: ['gateway-api'],
+  },
+  {
+    name: 'grpcroutes',
+    singularName: 'grpcroute',
+    kind: 'GRPCRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    categories: ['gateway-api'],
+  },
+  {
+    name: 'ingressroutes',
+    singularName: 'ingressroute',
+    kind: 'IngressRoute',
+    group: 'traefik.io',
+    version: 'v1alpha1',
+    namespaced: true,
+  },
+];
+
+export function groupVersion(r: Pick<ServedResource, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+export function resourceByKind(kind: string): ServedResource | undefined {
+  return SERVED_RESOURCES.find((r) => r.kind === kind);
+}
+
+export function resourceByPath(group: string, version: string, name: string): ServedResource | undefined {
+  return SERVED_RESOURCES.find((r) => r.group === group && r.version === version && r.name === name);
+}
+
+const READ_VERBS = ['get', 'list'];
+
+/** `/api`: the core group's versions. */
+export function coreVersions(serverAddress: string): object {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function namedGroups(): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const r of SERVED_RESOURCES) {
+    if (!r.group) continue;
+    const versions = groups.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    groups.set(r.group, versions);
+  }
+  return groups;
+}
+
+function apiGroup(name: string, versions: string[]): object {
+  const list = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+  return { name, versions: list, preferredVersion: list[0] };
+}
+
+/** `/apis`: every named group. */
+export function groupList(): object {
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...namedGroups()].map(([name, versions]) => apiGroup(name, versions)),
+  };
+}
+
+/** `/apis/<group>`, or undefined for a group not served. */
+export function group(name: string): object | undefined {
+  const versions = namedGroups().get(name);
+  return versions ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(name, versions) } : undefined;
+}
+
+/** `/api/v1` or `/apis/<group>/<version>`, or undefined for a group version not served. */
+export function resourceList(group: string, version: string): object | undefined {
+  const served = SERVED_RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (served.length === 0) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: groupVersion({ group, version }),
+    resources: served.map((r) => ({
+      name: r.name,
+      singularName: r.singularName,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: READ_VERBS,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      ...(r.categories ? { categories: r.categories } : {}),
+    })),
+  };
+}
+
+/** `/version`, as an EKS control plane answers it. */
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.3-eks-sandbox',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2025-04-01T00:00:00Z',
+  goVersion: 'go1.23.6',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};

@@ -1,0 +1,180 @@
+import { AwsClients } from '../shared/aws-clients.js';
+import { AcmState, acmHandler, type CertificateExport } from './aws/acm.js';
+import { EksState, eksHandler } from './aws/eks.js';
+import { Elbv2State, elbv2Handler } from './aws/elbv2.js';
+import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
+import { Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
+import { type AwsServer, startAwsServer } from './aws/server.js';
+import { StsState, stsHandler } from './aws/sts.js';
+import { ROUTE53_DEFAULT_BUCKET, TokenBucket } from './aws/throttle.js';
+import { ApiCallCounter } from './calls.js';
+import { SandboxClock } from './clock.js';
+import { SANDBOX_IDENTITIES } from './credentials.js';
+import { type KubernetesApiServer, startKubernetesApiServer } from './kubernetes/api-server.js';
+import type { Scenario, ScenarioCluster } from './scenario.js';
+
+export type ZoneSnapshot = ZoneExport;
+
+/** The world after a pass, in SCENARIOS.md's output shape. */
+export interface SandboxSnapshot {
+  zones: ZoneExport[];
+  certificates: CertificateExport[];
+  events: { detailType: string; source: string; detail: Record<string, unknown> }[];
+}
+
+export interface SandboxOptions {
+  /** Start the clock here instead of at the real time. */
+  start?: Date;
+  /** Throttle Route 53 with an account-level token bucket (burst 50, 5/s unless given). */
+  throttle?: boolean | { burst: number; ratePerSecond: number };
+}
+
+/** Services every `apiCalls` lists, even when a pass made no call to them. */
+const REPORTED_SERVICES = ['route53', 'acm', 'eks', 'kubernetes'];
+
+/**
+ * The local AWS account and clusters: one AWS endpoint for every service, one HTTPS Kubernetes API server
+ * per cluster, a movable clock and a count of every call. In-process; `close()` stops the servers.
+ */
+export class Sandbox {
+  readonly route53: Route53State;
+  readonly acm: AcmState;
+  readonly eks: EksState;
+  readonly elbv2: Elbv2State;
+  readonly events: EventBridgeState;
+  readonly sts: StsState;
+  readonly clusters = new Map<string, KubernetesApiServer>();
+  private server!: AwsServer;
+
+  private constructor(
+    readonly clock: SandboxClock,
+    readonly calls: ApiCallCounter,
+  ) {
+    this.route53 = new Route53State({ clock: clock.clock });
+    this.acm = new AcmState({
+      clock,
+      lookupPublicRecord: (name, type) => this.route53.findPublicRecordValues(name, type),
+    });
+    this.eks = new EksState({ clock });
+    this.elbv2 = new Elbv2State({ clock });
+    this.events = new EventBridgeState({ clock });
+    this.sts = new StsState({ clock });
+  }
+
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const sandbox = new Sandbox(new SandboxClock(options.start), new ApiCallCounter());
+    const bucket = options.throttle
+      ? new TokenBucket(options.throttle === true ? { ...ROUTE53_DEFAULT_BUCKET } : options.throttle)
+      : undefined;
+    sandbox.server = await startAwsServer({
+      handlers: {
+        route53: route53Handler(sandbox.route53),
+        acm: acmHandler(sandbox.acm),
+        eks: eksHandler(sandbox.eks, { identities: sandbox.sts }),
+        elasticloadbalancing: elbv2Handler(sandbox.elbv2),
+        events: eventBridgeHandler(sandbox.events),
+        sts: stsHandler(sandbox.sts),
+      },
+      calls: sandbox.calls,
+      ...(bucket ? { throttle: bucket } : {}),
+    });
+    return sandbox;
+  }
+
+  /** The AWS endpoint every service answers on. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Clients for the reconciler, signed with the sandbox's credentials and pointed at its endpoint. */
+  awsClients(region = 'us-east-1'): AwsClients {
+    const id = SANDBOX_IDENTITIES[0]!;
+    return new AwsClients({
+      region,
+      endpoint: this.url,
+      credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey },
+      maxAttempts: 3,
+    });
+  }
+
+  /** Starts the cluster's API server and registers it with EKS, as DescribeCluster will report it. */
+  async addCluster(
+    c: Pick<ScenarioCluster, 'name' | 'region' | 'objects'> & Partial<ScenarioCluster>,
+  ): Promise<KubernetesApiServer> {
+    const server = await startKubernetesApiServer({
+      clusterName: c.name,
+      clock: this.clock,
+      calls: this.calls,
+      objects: c.objects,
+      mode: c.unreachable ? 'unreachable' : 'ok',
+      identities: this.sts,
+    });
+    this.clusters.set(c.name, server);
+    this.eks.addCluster({
+      name: c.name,
+      region: c.region,
+      endpoint: server.url,
+      certificateAuthorityData: server.caData,
+      tags: c.tags ?? {},
+      ...(c.account ? { account: c.account } : {}),
+    });
+    return server;
+  }
+
+  cluster(name: string): KubernetesApiServer {
+    const c = this.clusters.get(name);
+    if (!c) throw new Error(`sandbox: no cluster ${name}`);
+    return c;
+  }
+
+  /** Puts a scenario's world in place: zones and records, clusters and their objects, certificates, load balancers. */
+  async load(scenario: Scenario): Promise<void> {
+    for (const [i, z] of scenario.route53.zones.entries()) {
+      try {
+        this.route53.createZone({
+          name: z.name,
+          private: z.private,
+          vpcs: z.vpcs,
+          tags: z.tags,
+          records: z.records,
+        });
+      } catch (err) {
+        throw new Error(`route53.zones[${i}] (${z.name}): ${(err as Error).message}`);
+      }
+    }
+    for (const lb of scenario.loadBalancers) this.elbv2.addLoadBalancer(lb);
+    for (const c of scenario.acm.certificates) {
+      this.acm.importExisting({
+        domain: c.domain,
+        sans: c.sans,
+        status: c.status,
+        type: c.type,
+        inUseBy: c.inUseBy,
+        tags: c.tags,
+        ...(c.notAfter ? { notAfter: c.notAfter } : {}),
+      });
+    }
+    for (const c of scenario.clusters) await this.addCluster(c);
+  }
+
+  snapshot(): SandboxSnapshot {
+    return {
+      zones: this.route53.exportZones(),
+      certificates: this.acm.exportCertificates(),
+      events: this.events
+        .entries()
+        .map((e) => ({ detailType: e.detailType, source: e.source, detail: e.detail })),
+    };
+  }
+
+  /** Call counts with every reported service present. */
+  apiCalls(since?: ReturnType<ApiCallCounter['snapshot']>) {
+    const counts = since ? this.calls.since(since) : this.calls.snapshot();
+    for (const s of REPORTED_SERVICES) counts[s] ??= {};
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.server?.close(), ...[...this.clusters.values()].map((c) => c.close())]);
+  }
+}

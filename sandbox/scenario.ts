@@ -1,0 +1,250 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Config, formatPath, parseConfig } from '../shared/config.js';
+import { checkConfig } from '../shared/config-source.js';
+import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';
+import type { KubernetesObject } from '../shared/sources/objects.js';
+import { CERTIFICATE_STATUSES } from './aws/acm.js';
+
+/** The scenario file of ../shared/SCENARIOS.md: a whole world before a reconcile. */
+
+const kubernetesObject = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+});
+
+const clusterSchema = z.strictObject({
+  name: z.string().min(1),
+  region: z.string().min(1),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional(),
+  ownerId: z.string().min(1).optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  unreachable: z.boolean().default(false),
+  objects: z.array(kubernetesObject).default([]),
+  objectFiles: z.array(z.string()).default([]),
+});
+
+const recordSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    type: z.enum(RECORD_TYPES),
+    ttl: z.number().int().min(0).optional(),
+    values: z.array(z.string()).min(1).optional(),
+    alias: z
+      .strictObject({
+        dnsName: z.string().min(1),
+        hostedZoneId: z.string().min(1),
+        evaluateTargetHealth: z.boolean().default(false),
+      })
+      .optional(),
+    setIdentifier: z.string().optional(),
+    weight: z.number().int().min(0).max(255).optional(),
+    region: z.string().optional(),
+    failover: z.enum(['PRIMARY', 'SECONDARY']).optional(),
+    geoLocation: z
+      .strictObject({
+        continentCode: z.string().optional(),
+        countryCode: z.string().optional(),
+        subdivisionCode: z.string().optional(),
+      })
+      .optional(),
+    multiValueAnswer: z.boolean().optional(),
+    healthCheckId: z.string().optional(),
+  })
+  .refine((r) => (r.alias ? !r.values && r.ttl === undefined : r.values && r.ttl !== undefined), {
+    message: 'a record has either ttl and values, or alias',
+  });
+
+const zoneSchema = z.strictObject({
+  name: z.string().min(1),
+  private: z.boolean().default(false),
+  vpcs: z.array(z.strictObject({ id: z.string(), region: z.string() })).default([]),
+  tags: z.record(z.string(), z.string()).default({}),
+  records: z.array(recordSchema).default([]),
+});
+
+const certificateSchema = z.strictObject({
+  domain: z.string().min(1),
+  sans: z.array(z.string()).default([]),
+  status: z.enum(CERTIFICATE_STATUSES),
+  notAfter: z.coerce.date().optional(),
+  inUseBy: z.array(z.string()).default([]),
+  tags: z.record(z.string(), z.string()).default({}),
+  type: z.enum(['AMAZON_ISSUED', 'IMPORTED', 'PRIVATE']).default('AMAZON_ISSUED'),
+});
+
+const loadBalancerSchema = z.strictObject({
+  dnsName: z.string().min(1),
+  type: z.enum(['application', 'network', 'gateway']).default('network'),
+  canonicalHostedZoneId: z.string().min(1),
+});
+
+const durationSchema = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 10m or 2d');
+
+const triggerSchema = z.union([
+  z.strictObject({ schedule: z.strictObject({}) }),
+  z.strictObject({
+    audit: z.strictObject({
+      cluster: z.string().min(1),
+      apply: z.array(kubernetesObject).default([]),
+      delete: z
+        .array(z.strictObject({ kind: z.string(), namespace: z.string().optional(), name: z.string() }))
+        .default([]),
+    }),
+  }),
+  z.strictObject({ manual: z.strictObject({ payload: z.unknown() }) }),
+  z.strictObject({ resyncEvent: z.strictObject({ detail: z.unknown() }) }),
+  z.strictObject({ clusterDeleted: z.strictObject({ cluster: z.string().min(1) }) }),
+  z.strictObject({ clusterCreated: z.strictObject({ cluster: z.string().min(1) }) }),
+  z.strictObject({ advance: durationSchema }),
+]);
+
+const scenarioSchema = z.strictObject({
+  config: z.unknown().optional(),
+  clusters: z.array(clusterSchema).default([]),
+  route53: z.strictObject({ zones: z.array(zoneSchema).default([]) }).prefault({}),
+  acm: z.strictObject({ certificates: z.array(certificateSchema).default([]) }).prefault({}),
+  loadBalancers: z.array(loadBalancerSchema).default([]),
+  triggers: z.array(triggerSchema).optional(),
+});
+
+export type ScenarioCluster = Omit<z.infer<typeof clusterSchema>, 'objects'> & {
+  objects: KubernetesObject[];
+};
+export type ScenarioRecord = z.infer<typeof recordSchema>;
+export type ScenarioZone = z.infer<typeof zoneSchema>;
+export type ScenarioCertificate = z.infer<typeof certificateSchema>;
+export type ScenarioTrigger = z.infer<typeof triggerSchema>;
+export type Scenario = Omit<z.infer<typeof scenarioSchema>, 'config' | 'clusters'> & {
+  config: Config;
+  clusters: ScenarioCluster[];
+};
+
+/** A scenario that cannot be loaded; `simulate` exits 2 with this message, which names the field. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`${path}: cannot read: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ScenarioError(`${path}: not valid YAML: ${(err as Error).message}`);
+  }
+  return parseScenario(raw, dirname(resolve(path)), path);
+}
+
+export async function parseScenario(raw: unknown, baseDir: string, where = 'scenario'): Promise<Scenario> {
+  const parsed = scenarioSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new ScenarioError(
+      parsed.error.issues
+        .map((i) => {
+          const path = i.code === 'unrecognized_keys' ? [...i.path, ...i.keys] : i.path;
+          const message = i.code === 'unrecognized_keys' ? 'unknown field' : i.message;
+          return `${where}: ${formatPath(path) || '(root)'}: ${message}`;
+        })
+        .join('; '),
+    );
+  }
+  const s = parsed.data;
+  const clusters: ScenarioCluster[] = [];
+  for (const [i, c] of s.clusters.entries()) {
+    const objects = [...c.objects] as KubernetesObject[];
+    for (const [j, file] of c.objectFiles.entries()) {
+      const path = resolve(baseDir, file);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (err) {
+        throw new ScenarioError(
+          `${where}: clusters[${i}].objectFiles[${j}]: cannot read ${file}: ${(err as Error).message}`,
+        );
+      }
+      for (const doc of parseAllDocuments(text)) {
+        if (doc.errors.length > 0) {
+          throw new ScenarioError(
+            `${where}: clusters[${i}].objectFiles[${j}]: ${file}: ${doc.errors[0]?.message}`,
+          );
+        }
+        const obj = doc.toJS();
+        if (obj == null) continue;
+        const ok = kubernetesObject.safeParse(obj);
+        if (!ok.success) {
+          throw new ScenarioError(
+            `${where}: clusters[${i}].objectFiles[${j}]: ${file}: ${formatPath(ok.error.issues[0]?.path ?? [])}: ${ok.error.issues[0]?.message}`,
+          );
+        }
+        objects.push(obj as KubernetesObject);
+      }
+    }
+    clusters.push({ ...c, objects });
+  }
+  const names = new Set<string>();
+  for (const [i, c] of clusters.entries()) {
+    if (names.has(c.name))
+      throw new ScenarioError(`${where}: clusters[${i}].name: duplicate cluster ${c.name}`);
+    names.add(c.name);
+  }
+
+  for (const [i, t] of (s.triggers ?? []).entries()) {
+    const named =
+      'audit' in t
+        ? ['audit', t.audit.cluster]
+        : 'clusterCreated' in t
+          ? ['clusterCreated', t.clusterCreated.cluster]
+          : 'clusterDeleted' in t
+            ? ['clusterDeleted', t.clusterDeleted.cluster]
+            : undefined;
+    if (named && !names.has(named[1] as string)) {
+      throw new ScenarioError(
+        `${where}: triggers[${i}].${named[0]}.cluster: no cluster ${named[1]} in clusters`,
+      );
+    }
+  }
+
+  // The scenario's clusters are the fleet: the config lists them unless it names its own.
+  const rawConfig = (s.config ?? {}) as Record<string, unknown>;
+  const withClusters =
+    rawConfig.clusters === undefined
+      ? {
+          ...rawConfig,
+          clusters: clusters.map((c) => ({
+            name: c.name,
+            region: c.region,
+            ...(c.account ? { account: c.account } : {}),
+            ...(c.ownerId ? { ownerId: c.ownerId } : {}),
+            tags: c.tags,
+          })),
+        }
+      : rawConfig;
+  let config: Config;
+  try {
+    config = checkConfig(parseConfig(withClusters, 'config'), 'config');
+  } catch (err) {
+    throw new ScenarioError(`${where}: ${(err as Error).message}`);
+  }
+  return { ...s, config, clusters };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `10m`, `2d`, ... in milliseconds; throws naming the flag on anything else. */
+export function parseDuration(text: string, field = '--advance'): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new ScenarioError(`${field}: "${text}" is not a duration such as 10m or 2d`);
+  return Number(m[1]) * (UNITS[m[2] as string] as number);
+}

@@ -1,0 +1,46 @@
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53State, route53Handler } from '../../sandbox/aws/route53.js';
+import { type AwsServer, startAwsServer } from '../../sandbox/aws/server.js';
+import type { TokenBucket } from '../../sandbox/aws/throttle.js';
+import { ApiCallCounter } from '../../sandbox/calls.js';
+import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
+
+export interface Route53Sandbox {
+  server: AwsServer;
+  state: Route53State;
+  calls: ApiCallCounter;
+  /** An SDK client signed by the first sandbox identity; `stopRoute53Sandbox` destroys it. */
+  client: Route53Client;
+}
+
+export interface Route53SandboxOptions {
+  throttle?: TokenBucket;
+  maxAttempts?: number;
+  maxRecordSetsPerZone?: number;
+}
+
+/** A sandbox Route 53 server on its own port, with a real SDK client pointed at it. */
+export async function startRoute53Sandbox(opts: Route53SandboxOptions = {}): Promise<Route53Sandbox> {
+  const state = new Route53State(
+    opts.maxRecordSetsPerZone ? { maxRecordSetsPerZone: opts.maxRecordSetsPerZone } : {},
+  );
+  const calls = new ApiCallCounter();
+  const server = await startAwsServer({
+    handlers: { route53: route53Handler(state) },
+    calls,
+    ...(opts.throttle ? { throttle: opts.throttle } : {}),
+  });
+  const identity = SANDBOX_IDENTITIES[0]!;
+  const client = new Route53Client({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+  });
+  return { server, state, calls, client };
+}
+
+export async function stopRoute53Sandbox(s: Route53Sandbox): Promise<void> {
+  s.client.destroy();
+  await s.server.close();
+}
