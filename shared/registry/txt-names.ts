@@ -1,0 +1,133 @@
+import type { RecordType } from '../endpoint/endpoint.js';
+
+/**
+ * How ExternalDNS's TXT registry names the ownership record of a DNS record, both ways
+ * (registry/mapper in kubernetes-sigs/external-dns). The affix goes next to the first label only:
+ *   new format  `<prefix><type>-<first label><suffix>.<rest>`   (`a-shop.example.com`)
+ *   old format  `<prefix><first label><suffix>.<rest>`          (no type: claims every type at the name)
+ * A `%{record_type}` template in the prefix or suffix replaces the `<type>-` marker.
+ */
+
+export interface TxtNameOptions {
+  prefix: string;
+  suffix: string;
+  /** Replaces a leading `*` label in TXT names (`*` is not valid inside a TXT owner label for most DNS hosts). */
+  wildcardReplacement: string;
+}
+
+export const RECORD_TYPE_TEMPLATE = '%{record_type}';
+
+/** Types ExternalDNS recognises in a TXT name; a name starting with anything else is old format. */
+const TYPES_IN_NAMES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'NS',
+  'MX',
+  'PTR',
+  'SRV',
+  'NAPTR',
+  'TXT',
+];
+
+export interface TxtNameMapper {
+  /** The new-format TXT name that holds the ownership of `dnsName`/`recordType`. */
+  txtName(dnsName: string, recordType: RecordType): string;
+  /**
+   * The record name and type a TXT name speaks for; `recordType` is undefined for an old-format name.
+   * Undefined when the name does not carry this registry's affix. A wildcard comes back as its replacement.
+   */
+  recordFor(txtName: string): { dnsName: string; recordType?: RecordType } | undefined;
+  /** The name a record is looked up under: its leading `*` replaced as the TXT names replace it. */
+  lookupName(dnsName: string): string;
+}
+
+export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
+  const prefix = options.prefix.toLowerCase();
+  const suffix = options.suffix.toLowerCase();
+  const wildcard = options.wildcardReplacement.toLowerCase();
+  if (prefix && suffix) throw new Error('txtPrefix and txtSuffix: set one or the other, not both');
+  const suffixMode = suffix !== '';
+  const typeInAffix = prefix.includes(RECORD_TYPE_TEMPLATE) || suffix.includes(RECORD_TYPE_TEMPLATE);
+
+  const replaceWildcard = (label: string) => (wildcard && label === '*' ? wildcard : label);
+
+  const withoutAffix = (name: string, pre: string, suf: string): string | undefined => {
+    if (suffixMode) return name.endsWith(suf) ? name.slice(0, name.length - suf.length) : undefined;
+    return name.startsWith(pre) ? name.slice(pre.length) : undefined;
+  };
+
+  /** Strips the affix from the part of a TXT name that carries it and reads the record type. */
+  const dropAffix = (name: string): { rest: string; recordType?: RecordType } | undefined => {
+    if (typeInAffix) {
+      for (const t of TYPES_IN_NAMES) {
+        const lower = t.toLowerCase();
+        const rest = withoutAffix(
+          name,
+          prefix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
+          suffix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
+        );
+        if (rest !== undefined) return { rest, recordType: t };
+      }
+    }
+    // Without a template (or for records written before one was configured) the type is a `<type>-` marker.
+    const rest = withoutAffix(
+      name,
+      prefix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
+      suffix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
+    );
+    if (rest === undefined) return undefined;
+    const dash = rest.indexOf('-');
+    const head = dash < 0 ? rest : rest.slice(0, dash);
+    const marked = TYPES_IN_NAMES.find((t) => t.toLowerCase() === head);
+    if (marked && dash >= 0) return { rest: rest.slice(dash + 1), recordType: marked };
+    return { rest };
+  };
+
+  return {
+    txtName(dnsName, recordType) {
+      const type = recordType.toLowerCase();
+      const dot = dnsName.indexOf('.');
+      let host = replaceWildcard(dot < 0 ? dnsName : dnsName.slice(0, dot));
+      const domain = dot < 0 ? '' : dnsName.slice(dot + 1);
+      if (!typeInAffix) host = `${type}-${host}`;
+      const label =
+        prefix.replaceAll(RECORD_TYPE_TEMPLATE, type) + host + suffix.replaceAll(RECORD_TYPE_TEMPLATE, type);
+      return domain ? `${label}.${domain}` : label;
+    },
+
+    recordFor(txtName) {
+      const name = txtName.toLowerCase();
+      if (!suffixMode) {
+        const r = dropAffix(name);
+        return r?.rest
+          ? { dnsName: r.rest, ...(r.recordType ? { recordType: r.recordType } : {}) }
+          : undefined;
+      }
+      // The suffix sits after the first label, so the affixed part spans the suffix's own dots too.
+      const dotsInSuffix = suffix.split('.').length - 1;
+      const labels = name.split('.');
+      if (labels.length <= dotsInSuffix) return undefined;
+      const affixed = labels.slice(0, dotsInSuffix + 1).join('.');
+      const domain = labels.slice(dotsInSuffix + 1).join('.');
+      const r = dropAffix(affixed);
+      if (!r?.rest) return undefined;
+      return {
+        dnsName: domain ? `${r.rest}.${domain}` : r.rest,
+        ...(r.recordType ? { recordType: r.recordType } : {}),
+      };
+    },
+
+    lookupName(dnsName) {
+      const dot = dnsName.indexOf('.');
+      if (dot < 0) return replaceWildcard(dnsName);
+      return replaceWildcard(dnsName.slice(0, dot)) + dnsName.slice(dot);
+    },
+  };
+}
+
+/** True when `name` is `zone` or a name inside it. */
+export function isInZone(name: string, zone: string): boolean {
+  const z = zone.toLowerCase().replace(/\.$/, '');
+  return name === z || name.endsWith(`.${z}`);
+}

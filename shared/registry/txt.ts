@@ -1,0 +1,323 @@
+import type { ChangeGroup, Plan, RecordChange } from '../dns/changes.js';
+import {
+  type Endpoint,
+  endpointKey,
+  LABEL_OWNER,
+  LABEL_RESOURCE,
+  type RecordType,
+  type Route53Properties,
+} from '../endpoint/endpoint.js';
+import type { PassWarning } from '../warnings.js';
+import { isInZone, type TxtNameOptions, txtNameMapper } from './txt-names.js';
+
+/**
+ * ExternalDNS's TXT ownership registry (registry/txt in kubernetes-sigs/external-dns), value and names
+ * unchanged, so records move between an in-cluster ExternalDNS and this reconciler without changing hands.
+ */
+
+export interface RegistryOptions extends TxtNameOptions {
+  /** The hosted zone's name. When set, an ownership TXT that would fall outside it is never written. */
+  zone?: string;
+}
+
+/**
+ * Set by `readOwnership` on an owned record whose new-format TXT is missing (old-format or legacy `cname-`
+ * ownership only): the planner rewrites such a record so the new-format TXT gets written
+ * (ExternalDNS's `txt/force-update`). Never serialized into a TXT.
+ */
+export const LABEL_TXT_MIGRATE = 'txt/force-update';
+
+/**
+ * Set by `readOwnership` on a registry TXT: the JSON list of record keys whose ownership it carries, so
+ * an old-format TXT is deleted only together with the last record that relies on it.
+ */
+export const LABEL_TXT_USERS = 'txt/owned-records';
+
+export const REGISTRY_TXT_TTL = 300;
+const HERITAGE = 'external-dns';
+
+/** The TXT value ExternalDNS writes: quoted, `heritage` first, then `external-dns/<key>` sorted by key. */
+export function serializeOwnership(labels: { owner: string; resource?: string }): string {
+  const pairs: [string, string][] = [[LABEL_OWNER, labels.owner]];
+  if (labels.resource !== undefined) pairs.push([LABEL_RESOURCE, labels.resource]);
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const tokens = [`heritage=${HERITAGE}`, ...pairs.map(([k, v]) => `${HERITAGE}/${k}=${v}`)];
+  return `"${tokens.join(',')}"`;
+}
+
+/**
+ * The labels of an ownership TXT value, or undefined when the value is not an ExternalDNS one
+ * (no `heritage=external-dns`). Tolerates any order, extra labels, and the value split into quoted strings.
+ */
+export function parseOwnership(value: string): Record<string, string> | undefined {
+  const text = unquoteTxt(value);
+  const labels: Record<string, string> = {};
+  let heritage = false;
+  for (const token of text.split(',')) {
+    const parts = token.split('=');
+    if (parts.length !== 2) continue;
+    const [key, val] = parts as [string, string];
+    if (key === 'heritage') {
+      if (val !== HERITAGE) return undefined;
+      heritage = true;
+    } else if (key.startsWith(`${HERITAGE}/`)) {
+      labels[key.slice(HERITAGE.length + 1)] = val;
+    }
+  }
+  return heritage ? labels : undefined;
+}
+
+/** `"a" "b"` → `ab`: Route 53 returns a TXT value as one or more quoted character strings. */
+function unquoteTxt(value: string): string {
+  const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? '');
+  return strings.length > 0 ? strings.join('') : value;
+}
+
+function registryKey(
+  dnsName: string,
+  recordType: RecordType | '',
+  setIdentifier: string | undefined,
+): string {
+  return `${dnsName}|${recordType}|${setIdentifier ?? ''}`;
+}
+
+function txtKey(dnsName: string, setIdentifier: string | undefined): string {
+  return `${dnsName}|${setIdentifier ?? ''}`;
+}
+
+function isAliasA(e: Endpoint): boolean {
+  return e.recordType === 'A' && e.properties.alias === true;
+}
+
+interface ParsedTxt {
+  txt: Endpoint;
+  labels: Record<string, string>;
+  key: string;
+}
+
+/**
+ * Splits a zone's records into the records proper, each labelled with its owner and resource from its
+ * ownership TXT (none: unowned), and the ownership TXTs themselves. Lookup order as in ExternalDNS: the
+ * new-format TXT for the record's type, for an ALIAS A the legacy `cname-` TXT, then (not for AAAA) the
+ * old-format TXT without a type.
+ */
+export function readOwnership(
+  records: Endpoint[],
+  options: RegistryOptions,
+): { records: Endpoint[]; registry: Endpoint[] } {
+  const names = txtNameMapper(options);
+  const byKey = new Map<string, ParsedTxt>();
+  const parsed: ParsedTxt[] = [];
+  const others: Endpoint[] = [];
+
+  for (const r of records) {
+    // A TXT set with several values is someone's (SPF, site verification...) even if one value looks like ours:
+    // deleting it as a registry record would take their values with it.
+    const labels =
+      r.recordType === 'TXT' && r.targets.length === 1 ? parseOwnership(r.targets[0]!) : undefined;
+    if (!labels) {
+      others.push(r);
+      continue;
+    }
+    const mapped = names.recordFor(r.dnsName);
+    const key = mapped ? registryKey(mapped.dnsName, mapped.recordType ?? '', r.setIdentifier) : '';
+    const p: ParsedTxt = { txt: r, labels, key };
+    parsed.push(p);
+    if (mapped && !byKey.has(key)) byKey.set(key, p);
+  }
+
+  const users = new Map<ParsedTxt, string[]>();
+  const labelled = others.map((r) => {
+    if (r.recordType === 'TXT') return r;
+    const name = names.lookupName(r.dnsName);
+    const own = byKey.get(registryKey(name, r.recordType, r.setIdentifier));
+    const legacy = isAliasA(r) ? byKey.get(registryKey(name, 'CNAME', r.setIdentifier)) : undefined;
+    const old = r.recordType !== 'AAAA' ? byKey.get(registryKey(name, '', r.setIdentifier)) : undefined;
+    const source = own ?? legacy ?? old;
+    if (!source) return r;
+    users.set(source, [...(users.get(source) ?? []), endpointKey(r)]);
+    const out: Endpoint = { ...r, labels: { ...r.labels, ...source.labels } };
+    const newFormatWritable = !options.zone || isInZone(names.txtName(r.dnsName, r.recordType), options.zone);
+    if (!own && out.labels[LABEL_OWNER] && newFormatWritable) out.labels[LABEL_TXT_MIGRATE] = 'true';
+    return out;
+  });
+
+  const registry = parsed.map((p) => ({
+    ...p.txt,
+    labels: { ...p.txt.labels, ...p.labels, [LABEL_TXT_USERS]: JSON.stringify(users.get(p) ?? []) },
+  }));
+  return { records: labelled, registry };
+}
+
+/** Routing properties a record's TXT shares, so weighted/latency/failover/geo records each get their own. */
+function routingProperties(p: Route53Properties): Route53Properties {
+  const out: Route53Properties = {};
+  if (p.weight !== undefined) out.weight = p.weight;
+  if (p.region !== undefined) out.region = p.region;
+  if (p.failover !== undefined) out.failover = p.failover;
+  if (p.geolocation !== undefined) out.geolocation = { ...p.geolocation };
+  if (p.multiValueAnswer !== undefined) out.multiValueAnswer = p.multiValueAnswer;
+  if (p.healthCheckId !== undefined) out.healthCheckId = p.healthCheckId;
+  return out;
+}
+
+function ownershipTxt(record: Endpoint, dnsName: string): Endpoint {
+  const owner = record.labels[LABEL_OWNER] ?? '';
+  const resource = record.labels[LABEL_RESOURCE];
+  return {
+    dnsName,
+    recordType: 'TXT',
+    targets: [serializeOwnership(resource === undefined ? { owner } : { owner, resource })],
+    ttl: REGISTRY_TXT_TTL,
+    ...(record.setIdentifier !== undefined ? { setIdentifier: record.setIdentifier } : {}),
+    labels: {},
+    properties: routingProperties(record.properties),
+  };
+}
+
+/** A record without ownership labels: what goes to Route 53. */
+function recordOnly(e: Endpoint): Endpoint {
+  const labels = { ...e.labels };
+  delete labels[LABEL_TXT_MIGRATE];
+  return { ...e, labels };
+}
+
+/**
+ * The plan as Route 53 changes, each record change grouped with the TXT changes that keep the registry true:
+ *   create → CREATE record + CREATE (or UPSERT over an orphan) new-format TXT
+ *   update → UPSERT record (+ UPSERT new-format TXT when it is missing or its owner/resource differ)
+ *   delete → DELETE record + DELETE each of its TXTs that exists (as read: a DELETE must match exactly)
+ * Groups come deletes first, then updates, then creates, so a name is freed before it is taken again.
+ * With `zone` set, a create whose TXT would fall outside the zone (an apex record with an affix that
+ * keeps no dot) is not made and is reported instead: the record would be created without an owner.
+ */
+export function planRegistryChanges(
+  plan: Plan,
+  registry: Endpoint[],
+  options: RegistryOptions,
+): { groups: ChangeGroup[]; warnings: PassWarning[] } {
+  const names = txtNameMapper(options);
+  const warnings: PassWarning[] = [];
+  const txtByName = new Map<string, Endpoint>();
+  for (const t of registry)
+    if (!txtByName.has(txtKey(t.dnsName, t.setIdentifier)))
+      txtByName.set(txtKey(t.dnsName, t.setIdentifier), t);
+  const writable = (name: string) => !options.zone || isInZone(name, options.zone);
+
+  const deletedKeys = new Set(plan.delete.map(endpointKey));
+  const deletedTxts = new Set<string>();
+  const groups: ChangeGroup[] = [];
+
+  for (const record of plan.delete) {
+    const group: RecordChange[] = [{ action: 'DELETE', endpoint: recordOnly(record) }];
+    const name = names.lookupName(record.dnsName);
+    const candidates: Endpoint[] = [];
+    for (const t of registry) {
+      if ((t.setIdentifier ?? '') !== (record.setIdentifier ?? '')) continue;
+      const mapped = names.recordFor(t.dnsName);
+      if (!mapped || mapped.dnsName !== name) continue;
+      const ownType = mapped.recordType === record.recordType;
+      const legacy = mapped.recordType === 'CNAME' && isAliasA(record);
+      const old = mapped.recordType === undefined && record.recordType !== 'AAAA';
+      if (!ownType && !legacy && !old) continue;
+      // An old-format or legacy TXT can speak for several records: it goes with the last of them.
+      if (!usersOf(t).every((k) => deletedKeys.has(k))) continue;
+      candidates.push(t);
+    }
+    for (const t of candidates) {
+      const k = txtKey(t.dnsName, t.setIdentifier);
+      if (deletedTxts.has(k)) continue;
+      deletedTxts.add(k);
+      group.push({ action: 'DELETE', endpoint: stripRegistryLabels(t) });
+    }
+    groups.push(group);
+  }
+
+  plan.updateNew.forEach((record, i) => {
+    const old = plan.updateOld[i];
+    const group: RecordChange[] = [{ action: 'UPSERT', endpoint: recordOnly(record) }];
+    const txtName = names.txtName(record.dnsName, record.recordType);
+    const existing = txtByName.get(txtKey(txtName, record.setIdentifier));
+    const wanted = ownershipTxt(record, txtName);
+    const sameOwnership =
+      existing !== undefined &&
+      existing.labels[LABEL_OWNER] === record.labels[LABEL_OWNER] &&
+      existing.labels[LABEL_RESOURCE] === record.labels[LABEL_RESOURCE] &&
+      sameRouting(existing.properties, wanted.properties);
+    if (!sameOwnership) {
+      if (writable(txtName)) group.push({ action: 'UPSERT', endpoint: wanted });
+      else if (old && old.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
+        // The owner would change but the record's TXT cannot say so: leave the record as it is.
+        warnings.push(outsideZone(record, txtName, options.zone));
+        return;
+      }
+    }
+    groups.push(group);
+  });
+
+  for (const record of plan.create) {
+    const txtName = names.txtName(record.dnsName, record.recordType);
+    if (!writable(txtName)) {
+      warnings.push(outsideZone(record, txtName, options.zone));
+      continue;
+    }
+    const orphan =
+      txtByName.has(txtKey(txtName, record.setIdentifier)) &&
+      !deletedTxts.has(txtKey(txtName, record.setIdentifier));
+    groups.push([
+      { action: 'CREATE', endpoint: recordOnly(record) },
+      // A TXT left behind by a record deleted outside the registry: CREATE would fail the whole batch.
+      { action: orphan ? 'UPSERT' : 'CREATE', endpoint: ownershipTxt(record, txtName) },
+    ]);
+  }
+  return { groups, warnings };
+}
+
+/** `planRegistryChanges` without its warnings. */
+export function toChangeGroups(plan: Plan, registry: Endpoint[], options: RegistryOptions): ChangeGroup[] {
+  return planRegistryChanges(plan, registry, options).groups;
+}
+
+/** The record keys a registry TXT speaks for (none when it was not read by `readOwnership`). */
+function usersOf(t: Endpoint): string[] {
+  try {
+    const users: unknown = JSON.parse(t.labels[LABEL_TXT_USERS] ?? '[]');
+    return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function stripRegistryLabels(t: Endpoint): Endpoint {
+  const labels = { ...t.labels };
+  delete labels[LABEL_TXT_USERS];
+  return { ...t, labels };
+}
+
+function sameRouting(a: Route53Properties, b: Route53Properties): boolean {
+  return canonicalRouting(a) === canonicalRouting(b);
+}
+
+function canonicalRouting(p: Route53Properties): string {
+  const r = routingProperties(p);
+  const geo = r.geolocation;
+  return JSON.stringify([
+    r.weight,
+    r.region,
+    r.failover,
+    geo ? [geo.continentCode, geo.countryCode, geo.subdivisionCode] : undefined,
+    r.multiValueAnswer,
+    r.healthCheckId,
+  ]);
+}
+
+function outsideZone(record: Endpoint, txtName: string, zone: string | undefined): PassWarning {
+  return {
+    code: 'txt-outside-zone',
+    message:
+      `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} would fall outside zone ${zone}; ` +
+      `not written. Set txtPrefix to a value ending in a dot, e.g. "%{record_type}.", to manage apex records`,
+    dnsName: record.dnsName,
+    ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+  };
+}

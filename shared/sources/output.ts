@@ -1,0 +1,183 @@
+import type { Config } from '../config.js';
+import {
+  type Endpoint,
+  LABEL_OWNER,
+  LABEL_RESOURCE,
+  newEndpoint,
+  type RecordType,
+} from '../endpoint/endpoint.js';
+import type { PassWarning } from '../warnings.js';
+import { AnnotationReader, type EndpointSettings, type Issue, isForeignController } from './annotations.js';
+import type { SourceFilters } from './filters.js';
+import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from './names.js';
+import type { KubernetesObject } from './objects.js';
+
+/** A hostname an Ingress terminates TLS for: what the certificate planner needs. */
+export interface TlsHost {
+  host: string;
+  /** `ingress/<namespace>/<name>` */
+  resource: string;
+  cluster: string;
+  secretName?: string;
+}
+
+/**
+ * A name whose records must stay as they are: its object still exists and still names it, but cannot
+ * say where it points right now (a load balancer without status during a rollout, a bad annotation,
+ * a Service type we cannot read yet). The planner neither creates nor deletes records for it.
+ */
+export interface HeldName {
+  dnsName: string;
+  /** `service/<namespace>/<name>` or `ingress/<namespace>/<name>` */
+  resource: string;
+  owner: string;
+}
+
+export interface SourceResult {
+  endpoints: Endpoint[];
+  tlsHosts: TlsHost[];
+  held: HeldName[];
+  warnings: PassWarning[];
+}
+
+/** A hostname together with where it was read from, so a warning about it can name the field. */
+export interface NamedHost {
+  raw: string;
+  field: string;
+}
+
+/** What every kind's reader needs to know about the pass. */
+export interface SourceEnv {
+  config: Config;
+  cluster: string;
+  ownerId: string;
+  filters: SourceFilters;
+}
+
+/** ExternalDNS's `resource` label: `kind/namespace/name`, lower-case kind. */
+export function resourceLabel(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind.toLowerCase()}/${namespace ?? ''}/${name}`;
+}
+
+/**
+ * Starts reading one object: its output, and its annotations reporting into that output. Undefined when
+ * the object's `controller` annotation hands it to another controller.
+ */
+export function openObject(
+  kind: string,
+  obj: KubernetesObject,
+  env: SourceEnv,
+): { out: ObjectOutput; reader: AnnotationReader } | undefined {
+  const out = new ObjectOutput(
+    resourceLabel(kind, obj.metadata.namespace, obj.metadata.name),
+    env.cluster,
+    env.ownerId,
+  );
+  const reader = new AnnotationReader(obj.metadata.annotations, env.config.annotationPrefix, out.report);
+  if (isForeignController(reader)) return undefined;
+  return { out, reader };
+}
+
+/** What one object contributes to the pass, collected as its kind's reader walks it. */
+export class ObjectOutput {
+  readonly endpoints: Endpoint[] = [];
+  readonly held: HeldName[] = [];
+  readonly tlsHosts: TlsHost[] = [];
+  readonly warnings: PassWarning[] = [];
+
+  constructor(
+    readonly resource: string,
+    readonly cluster: string,
+    readonly ownerId: string,
+  ) {}
+
+  private readonly reported = new Set<string>();
+
+  /** Adds a warning about this object; the same warning twice (a host in rules and in tls) is kept once. */
+  readonly report = (issue: Issue): void => {
+    const key = `${issue.code}|${issue.field ?? ''}|${issue.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.warnings.push({ ...issue, object: this.resource, cluster: this.cluster });
+  };
+
+  /** The valid, normalized, de-duplicated names among `hosts`; each invalid one is reported. */
+  validNames(hosts: readonly NamedHost[], code: 'bad-annotation' | 'invalid-hostname'): string[] {
+    const out = new Set<string>();
+    for (const h of hosts) {
+      const checked = checkHostname(h.raw);
+      if (checked.ok) out.add(checked.name);
+      else {
+        this.report({
+          code,
+          field: h.field,
+          dnsName: checked.name,
+          message: `${h.field}: hostname "${h.raw}" ${checked.problem}`,
+        });
+      }
+    }
+    return [...out];
+  }
+
+  /** The targets when every one is valid; otherwise each bad one is reported and there are none. */
+  validTargets(candidates: readonly NamedHost[]): string[] | undefined {
+    let ok = true;
+    for (const c of candidates) {
+      const problem = targetProblem(c.raw);
+      if (problem) {
+        ok = false;
+        this.report({
+          code: 'invalid-target',
+          field: c.field,
+          message: `${c.field}: target "${c.raw}" ${problem}`,
+        });
+      }
+    }
+    return ok ? candidates.map((c) => c.raw.replace(/\.$/, '')) : undefined;
+  }
+
+  hold(names: readonly string[]): void {
+    for (const dnsName of names) this.held.push({ dnsName, resource: this.resource, owner: this.ownerId });
+  }
+
+  /**
+   * One endpoint per name and record type (A, AAAA, CNAME), as ExternalDNS's `EndpointsForHostname`
+   * builds them. Held instead when the settings are bad; nothing when there are no targets.
+   */
+  publish(names: readonly string[], targets: readonly string[], settings: EndpointSettings): void {
+    if (!settings.ok) {
+      this.hold(names);
+      return;
+    }
+    const byType = new Map<RecordType, string[]>();
+    for (const t of targets) {
+      const type = recordTypeForTarget(t);
+      byType.set(type, [...(byType.get(type) ?? []), t]);
+    }
+    for (const dnsName of names) {
+      for (const type of ['A', 'AAAA', 'CNAME'] as const) {
+        const typed = byType.get(type);
+        if (!typed) continue;
+        const values = normalizeTargets(typed);
+        if (type === 'CNAME' && values.length > 1) {
+          this.report({
+            code: 'cname-multiple-targets',
+            dnsName,
+            message: `${dnsName} would be a CNAME to ${values.length} names (${values.join(', ')}); a CNAME holds one`,
+          });
+        }
+        const { alias, ...rest } = settings.properties;
+        // The alias annotation only turns CNAMEs into aliases; A and AAAA records keep their addresses.
+        const properties = structuredClone(type === 'CNAME' && alias ? { ...rest, alias } : rest);
+        this.endpoints.push(
+          newEndpoint(dnsName, type, values, {
+            ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
+            ...(settings.setIdentifier !== undefined ? { setIdentifier: settings.setIdentifier } : {}),
+            labels: { [LABEL_OWNER]: this.ownerId, [LABEL_RESOURCE]: this.resource },
+            properties,
+          }),
+        );
+      }
+    }
+  }
+}
