@@ -1,0 +1,294 @@
+import type { Config } from '../config.js';
+import {
+  type Endpoint,
+  endpointKey,
+  LABEL_OWNER,
+  LABEL_RESOURCE,
+  type RecordType,
+  type Route53Properties,
+} from '../endpoint/endpoint.js';
+import { LABEL_TXT_MIGRATE } from '../registry/txt.js';
+import type { PassWarning } from '../warnings.js';
+import type { Plan } from './changes.js';
+import {
+  compareClaims,
+  conflictWarning,
+  describeClaim,
+  dropCnameConflicts,
+  ownerOf,
+  resolveCreate,
+  resolveUpdate,
+  resourceOf,
+  sameClaim,
+  targetsKey,
+} from './conflicts.js';
+
+/** Anything with ExternalDNS's domain filter contract (`DomainFilter` in domain-filter.ts). */
+export interface NameFilter {
+  matches(name: string): boolean;
+}
+
+export interface HeldName {
+  dnsName: string;
+  owner: string;
+  resource: string;
+}
+
+export interface PlanInput {
+  /** `readOwnership(...).records` for the zone (or for a name range). */
+  current: Endpoint[];
+  /** Every cluster's desired endpoints for the zone, each labelled with its `owner` and `resource`. */
+  desired: Endpoint[];
+  policy: Config['policy'];
+  managedRecordTypes: readonly RecordType[];
+  excludeRecordTypes: readonly RecordType[];
+  domainFilter: NameFilter;
+  /** Owners whose desired state is known this pass: only their records may be updated or deleted. */
+  knownOwners: ReadonlySet<string>;
+  /** Owners whose cluster failed: their records are frozen (no update, no delete). */
+  frozenOwners: ReadonlySet<string>;
+  /** Names whose object exists but has no targets now: their owner keeps them. */
+  held: readonly HeldName[];
+  deletionGuard: Config['deletionGuard'];
+  /** When set (a partial pass after an audit event), only these names are considered; nothing else is deleted. */
+  scope?: ReadonlySet<string>;
+}
+
+export interface PlanResult extends Plan {
+  /** Deletions the guard held back (the records as they are now). */
+  heldDeletions: Endpoint[];
+  warnings: PassWarning[];
+}
+
+/**
+ * Current × desired → changes, ExternalDNS's planner rules for a whole fleet at once:
+ * - a record is updated or deleted only when its owner is known this pass and not frozen;
+ *   unowned records and records of other owners are never touched;
+ * - a new record is created only where every record at its name and set identifier belongs to the same
+ *   owner (or is deleted this pass), and never next to a CNAME / as a CNAME next to anything else;
+ * - several claims on one record: the resource holding it keeps it, else the lowest owner/resource
+ *   wins; A/AAAA beat CNAME; each loser is reported;
+ * - a record its owner no longer wants goes (sync only), or passes straight to the winning claim of
+ *   another owner; a held name, a frozen owner or a name outside `scope` keeps it;
+ * - the deletion guard holds all of one owner's deletions when they are too large a share of its records
+ *   (not in a scoped pass, which sees only the names an event touched).
+ * Pure: no I/O, no clock. Results are sorted by record key.
+ */
+export function planChanges(input: PlanInput): PlanResult {
+  const warnings: PassWarning[] = [];
+  const inScope = (name: string) => !input.scope || input.scope.has(name);
+  const managed = (t: RecordType) =>
+    t !== 'TXT' && input.managedRecordTypes.includes(t) && !input.excludeRecordTypes.includes(t);
+  const considered = (e: Endpoint) =>
+    managed(e.recordType) && inScope(e.dnsName) && input.domainFilter.matches(e.dnsName);
+  const touchable = (owner: string) =>
+    owner !== '' && input.knownOwners.has(owner) && !input.frozenOwners.has(owner);
+
+  const current = input.current.filter(considered);
+  const currentByKey = new Map<string, Endpoint>();
+  for (const c of current) if (!currentByKey.has(endpointKey(c))) currentByKey.set(endpointKey(c), c);
+
+  const wanted: Endpoint[] = [];
+  for (const d of input.desired.filter(considered)) {
+    if (ownerOf(d)) wanted.push(d);
+    else {
+      warnings.push({
+        code: 'no-owner',
+        message: `${d.dnsName} ${d.recordType}: desired endpoint without an owner label; skipped`,
+        dnsName: d.dnsName,
+        ...(resourceOf(d) ? { object: resourceOf(d) } : {}),
+      });
+    }
+  }
+  const typed = dropCnameConflicts(wanted);
+  warnings.push(...typed.warnings);
+  const candidatesByKey = new Map<string, Endpoint[]>();
+  for (const d of typed.kept)
+    candidatesByKey.set(endpointKey(d), [...(candidatesByKey.get(endpointKey(d)) ?? []), d]);
+
+  const updates: { old: Endpoint; next: Endpoint }[] = [];
+  /** Records their owner gives up: `next` is the other owner's claim taking the record over, if any. */
+  const releases: { old: Endpoint; next?: Endpoint }[] = [];
+  const reportLosers = (winner: Endpoint, candidates: Endpoint[], holder = describeClaim(winner)) => {
+    for (const c of candidates)
+      if (c !== winner && !sameClaim(c, winner)) warnings.push(conflictWarning(c, holder));
+  };
+
+  for (const [key, cur] of [...currentByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const candidates = candidatesByKey.get(key) ?? [];
+    const owner = ownerOf(cur);
+    if (!touchable(owner)) {
+      const why = input.frozenOwners.has(owner) ? 'frozen: its cluster failed this pass' : '';
+      for (const c of candidates) warnings.push(conflictWarning(c, describeClaim(cur), why));
+      continue;
+    }
+    const mine = candidates.filter((c) => ownerOf(c) === owner);
+    const others = candidates.filter((c) => ownerOf(c) !== owner);
+    if (mine.length > 0) {
+      const winner = resolveUpdate(cur, mine);
+      reportLosers(winner, candidates);
+      const next = asRecordOf(winner, owner, cur);
+      if (input.policy !== 'create-only' && needsUpdate(cur, next)) updates.push({ old: cur, next });
+      continue;
+    }
+    const held = input.held.find((h) => h.dnsName === cur.dnsName && h.owner === owner);
+    if (held || input.policy !== 'sync') {
+      const why = held
+        ? `kept for ${held.resource}, which has no targets now`
+        : `policy ${input.policy} keeps it`;
+      for (const c of others) warnings.push(conflictWarning(c, describeClaim(cur), why));
+      continue;
+    }
+    if (others.length === 0) {
+      releases.push({ old: cur });
+      continue;
+    }
+    const winner = resolveCreate(others);
+    reportLosers(winner, others);
+    releases.push({ old: cur, next: asRecordOf(winner, ownerOf(winner), cur) });
+  }
+
+  // The guard: one owner losing too large a share of its records at once looks like a broken source.
+  // A scoped pass is exempt: it sees only the names an event named, not the owner's whole share, and it
+  // deletes only what that event said is gone.
+  const heldDeletions: Endpoint[] = [];
+  const ownedCount = new Map<string, number>();
+  for (const c of current) ownedCount.set(ownerOf(c), (ownedCount.get(ownerOf(c)) ?? 0) + 1);
+  const releasedBy = new Map<string, number>();
+  for (const r of releases) releasedBy.set(ownerOf(r.old), (releasedBy.get(ownerOf(r.old)) ?? 0) + 1);
+  const guarded = new Set<string>();
+  const { maxShare, minRecords, allow } = input.deletionGuard;
+  for (const [owner, count] of [...releasedBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const total = ownedCount.get(owner) ?? count;
+    if (allow || input.scope || total < minRecords || count / total <= maxShare) continue;
+    guarded.add(owner);
+    warnings.push({
+      code: 'deletions-held',
+      message:
+        `owner ${owner}: ${count} of its ${total} records (${Math.round((count / total) * 100)}%) would go, ` +
+        `above the ${Math.round(maxShare * 100)}% limit; all held back. Set deletionGuard.allow to let them through`,
+    });
+  }
+  const deletes: Endpoint[] = [];
+  for (const r of releases) {
+    if (guarded.has(ownerOf(r.old))) heldDeletions.push(r.old);
+    else if (r.next) updates.push({ old: r.old, next: r.next });
+    else deletes.push(r.old);
+  }
+
+  for (const owner of [...input.frozenOwners].sort()) {
+    const frozen = current.filter((c) => ownerOf(c) === owner).length;
+    if (frozen > 0) {
+      warnings.push({
+        code: 'frozen',
+        message: `owner ${owner}: its cluster failed this pass; its ${frozen} records are left as they are`,
+      });
+    }
+  }
+
+  // What each name holds once the deletes and updates above are made: creates must fit next to it.
+  const deletedKeys = new Set(deletes.map(endpointKey));
+  const ownerAfter = new Map<string, string>(updates.map((u) => [endpointKey(u.old), ownerOf(u.next)]));
+  const after = new Map<string, Endpoint[]>();
+  for (const c of input.current) {
+    if (!inScope(c.dnsName) || deletedKeys.has(endpointKey(c))) continue;
+    after.set(c.dnsName, [...(after.get(c.dnsName) ?? []), c]);
+  }
+  const ownerNow = (e: Endpoint) => ownerAfter.get(endpointKey(e)) ?? ownerOf(e);
+
+  const creates: Endpoint[] = [];
+  const byKey = (a: Endpoint, b: Endpoint) => (endpointKey(a) < endpointKey(b) ? -1 : 1);
+  // Lowest claim first: when two owners want different types at one free name, the lowest owner gets it.
+  const contested = [...candidatesByKey]
+    .filter(([key]) => !currentByKey.has(key))
+    .map(([key, candidates]) => ({ key, candidates, winner: resolveCreate(candidates) }))
+    .sort((a, b) => compareClaims(a.winner, b.winner) || (a.key < b.key ? -1 : 1));
+  for (const { candidates, winner } of contested) {
+    reportLosers(winner, candidates);
+    const atName = after.get(winner.dnsName) ?? [];
+    const blocker =
+      atName.find((r) => (winner.recordType === 'CNAME') !== (r.recordType === 'CNAME')) ??
+      atName.find(
+        (r) =>
+          considered(r) &&
+          (r.setIdentifier ?? '') === (winner.setIdentifier ?? '') &&
+          ownerNow(r) !== ownerOf(winner),
+      );
+    if (blocker) {
+      const why =
+        winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
+          ? 'a CNAME cannot share its name'
+          : 'the name holds records of another owner';
+      warnings.push(
+        conflictWarning(winner, `${describeClaim(blocker)} with a ${blocker.recordType} record`, why),
+      );
+      continue;
+    }
+    const record = asRecordOf(winner, ownerOf(winner));
+    creates.push(record);
+    after.set(record.dnsName, [...atName, record]);
+  }
+  creates.sort(byKey);
+
+  updates.sort((a, b) => byKey(a.old, b.old));
+  return {
+    create: creates,
+    updateOld: updates.map((u) => u.old),
+    updateNew: updates.map((u) => u.next),
+    delete: deletes.sort(byKey),
+    heldDeletions: heldDeletions.sort(byKey),
+    warnings,
+  };
+}
+
+/** The desired endpoint as the record it becomes: ownership labels set, an unset TTL kept as it is now. */
+function asRecordOf(desired: Endpoint, owner: string, current?: Endpoint): Endpoint {
+  const labels: Record<string, string> = { ...desired.labels, [LABEL_OWNER]: owner };
+  if (resourceOf(desired)) labels[LABEL_RESOURCE] = resourceOf(desired);
+  const ttl = desired.ttl ?? (desired.properties.alias ? undefined : current?.ttl);
+  const record: Endpoint = { ...desired, labels };
+  if (ttl === undefined) delete record.ttl;
+  else record.ttl = ttl;
+  return record;
+}
+
+/**
+ * ExternalDNS's update test: targets as a set, the TTL only when the source set one (and never for an
+ * ALIAS, which has none), every Route 53 property; plus a change of owner or resource (the TXT must say
+ * so) and a record whose new-format TXT is missing.
+ */
+export function needsUpdate(current: Endpoint, next: Endpoint): boolean {
+  if (targetsKey(current) !== targetsKey(next)) return true;
+  if (next.ttl !== undefined && !next.properties.alias && next.ttl !== current.ttl) return true;
+  if (propertiesDiffer(current.properties, next.properties)) return true;
+  if (ownerOf(current) !== ownerOf(next) || resourceOf(current) !== resourceOf(next)) return true;
+  return current.labels[LABEL_TXT_MIGRATE] === 'true';
+}
+
+function propertiesDiffer(current: Route53Properties, desired: Route53Properties): boolean {
+  const alias = desired.alias === true;
+  if ((current.alias === true) !== alias) return true;
+  if (alias) {
+    if (
+      desired.evaluateTargetHealth !== undefined &&
+      (current.evaluateTargetHealth ?? false) !== desired.evaluateTargetHealth
+    ) {
+      return true;
+    }
+    // Left unset, the Route 53 adapter resolves it: only a different explicit zone is a change.
+    if (desired.aliasHostedZoneId !== undefined && current.aliasHostedZoneId !== desired.aliasHostedZoneId)
+      return true;
+  }
+  const geo = (p: Route53Properties) =>
+    p.geolocation
+      ? [p.geolocation.continentCode, p.geolocation.countryCode, p.geolocation.subdivisionCode]
+      : null;
+  return (
+    current.weight !== desired.weight ||
+    current.region !== desired.region ||
+    current.failover !== desired.failover ||
+    (current.multiValueAnswer ?? false) !== (desired.multiValueAnswer ?? false) ||
+    current.healthCheckId !== desired.healthCheckId ||
+    JSON.stringify(geo(current)) !== JSON.stringify(geo(desired))
+  );
+}

@@ -1,0 +1,483 @@
+import {
+  type Change,
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  type ListResourceRecordSetsCommandOutput,
+  ListTagsForResourcesCommand,
+  paginateListHostedZones,
+  type ResourceRecordSet,
+  type Route53Client,
+  type RRType,
+} from '@aws-sdk/client-route-53';
+import type { Config } from '../config.js';
+import {
+  type Endpoint,
+  endpointKey,
+  type FailoverRole,
+  normalizeDnsName,
+  RECORD_TYPES,
+  type RecordType,
+  type Route53Properties,
+} from '../endpoint/endpoint.js';
+import type { PassWarning } from '../warnings.js';
+import { type BatchLimits, batchChangeGroups, batchChanges, ROUTE53_BATCH_LIMITS } from './batch.js';
+import type { ChangeGroup, RecordChange } from './changes.js';
+import { cleanZoneId, filterZones, type HostedZone, isWithinDomain, type ZoneFilterConfig } from './zones.js';
+
+/**
+ * The Route 53 adapter: zones, records and change batches over the real `Route53Client`. It owns
+ * pagination, batching, splitting of rejected batches and what is left of retrying once the SDK's own
+ * retry strategy (which already backs off on `Throttling`, `ThrottlingException` and
+ * `PriorRequestNotComplete`) has given up. Nothing else: the plan comes from the planner.
+ */
+
+/** Route 53 answers at most 300 record sets per page, whatever MaxItems asks for. */
+const RECORD_PAGE_SIZE = 300;
+/** ListTagsForResources takes at most 10 ids per call. */
+const TAG_CHUNK = 10;
+const HOSTED_ZONE_PAGE_SIZE = 100;
+
+export interface Route53Stats {
+  /** ListHostedZones pages. */
+  listZones: number;
+  /** ListTagsForResources calls. */
+  listTags: number;
+  /** ListResourceRecordSets pages. */
+  listRecords: number;
+  /** ChangeResourceRecordSets requests sent (including halves of split batches). */
+  changeBatches: number;
+  /** Attempts the SDK retried inside a call (throttling, 5xx, network). */
+  retries: number;
+  /** Calls still throttled after the SDK's attempts, each followed by one more backoff round here. */
+  throttled: number;
+}
+
+export interface ApplyResult {
+  /** ChangeResourceRecordSets requests sent, including halves of split batches. */
+  batches: number;
+  applied: RecordChange[];
+  failed: { change: RecordChange; error: string }[];
+}
+
+export interface RecordsOptions {
+  /** Start the listing at this name (Route 53's order: labels reversed). */
+  startName?: string;
+  /** Read only these names (one short listing per name that is not already covered). */
+  names?: string[];
+}
+
+export interface Route53ProviderOptions {
+  /** `config.batchChangeSize` goes in `maxChanges`; the other limits default to Route 53's. */
+  limits?: Partial<BatchLimits>;
+  /** TTL for a non-ALIAS record whose endpoint has none (`config.defaultTtl`). */
+  defaultTtl?: number;
+  /** EvaluateTargetHealth for an ALIAS whose endpoint does not say (`config.evaluateTargetHealth`). */
+  evaluateTargetHealth?: boolean;
+  onWarning?: (warning: PassWarning) => void;
+  /**
+   * Backoff rounds after the SDK gave up on a throttled call. The SDK's own backoff spans about a
+   * second; a zone still busy with a previous change (`PriorRequestNotComplete`) can need longer.
+   */
+  throttleRounds?: number;
+  /** First backoff in milliseconds; doubles each round, with full jitter. */
+  throttleBackoffMs?: number;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function route53ProviderOptions(
+  config: Pick<Config, 'batchChangeSize' | 'defaultTtl' | 'evaluateTargetHealth'>,
+  extra: Omit<Route53ProviderOptions, 'defaultTtl' | 'evaluateTargetHealth'> = {},
+): Route53ProviderOptions {
+  return {
+    ...extra,
+    limits: { maxChanges: config.batchChangeSize, ...extra.limits },
+    defaultTtl: config.defaultTtl,
+    evaluateTargetHealth: config.evaluateTargetHealth,
+  };
+}
+
+interface AwsErrorLike {
+  name?: string;
+  message?: string;
+  messages?: string[];
+  $metadata?: { attempts?: number };
+  $retryable?: { throttling?: boolean };
+}
+
+const THROTTLE_CODES = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
+/** Errors that name what is wrong with the changes themselves: smaller batches can get the rest through. */
+const CHANGE_ERRORS = new Set(['InvalidChangeBatch', 'InvalidInput']);
+
+function isThrottle(err: unknown): boolean {
+  const e = err as AwsErrorLike;
+  return THROTTLE_CODES.has(e?.name ?? '') || e?.$retryable?.throttling === true;
+}
+
+export function errorMessage(err: unknown): string {
+  const e = err as AwsErrorLike;
+  if (e && typeof e === 'object') {
+    const detail = e.messages?.length ? e.messages.join('; ') : (e.message ?? '');
+    return e.name ? `${e.name}: ${detail}` : detail;
+  }
+  return String(err);
+}
+
+/** `\ooo` octal escapes (Route 53's wire form for `*` and other characters) back to characters. */
+function decodeName(name: string): string {
+  return normalizeDnsName(
+    name.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8))),
+  );
+}
+
+function fqdn(name: string): string {
+  return name.endsWith('.') ? name : `${name}.`;
+}
+
+const KNOWN_TYPES = new Set<string>(RECORD_TYPES);
+
+/** A record set as read, in the neutral model; undefined for types the model does not carry. */
+export function recordSetToEndpoint(set: ResourceRecordSet): Endpoint | undefined {
+  if (!set.Name || !set.Type || !KNOWN_TYPES.has(set.Type)) return undefined;
+  const properties: Route53Properties = {};
+  const endpoint: Endpoint = {
+    dnsName: decodeName(set.Name),
+    recordType: set.Type as RecordType,
+    targets: [],
+    labels: {},
+    properties,
+  };
+  if (set.AliasTarget) {
+    endpoint.targets = [normalizeDnsName(set.AliasTarget.DNSName ?? '')];
+    properties.alias = true;
+    if (set.AliasTarget.HostedZoneId)
+      properties.aliasHostedZoneId = cleanZoneId(set.AliasTarget.HostedZoneId);
+    properties.evaluateTargetHealth = set.AliasTarget.EvaluateTargetHealth === true;
+  } else {
+    endpoint.targets = (set.ResourceRecords ?? []).map((r) => r.Value ?? '');
+    if (set.TTL !== undefined) endpoint.ttl = set.TTL;
+  }
+  if (set.SetIdentifier !== undefined) endpoint.setIdentifier = set.SetIdentifier;
+  if (set.Weight !== undefined) properties.weight = set.Weight;
+  if (set.Region) properties.region = set.Region;
+  if (set.Failover) properties.failover = set.Failover as FailoverRole;
+  if (set.GeoLocation) {
+    const { ContinentCode, CountryCode, SubdivisionCode } = set.GeoLocation;
+    properties.geolocation = {
+      ...(ContinentCode ? { continentCode: ContinentCode } : {}),
+      ...(CountryCode ? { countryCode: CountryCode } : {}),
+      ...(SubdivisionCode ? { subdivisionCode: SubdivisionCode } : {}),
+    };
+  }
+  if (set.MultiValueAnswer === true) properties.multiValueAnswer = true;
+  if (set.HealthCheckId) properties.healthCheckId = set.HealthCheckId;
+  return endpoint;
+}
+
+export interface ToRecordSetDefaults {
+  defaultTtl: number;
+  evaluateTargetHealth: boolean;
+  /** The zone written to: the alias target zone of a same-zone ALIAS. */
+  zoneId: string;
+}
+
+/** An endpoint as Route 53 takes it in a Change. */
+export function endpointToRecordSet(e: Endpoint, defaults: ToRecordSetDefaults): ResourceRecordSet {
+  const p = e.properties;
+  const set: ResourceRecordSet = { Name: fqdn(e.dnsName), Type: e.recordType as RRType };
+  if (p.alias === true) {
+    set.AliasTarget = {
+      HostedZoneId: cleanZoneId(p.aliasHostedZoneId ?? defaults.zoneId),
+      DNSName: fqdn(e.targets[0] ?? ''),
+      EvaluateTargetHealth: p.evaluateTargetHealth ?? defaults.evaluateTargetHealth,
+    };
+  } else {
+    set.TTL = e.ttl ?? defaults.defaultTtl;
+    set.ResourceRecords = e.targets.map((Value) => ({ Value }));
+  }
+  // Route 53 only accepts a routing policy together with a SetIdentifier (as ExternalDNS sends them).
+  if (e.setIdentifier !== undefined && e.setIdentifier !== '') {
+    set.SetIdentifier = e.setIdentifier;
+    if (p.weight !== undefined) set.Weight = p.weight;
+    if (p.region) set.Region = p.region as ResourceRecordSet['Region'];
+    if (p.failover) set.Failover = p.failover;
+    if (p.multiValueAnswer) set.MultiValueAnswer = true;
+    const g = p.geolocation;
+    if (g && (g.continentCode || g.countryCode || g.subdivisionCode)) {
+      // A continent excludes a country, as in ExternalDNS.
+      set.GeoLocation = g.continentCode
+        ? { ContinentCode: g.continentCode }
+        : {
+            ...(g.countryCode ? { CountryCode: g.countryCode } : {}),
+            ...(g.subdivisionCode ? { SubdivisionCode: g.subdivisionCode } : {}),
+          };
+    }
+  }
+  if (p.healthCheckId) set.HealthCheckId = p.healthCheckId;
+  return set;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class Route53Provider {
+  readonly stats: Route53Stats = {
+    listZones: 0,
+    listTags: 0,
+    listRecords: 0,
+    changeBatches: 0,
+    retries: 0,
+    throttled: 0,
+  };
+  private readonly limits: BatchLimits;
+  private readonly defaultTtl: number;
+  private readonly evaluateTargetHealth: boolean;
+  private readonly throttleRounds: number;
+  private readonly throttleBackoffMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly warn: (warning: PassWarning) => void;
+
+  constructor(
+    private readonly client: Route53Client,
+    options: Route53ProviderOptions = {},
+  ) {
+    this.limits = { ...ROUTE53_BATCH_LIMITS, ...options.limits };
+    this.defaultTtl = options.defaultTtl ?? 300;
+    this.evaluateTargetHealth = options.evaluateTargetHealth ?? true;
+    this.throttleRounds = options.throttleRounds ?? 3;
+    this.throttleBackoffMs = options.throttleBackoffMs ?? 1000;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.warn = options.onWarning ?? (() => {});
+  }
+
+  /** Counts the SDK's retries of a call, from the attempts it reports on answers and errors alike. */
+  private noteAttempts(meta: { attempts?: number } | undefined): void {
+    if (meta?.attempts && meta.attempts > 1) this.stats.retries += meta.attempts - 1;
+  }
+
+  /** One API call with backoff rounds on throttling beyond the SDK's own attempts. */
+  private async call<T extends { $metadata?: { attempts?: number } }>(send: () => Promise<T>): Promise<T> {
+    for (let round = 0; ; round++) {
+      try {
+        const out = await send();
+        this.noteAttempts(out.$metadata);
+        return out;
+      } catch (err) {
+        this.noteAttempts((err as AwsErrorLike)?.$metadata);
+        if (!isThrottle(err) || round >= this.throttleRounds) throw err;
+        this.stats.throttled++;
+        await this.sleep(Math.random() * this.throttleBackoffMs * 2 ** round);
+      }
+    }
+  }
+
+  /**
+   * The hosted zones the config lets us write: ListHostedZones (paged), the cheap filters first, then
+   * ListTagsForResources in chunks of 10 only when a tag filter is set. Once per pass; the caller caches.
+   */
+  async listZones(config: ZoneFilterConfig): Promise<HostedZone[]> {
+    const all: HostedZone[] = [];
+    const pages = paginateListHostedZones({ client: this.client, pageSize: HOSTED_ZONE_PAGE_SIZE }, {});
+    // The paginator's own loop cannot be wrapped per page; a throttled page fails the listing after the
+    // SDK's retries, and the caller's pass reports it.
+    for await (const page of pages) {
+      this.stats.listZones++;
+      this.noteAttempts(page.$metadata);
+      for (const z of page.HostedZones ?? []) {
+        if (!z.Id || !z.Name) continue;
+        all.push({
+          id: cleanZoneId(z.Id),
+          name: normalizeDnsName(z.Name),
+          private: z.Config?.PrivateZone === true,
+          tags: {},
+          ...(z.ResourceRecordSetCount !== undefined ? { recordCount: z.ResourceRecordSetCount } : {}),
+        });
+      }
+    }
+    const untagged = filterZones(all, { ...config, zoneTags: [] });
+    if (config.zoneTags.length === 0) return untagged;
+    const tags = await this.zoneTags(untagged.map((z) => z.id));
+    return filterZones(
+      untagged.map((z) => ({ ...z, tags: tags.get(z.id) ?? {} })),
+      config,
+    );
+  }
+
+  private async zoneTags(ids: string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    for (let i = 0; i < ids.length; i += TAG_CHUNK) {
+      const chunk = ids.slice(i, i + TAG_CHUNK);
+      this.stats.listTags++;
+      const res = await this.call(() =>
+        this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: chunk })),
+      );
+      for (const set of res.ResourceTagSets ?? []) {
+        if (!set.ResourceId) continue;
+        const tags: Record<string, string> = {};
+        for (const t of set.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+        out.set(cleanZoneId(set.ResourceId), tags);
+      }
+    }
+    return out;
+  }
+
+  private async listPage(
+    zone: HostedZone,
+    start: { name?: string; type?: RRType; identifier?: string },
+  ): Promise<ListResourceRecordSetsCommandOutput> {
+    this.stats.listRecords++;
+    return this.call(() =>
+      this.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zone.id,
+          MaxItems: RECORD_PAGE_SIZE,
+          ...(start.name ? { StartRecordName: start.name } : {}),
+          ...(start.type ? { StartRecordType: start.type } : {}),
+          ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The zone's record sets as endpoints (SOA and NS included; types the model does not carry are left
+   * out). With `names`, only those names are read: a listing starting at each name, stopped as soon as a
+   * later name shows up, so an event for one object costs a few calls instead of the whole zone.
+   */
+  async records(zone: HostedZone, opts: RecordsOptions = {}): Promise<Endpoint[]> {
+    if (opts.names) return this.recordsNamed(zone, opts.names);
+    const out: Endpoint[] = [];
+    let start: { name?: string; type?: RRType; identifier?: string } = opts.startName
+      ? { name: fqdn(normalizeDnsName(opts.startName)) }
+      : {};
+    for (;;) {
+      const page = await this.listPage(zone, start);
+      for (const set of page.ResourceRecordSets ?? []) {
+        const e = recordSetToEndpoint(set);
+        if (e) out.push(e);
+      }
+      if (!page.IsTruncated || !page.NextRecordName) return out;
+      start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
+    }
+  }
+
+  private async recordsNamed(zone: HostedZone, names: readonly string[]): Promise<Endpoint[]> {
+    // A name outside the zone cannot be in it: no call for it.
+    const wanted = new Set(
+      names.map(normalizeDnsName).filter((n) => n !== '' && isWithinDomain(n, zone.name)),
+    );
+    const complete = new Set<string>();
+    const found = new Map<string, Endpoint>();
+    for (const name of [...wanted].sort()) {
+      let start: { name?: string; type?: RRType; identifier?: string } = { name: fqdn(name) };
+      while (!complete.has(name)) {
+        const page = await this.listPage(zone, start);
+        const sets = page.ResourceRecordSets ?? [];
+        const pageNames = sets.map((s) => (s.Name ? decodeName(s.Name) : ''));
+        sets.forEach((set, i) => {
+          const e = recordSetToEndpoint(set);
+          if (e && wanted.has(e.dnsName)) found.set(endpointKey(e), e);
+          // A name is complete once a later name follows it in the same page (a page is in name order,
+          // so the last name tells), or the listing ended.
+          const n = pageNames[i]!;
+          if (!page.IsTruncated || n !== pageNames[pageNames.length - 1]) complete.add(n);
+        });
+        // The listing starts at `name`: any other name in the page, or its end, means there is no more of it.
+        if (!page.IsTruncated || pageNames.some((n) => n !== name)) complete.add(name);
+        if (complete.has(name) || !page.NextRecordName) break;
+        start = {
+          name: page.NextRecordName,
+          type: page.NextRecordType,
+          identifier: page.NextRecordIdentifier,
+        };
+      }
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * Applies change groups to one zone: batched within Route 53's limits, deletions first in each batch.
+   * A batch Route 53 rejects for its content is split in halves, down to single groups, so one bad change
+   * cannot hold back the rest; what still fails is reported with Route 53's message. Any other error
+   * (throttled past all retries, access denied, no such zone) fails that batch and those after it
+   * without sending them.
+   */
+  async applyChanges(zone: HostedZone, groups: readonly ChangeGroup[]): Promise<ApplyResult> {
+    const result: ApplyResult = { batches: 0, applied: [], failed: [] };
+    const plan = batchChangeGroups(groups, this.limits);
+    for (const o of plan.oversized) {
+      const first = o.group[0]?.endpoint;
+      this.warn({
+        code: 'route53-change-too-large',
+        message: `Not sent to zone ${zone.name} (${zone.id}): ${o.reason}`,
+        ...(first ? { dnsName: first.dnsName } : {}),
+      });
+      for (const change of o.group) result.failed.push({ change, error: o.reason });
+    }
+    let fatal: string | undefined;
+    for (const batch of plan.batches) {
+      if (fatal !== undefined) {
+        for (const change of batch.flat()) result.failed.push({ change, error: fatal });
+        continue;
+      }
+      fatal = await this.sendSplitting(zone, batch, result);
+    }
+    return result;
+  }
+
+  /** Sends one batch, halving it on content errors; returns an error that should stop the zone's apply. */
+  private async sendSplitting(
+    zone: HostedZone,
+    batch: ChangeGroup[],
+    result: ApplyResult,
+  ): Promise<string | undefined> {
+    const changes = batchChanges(batch);
+    try {
+      result.batches++;
+      this.stats.changeBatches++;
+      await this.call(() =>
+        this.client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zone.id,
+            ChangeBatch: { Changes: changes.map((c) => this.toChange(zone, c)) },
+          }),
+        ),
+      );
+      result.applied.push(...changes);
+      return undefined;
+    } catch (err) {
+      const message = errorMessage(err);
+      const contentError = CHANGE_ERRORS.has((err as AwsErrorLike)?.name ?? '');
+      if (contentError && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        const first = await this.sendSplitting(zone, batch.slice(0, half), result);
+        if (first !== undefined) {
+          for (const change of batch.slice(half).flat()) result.failed.push({ change, error: first });
+          return first;
+        }
+        return this.sendSplitting(zone, batch.slice(half), result);
+      }
+      for (const change of changes) result.failed.push({ change, error: message });
+      if (contentError) {
+        const e = changes[0]?.endpoint;
+        this.warn({
+          code: 'route53-change-rejected',
+          message: `Route 53 rejected ${changes.map((c) => `${c.action} ${c.endpoint.dnsName} ${c.endpoint.recordType}`).join(', ')} in zone ${zone.name} (${zone.id}): ${message}`,
+          ...(e ? { dnsName: e.dnsName } : {}),
+        });
+        return undefined;
+      }
+      return message;
+    }
+  }
+
+  private toChange(zone: HostedZone, change: RecordChange): Change {
+    return {
+      Action: change.action,
+      ResourceRecordSet: endpointToRecordSet(change.endpoint, {
+        defaultTtl: this.defaultTtl,
+        evaluateTargetHealth: this.evaluateTargetHealth,
+        zoneId: zone.id,
+      }),
+    };
+  }
+}
