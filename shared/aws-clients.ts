@@ -1,0 +1,79 @@
+import { ACMClient } from '@aws-sdk/client-acm';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface AwsClientOptions {
+  /** Home region: EventBridge and STS go here; Route 53 is global (us-east-1). */
+  region: string;
+  /**
+   * One endpoint for every service (the sandbox). Without it the SDK's own resolution applies, which
+   * already honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`.
+   */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  maxAttempts?: number;
+}
+
+/**
+ * The AWS clients a pass uses, created lazily and once per container (per region where the service is
+ * regional), so warm Lambda invocations reuse connections.
+ */
+export class AwsClients {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(readonly options: AwsClientOptions) {}
+
+  private base(region: string) {
+    return {
+      region,
+      maxAttempts: this.options.maxAttempts ?? 5,
+      retryMode: 'adaptive' as const,
+      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+    };
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+
+  route53(): Route53Client {
+    return this.once('route53', () => new Route53Client(this.base('us-east-1')));
+  }
+
+  eks(region: string): EKSClient {
+    return this.once(`eks:${region}`, () => new EKSClient(this.base(region)));
+  }
+
+  elbv2(region: string): ElasticLoadBalancingV2Client {
+    return this.once(`elbv2:${region}`, () => new ElasticLoadBalancingV2Client(this.base(region)));
+  }
+
+  acm(region: string): ACMClient {
+    return this.once(`acm:${region}`, () => new ACMClient(this.base(region)));
+  }
+
+  sts(region = this.options.region): STSClient {
+    return this.once(`sts:${region}`, () => new STSClient(this.base(region)));
+  }
+
+  eventBridge(): EventBridgeClient {
+    return this.once('events', () => new EventBridgeClient(this.base(this.options.region)));
+  }
+
+  /** The credentials the clients sign with; EKS tokens are presigned with the same identity. */
+  credentials(): AwsCredentialIdentityProvider {
+    const client = this.sts();
+    return () => client.config.credentials();
+  }
+
+  destroy(): void {
+    for (const c of this.cache.values()) (c as { destroy(): void }).destroy();
+    this.cache.clear();
+  }
+}

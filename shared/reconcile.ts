@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { AwsClients } from './aws-clients.js';
+import { type CertificatesOutcome, reconcileCertificates } from './certificates/reconcile.js';
+import type { Clock } from './clock.js';
+import { type ClusterOutcome, collectDesired, type FleetDesired } from './clusters/collect.js';
+import { resolveFleet } from './clusters/discover.js';
+import type { ClusterConfig, Config } from './config.js';
+import { type ChangeOutcome, type DnsOutcome, reconcileZones } from './dns/reconcile-zones.js';
+import { normalizeDnsName } from './endpoint/endpoint.js';
+import type { TlsHost } from './sources/index.js';
+import { meterClient } from './telemetry/api-usage.js';
+import type { Log } from './telemetry/log.js';
+import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
+import { reportPass } from './telemetry/report.js';
+import type { PassWarning } from './warnings.js';
+
+export type { ChangeOutcome, ClusterOutcome };
+
+export type TriggerKind = 'schedule' | 'audit' | 'manual' | 'resync' | 'cluster-created' | 'cluster-deleted';
+
+/** What a trigger asks of one pass. Handlers build it from their event; nothing else reaches `reconcile`. */
+export interface ReconcileRequest {
+  trigger: TriggerKind;
+  /** Limit the pass to these clusters (by name); all configured clusters when absent. */
+  clusters?: string[];
+  dryRun?: boolean;
+  reason?: string;
+  /**
+   * A partial pass after objects changed (audit events): only the names these objects publish now, plus
+   * `names` (ones they published before, when the event tells), are read and changed. Needs `clusters`.
+   */
+  touched?: { objects: TouchedObject[]; names?: string[] };
+  /**
+   * Clusters that are gone (EKS DeleteCluster): nothing is listed, their owners' records are released as
+   * the policy allows (sync deletes them). The deletion guard does not hold a confirmed release back.
+   */
+  release?: boolean;
+}
+
+/** An object named by an event: `kind/namespace/name` in the TXT registry's resource form. */
+export interface TouchedObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface ReconcileDeps {
+  config: Config;
+  aws: AwsClients;
+  clock: Clock;
+  log: Log;
+  /** Where the pass's EMF metrics go (Lambda: Powertools Metrics, flushed by middy); none when absent. */
+  metrics?: MetricsSink;
+}
+
+export interface PassResult {
+  passId: string;
+  trigger: TriggerKind;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  changes: ChangeOutcome[];
+  /** The changes with their records (values, alias, TTL): what `plan` shows as a diff. */
+  recordChanges: DnsOutcome['recordChanges'];
+  clusters: ClusterOutcome[];
+  errors: string[];
+  warnings: PassWarning[];
+  heldDeletions: number;
+  tlsHosts: TlsHost[];
+  certificates: CertificatesOutcome;
+  /** Route 53 requests of this pass (every attempt) and how many were throttled. */
+  route53?: { calls: number; throttles: number };
+  /** Why the pass ran, as the trigger said. */
+  reason?: string;
+}
+
+/** One pass: clusters → sources → DNS plan per zone → apply → report. The only orchestration. */
+export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<PassResult> {
+  const { config, log } = deps;
+  const passId = randomUUID();
+  const startedAt = deps.clock().toISOString();
+  const wallStart = performance.now();
+  const dryRun = request.dryRun ?? config.dryRun;
+  const errors: string[] = [];
+  const route53Usage = meterClient(deps.aws.route53());
+
+  // 1–2. clusters and their sources
+  const wanted = request.clusters ? new Set(request.clusters) : undefined;
+  const resolved = request.release
+    ? { clusters: releasedClusters(config, wanted), errors: [] }
+    : await resolveFleet(config, deps.aws, { clock: deps.clock, ...(wanted ? { only: wanted } : {}) });
+  const clusters = resolved.clusters;
+  errors.push(...resolved.errors);
+  for (const name of wanted ?? []) {
+    if (!clusters.some((c) => c.name === name)) errors.push(`cluster ${name}: not in the fleet`);
+  }
+  const fleet = request.release ? releasedFleet(clusters) : await collectDesired(clusters, deps);
+  for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
+    log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
+  }
+
+  // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records
+  const partial = Boolean(request.clusters || request.touched || request.release);
+  const certs = await reconcileCertificates(
+    {
+      tlsHosts: fleet.tlsHosts,
+      clusters: fleet.clusters.map((c) => ({
+        name: c.name,
+        status: c.status,
+        ...regionOf(c.name, clusters),
+      })),
+      partial,
+      dryRun,
+    },
+    deps,
+  );
+  const knownOwners = new Set(fleet.knownOwners);
+  const frozenOwners = new Set(fleet.frozenOwners);
+  if (certs.ownerState === 'known') knownOwners.add(certs.owner);
+  if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
+
+  // 4. DNS, one read per zone for the whole fleet
+  const dns = await reconcileZones(
+    {
+      desired: [...fleet.endpoints, ...certs.validationEndpoints],
+      held: fleet.held,
+      knownOwners,
+      frozenOwners,
+      dryRun,
+      ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
+    },
+    request.release
+      ? { ...deps, config: { ...config, deletionGuard: { ...config.deletionGuard, allow: true } } }
+      : deps,
+  );
+
+  // 5. report
+  const result: ReportedPass = {
+    passId,
+    trigger: request.trigger,
+    ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    dryRun,
+    startedAt,
+    durationMs: Math.round(performance.now() - wallStart),
+    changes: dns.changes,
+    recordChanges: dns.recordChanges,
+    clusters: fleet.clusters,
+    errors: [...errors, ...fleet.errors, ...certs.errors, ...dns.errors],
+    warnings: [...fleet.warnings, ...certs.warnings, ...dns.warnings],
+    certificates: certs.outcome,
+    heldDeletions: dns.heldDeletions,
+    tlsHosts: fleet.tlsHosts,
+  };
+  result.route53 = route53Usage();
+  await reportPass(result, deps);
+  return result;
+}
+
+/**
+ * The clusters a DeleteCluster names: listed ones, or — the handler having checked that discovery would
+ * have found it — one discovery made, whose owner is its name.
+ */
+function releasedClusters(config: Config, names: ReadonlySet<string> | undefined): ClusterConfig[] {
+  const out: ClusterConfig[] = [];
+  for (const name of names ?? []) {
+    const listed = config.clusters.filter((c) => c.name === name);
+    if (listed.length > 0) out.push(...listed);
+    else if (config.clusterDiscovery) out.push({ name, region: config.region, tags: {} });
+  }
+  return out;
+}
+
+/** A released cluster's owner is known and wants nothing: sync deletes what it owned. */
+function releasedFleet(clusters: readonly ClusterConfig[]): FleetDesired {
+  return {
+    clusters: clusters.map((c) => ({ name: c.name, status: 'ok', endpoints: 0 })),
+    endpoints: [],
+    held: [],
+    tlsHosts: [],
+    knownOwners: new Set(clusters.map((c) => c.ownerId ?? c.name)),
+    frozenOwners: new Set(),
+    errors: [],
+    warnings: [],
+  };
+}
+
+/** The names a partial pass may touch: what the touched objects publish or hold now, and what they did. */
+function touchedNames(touched: NonNullable<ReconcileRequest['touched']>, fleet: FleetDesired): Set<string> {
+  const resources = new Set(touched.objects.map(resourceLabel));
+  const names = new Set((touched.names ?? []).map(normalizeDnsName));
+  for (const e of fleet.endpoints) if (resources.has(e.labels.resource ?? '')) names.add(e.dnsName);
+  for (const h of fleet.held) if (resources.has(h.resource)) names.add(h.dnsName);
+  return names;
+}
+
+function regionOf(name: string, clusters: readonly ClusterConfig[]): { region?: string } {
+  const region = clusters.find((c) => c.name === name)?.region;
+  return region ? { region } : {};
+}
+
+function resourceLabel(o: TouchedObject): string {
+  const kind = o.kind.toLowerCase();
+  return o.namespace ? `${kind}/${o.namespace}/${o.name}` : `${kind}/${o.name}`;
+}

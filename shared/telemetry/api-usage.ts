@@ -1,0 +1,65 @@
+import type { DeserializeMiddleware, MiddlewareStack } from '@smithy/types';
+
+/** Requests an AWS client sent (every attempt, retries included) and how many were throttled. */
+export interface ApiUsage {
+  calls: number;
+  throttles: number;
+}
+
+/**
+ * Route 53 answers a throttled request with `Throttling` (the account's token bucket) or
+ * `PriorRequestNotComplete` (a change to the same zone still in flight); other services use the rest.
+ */
+const THROTTLE_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'PriorRequestNotComplete',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+export function isThrottle(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (
+    THROTTLE_CODES.has(String(e.name)) ||
+    THROTTLE_CODES.has(String(e.Code)) ||
+    e.$metadata?.httpStatusCode === 429
+  );
+}
+
+const totals = new WeakMap<object, ApiUsage>();
+
+/**
+ * Counts a client's requests from now on. The counter sits inside the SDK's retry loop, so each attempt
+ * counts once; metering a client twice installs it once. Cheap enough to stay on for the container's life.
+ */
+export function meterClient<I extends object, O extends object>(client: {
+  middlewareStack: MiddlewareStack<I, O>;
+}): () => ApiUsage {
+  let total = totals.get(client);
+  if (!total) {
+    const counted: ApiUsage = { calls: 0, throttles: 0 };
+    total = counted;
+    totals.set(client, counted);
+    const count: DeserializeMiddleware<I, O> = (next) => async (args) => {
+      counted.calls++;
+      try {
+        return await next(args);
+      } catch (err) {
+        if (isThrottle(err)) counted.throttles++;
+        throw err;
+      }
+    };
+    client.middlewareStack.add(count, {
+      step: 'deserialize',
+      priority: 'high',
+      name: 'edgeReconcilerApiUsage',
+    });
+  }
+  const usage = total;
+  const start = { ...usage };
+  // The usage since this call: one pass's share of a client that warm invocations reuse.
+  return () => ({ calls: usage.calls - start.calls, throttles: usage.throttles - start.throttles });
+}
