@@ -1,0 +1,385 @@
+import type { KeyAlgorithm } from '@aws-sdk/client-acm';
+import type { AwsClients } from '../aws-clients.js';
+import type { Clock } from '../clock.js';
+import { errorMessage } from '../clusters/discover.js';
+import { mapConcurrent } from '../concurrency.js';
+import type { Config } from '../config.js';
+import { DomainFilter } from '../dns/domain-filter.js';
+import { Route53Provider, route53ProviderOptions } from '../dns/route53.js';
+import { isWithinDomain } from '../dns/zones.js';
+import { type Endpoint, LABEL_OWNER, LABEL_RESOURCE, newEndpoint } from '../endpoint/endpoint.js';
+import type { TlsHost } from '../sources/index.js';
+import type { Log } from '../telemetry/log.js';
+import type { PassWarning } from '../warnings.js';
+import { AcmCertificates } from './acm.js';
+import { normalizeCertificateName, unrequestableReason, validationBase } from './coverage.js';
+import { durationMs } from './duration.js';
+import { FAILED_STATUSES, type KnownCertificate, type NeededHost } from './model.js';
+import { type CertificateReport, emptyReport, type PlanSettings, planCertificates } from './plan.js';
+import { isOurs, readOwnState, STATE_TAG } from './tags.js';
+
+/**
+ * Step 3 of the pass: the fleet's TLS hosts against the ACM inventory of every region involved (one
+ * ListCertificates walk per region), planned by `planCertificates`, applied, and the validation CNAMEs
+ * handed to the DNS stage as desired endpoints of their own owner.
+ */
+
+/**
+ * Set on validation endpoints: ACM resolves them publicly, so the DNS stage must write them to the public
+ * zone only, never to a private zone of the same name.
+ */
+export const LABEL_PUBLIC_ONLY = 'edge-reconciler/public-only';
+
+export const VALIDATION_RECORD_TTL = 300;
+
+export interface CertificateStageInput {
+  tlsHosts: readonly TlsHost[];
+  /** The pass's clusters; `region` when known, else the config's cluster entry gives it. */
+  clusters: readonly { name: string; status: string; region?: string }[];
+  /** Not the whole fleet (some clusters only, an audit event): nothing is cleaned up. */
+  partial?: boolean;
+  dryRun?: boolean;
+  /** The public hosted zones the pass may write, when the caller listed them already. */
+  publicZones?: readonly string[];
+}
+
+export interface CertificateStageDeps {
+  config: Config;
+  aws: AwsClients;
+  clock: Clock;
+  log: Log;
+}
+
+export interface CertificatesOutcome extends CertificateReport {
+  enabled: boolean;
+  dryRun: boolean;
+  requested: { region: string; names: string[]; attempt: number; arn?: string }[];
+  deleted: { arn: string; region: string; names: string[]; reason: string }[];
+  skipped: { host: string; reason: string; resources: string[] }[];
+  counts: {
+    pendingTooLong: number;
+    expiringSoon: number;
+    failed: number;
+    renewalAtRisk: number;
+  };
+}
+
+export interface CertificateStageResult {
+  /** The TXT owner of the validation CNAMEs. */
+  owner: string;
+  /**
+   * `known`: the inventory was read in full, the owner's records may be changed and deleted (add it to
+   * knownOwners); `frozen`: something was not read, its records stay as they are (frozenOwners);
+   * `untouched`: certificates are off, the owner is neither.
+   */
+  ownerState: 'known' | 'frozen' | 'untouched';
+  validationEndpoints: Endpoint[];
+  outcome: CertificatesOutcome;
+  errors: string[];
+  warnings: PassWarning[];
+}
+
+export function emptyCertificatesOutcome(enabled: boolean, dryRun: boolean): CertificatesOutcome {
+  return {
+    enabled,
+    dryRun,
+    ...emptyReport(),
+    requested: [],
+    deleted: [],
+    skipped: [],
+    counts: { pendingTooLong: 0, expiringSoon: 0, failed: 0, renewalAtRisk: 0 },
+  };
+}
+
+export function planSettings(config: Config): PlanSettings {
+  const c = config.certificates;
+  return {
+    ownerTagKey: c.ownerTagKey,
+    ownerId: c.ownerId,
+    maxNamesPerCertificate: c.maxNamesPerCertificate,
+    yearlyRequestQuota: c.yearlyRequestQuota,
+    maxRequestsPerPass: c.maxRequestsPerPass,
+    backoffInitialMs: durationMs(c.retryBackoff.initial, 'retryBackoff.initial'),
+    backoffMaxMs: durationMs(c.retryBackoff.max, 'retryBackoff.max'),
+    cleanupGraceMs: durationMs(c.cleanupGracePeriod, 'cleanupGracePeriod'),
+    expiryWarningDays: c.expiryWarningDays,
+    pendingWarningMs: durationMs(c.pendingWarningAfter, 'pendingWarningAfter'),
+    unusedWarningMs: durationMs(c.unusedWarningAfter, 'unusedWarningAfter'),
+  };
+}
+
+export async function reconcileCertificates(
+  input: CertificateStageInput,
+  deps: CertificateStageDeps,
+): Promise<CertificateStageResult> {
+  const { config, aws, clock, log } = deps;
+  const settings = config.certificates;
+  const dryRun = input.dryRun ?? config.dryRun;
+  const result: CertificateStageResult = {
+    owner: settings.ownerId,
+    ownerState: 'untouched',
+    validationEndpoints: [],
+    outcome: emptyCertificatesOutcome(settings.enabled, dryRun),
+    errors: [],
+    warnings: [],
+  };
+  if (!settings.enabled) return result;
+  const outcome = result.outcome;
+  const now = clock();
+
+  // Which hosts can have a certificate: a name ACM issues for, ours to manage, with a public zone to validate in.
+  let publicZones = input.publicZones ? [...input.publicZones] : undefined;
+  if (!publicZones) {
+    try {
+      const route53 = new Route53Provider(aws.route53(), route53ProviderOptions(config));
+      publicZones = (await route53.listZones(config)).filter((z) => !z.private).map((z) => z.name);
+    } catch (err) {
+      result.errors.push(
+        `certificates: listing hosted zones failed: ${errorMessage(err)}; no certificate requested`,
+      );
+    }
+  }
+  const domainFilter = new DomainFilter(config);
+  const regionOf = clusterRegions(input, config);
+  const hosts: NeededHost[] = [];
+  const skipped = new Map<string, { host: string; reason: string; resources: Set<string> }>();
+  for (const t of input.tlsHosts) {
+    const host = normalizeCertificateName(t.host);
+    const resource = `${t.cluster}:${t.resource}`;
+    const reason =
+      unrequestableReason(host) ??
+      (!domainFilter.matches(host) ? 'outside the domain filters' : undefined) ??
+      (publicZones &&
+      !publicZones.some((z) => isWithinDomain(validationBase(host), normalizeCertificateName(z)))
+        ? 'no public hosted zone to validate it in'
+        : undefined);
+    if (reason) {
+      const entry = skipped.get(host) ?? { host, reason, resources: new Set<string>() };
+      entry.resources.add(resource);
+      skipped.set(host, entry);
+      continue;
+    }
+    if (!publicZones) continue;
+    for (const region of regionOf(t.cluster)) hosts.push({ host, region, resources: [resource] });
+  }
+  for (const s of [...skipped.values()].sort((a, b) => (a.host < b.host ? -1 : 1))) {
+    const resources = [...s.resources].sort();
+    outcome.skipped.push({ host: s.host, reason: s.reason, resources });
+    result.warnings.push({
+      code: 'certificate-host-skipped',
+      message: `TLS host ${s.host} (${resources.join(', ')}): no certificate: ${s.reason}`,
+      dnsName: s.host,
+      ...(resources[0] ? { object: resources[0].slice(resources[0].indexOf(':') + 1) } : {}),
+    });
+  }
+
+  // The inventory, every region the fleet's load balancers live in.
+  const regions = [
+    ...new Set([
+      ...hosts.map((h) => h.region),
+      ...input.clusters.flatMap((c) => regionOf(c.name)),
+      ...(settings.region ? [settings.region] : config.clusters.map((c) => c.region)),
+    ]),
+  ].sort();
+  let complete = publicZones !== undefined;
+  const certificates: KnownCertificate[] = [];
+  const readRegions = new Set<string>();
+  for (const region of regions) {
+    const acm = new AcmCertificates(aws.acm(region), region);
+    const read = await readInventory(acm, config, domainFilter);
+    result.errors.push(...read.errors.map((e) => `certificates: ${region}: ${e}`));
+    if (read.errors.length > 0) complete = false;
+    if (read.listed) {
+      readRegions.add(region);
+      certificates.push(...read.certificates);
+    }
+  }
+
+  const plan = planCertificates({
+    now,
+    hosts: hosts.filter((h) => readRegions.has(h.region)),
+    certificates,
+    cleanup: complete && !input.partial && input.clusters.every((c) => c.status === 'ok'),
+    settings: planSettings(config),
+  });
+  for (const w of plan.warnings) result.warnings.push({ code: 'certificate-validation-record', message: w });
+  Object.assign(outcome, plan.report);
+  for (const h of hosts.filter((h) => !readRegions.has(h.region))) {
+    outcome.waiting.push({ host: h.host, region: h.region, reason: 'inventory-unread' });
+  }
+
+  if (dryRun) {
+    outcome.requested = plan.requests.map((r) => ({ region: r.region, names: r.names, attempt: r.attempt }));
+    outcome.deleted = plan.deletions.map((d) => ({
+      arn: d.arn,
+      region: d.region,
+      names: d.names,
+      reason: d.reason,
+    }));
+  } else {
+    await apply(plan, { aws, config, outcome, errors: result.errors, log });
+  }
+
+  const records = new Map(plan.validationRecords.map((r) => [r.name, r]));
+  const deletedArns = new Set(outcome.deleted.map((d) => d.arn));
+  for (const d of plan.deletions.filter((d) => !dryRun && !deletedArns.has(d.arn))) {
+    // The certificate is still there: so is its need for its records.
+    for (const r of d.validationRecords) {
+      if (!records.has(r.name))
+        records.set(r.name, { ...r, base: r.name.slice(r.name.indexOf('.') + 1), certificates: [d.arn] });
+    }
+  }
+  result.validationEndpoints = [...records.values()].map((r) =>
+    newEndpoint(r.name, 'CNAME', [r.value], {
+      ttl: VALIDATION_RECORD_TTL,
+      labels: {
+        [LABEL_OWNER]: settings.ownerId,
+        [LABEL_RESOURCE]: `certificate/${r.base}`,
+        [LABEL_PUBLIC_ONLY]: 'true',
+      },
+    }),
+  );
+  result.ownerState = complete ? 'known' : 'frozen';
+  outcome.counts = {
+    pendingTooLong: outcome.pending.filter((p) => p.tooLong).length,
+    expiringSoon: outcome.expiring.length,
+    failed: outcome.failed.length,
+    renewalAtRisk: outcome.renewalAtRisk.length,
+  };
+  log.info('certificates reconciled', {
+    requested: outcome.requested.length,
+    deleted: outcome.deleted.length,
+    pending: outcome.pending.length,
+    failed: outcome.failed.length,
+    validationRecords: result.validationEndpoints.length,
+    ownerState: result.ownerState,
+  });
+  return result;
+}
+
+/** A TLS host's certificate belongs where its cluster's load balancers are, or in the one configured region. */
+function clusterRegions(input: CertificateStageInput, config: Config): (cluster: string) => string[] {
+  const fixed = config.certificates.region;
+  return (cluster) => {
+    if (fixed) return [fixed];
+    const fromPass = input.clusters
+      .filter((c) => c.name === cluster && c.region)
+      .map((c) => c.region as string);
+    if (fromPass.length > 0) return [...new Set(fromPass)];
+    const fromConfig = config.clusters.filter((c) => c.name === cluster).map((c) => c.region);
+    return fromConfig.length > 0 ? [...new Set(fromConfig)] : [config.region];
+  };
+}
+
+interface InventoryRead {
+  listed: boolean;
+  certificates: KnownCertificate[];
+  errors: string[];
+}
+
+/**
+ * ListCertificates (all key types, every page); tags of the certificates that could be ours (requested by
+ * ACM for a name we manage); DescribeCertificate only for ours that need it — live ones whose validation
+ * records are not in our tags yet, newly failed ones (reason) — and for any whose names the listing cut short.
+ */
+async function readInventory(
+  acm: AcmCertificates,
+  config: Config,
+  filter: DomainFilter,
+): Promise<InventoryRead> {
+  const out: InventoryRead = { listed: false, certificates: [], errors: [] };
+  let listed: Awaited<ReturnType<AcmCertificates['list']>>;
+  try {
+    listed = await acm.list();
+  } catch (err) {
+    out.errors.push(`ListCertificates failed: ${errorMessage(err)}`);
+    return out;
+  }
+  out.listed = true;
+  const concurrency = config.certificates.apiConcurrency;
+  const ownership = config.certificates;
+  await mapConcurrent(listed, concurrency, async (c) => {
+    if (c.type !== 'AMAZON_ISSUED' || !c.names.some((n) => filter.matches(n))) return;
+    try {
+      c.tags = await acm.tags(c.arn);
+    } catch (err) {
+      out.errors.push(`ListTagsForCertificate ${c.arn} failed: ${errorMessage(err)}`);
+    }
+  });
+  await mapConcurrent(listed, concurrency, async (c) => {
+    if (!needsDescribe(c, ownership)) return;
+    try {
+      const d = await acm.describe(c.arn);
+      if (d.names.length > 0) c.names = d.names;
+      if (d.status) c.status = d.status;
+      if (d.failureReason) c.failureReason = d.failureReason;
+      if (d.validationRecords.length > 0) c.validationRecords = d.validationRecords;
+    } catch (err) {
+      out.errors.push(`DescribeCertificate ${c.arn} failed: ${errorMessage(err)}`);
+    }
+  });
+  out.certificates = listed.map(({ hasMoreNames: _, ...c }) => c);
+  return out;
+}
+
+function needsDescribe(
+  c: KnownCertificate & { hasMoreNames: boolean },
+  ownership: Config['certificates'],
+): boolean {
+  if (c.hasMoreNames) return true;
+  if (!isOurs(c, ownership)) return false;
+  const st = readOwnState(c.tags);
+  if (FAILED_STATUSES.has(c.status)) return !c.tags?.[STATE_TAG.failureReason];
+  if (c.status !== 'ISSUED' && c.status !== 'PENDING_VALIDATION') return false;
+  const cachedBases = new Set(st.validationRecords.map((r) => r.name.slice(r.name.indexOf('.') + 1)));
+  return c.names.some((n) => !cachedBases.has(validationBase(n)));
+}
+
+async function apply(
+  plan: ReturnType<typeof planCertificates>,
+  ctx: { aws: AwsClients; config: Config; outcome: CertificatesOutcome; errors: string[]; log: Log },
+): Promise<void> {
+  const { aws, config, outcome, errors } = ctx;
+  const acm = (region: string) => new AcmCertificates(aws.acm(region), region);
+  const concurrency = config.certificates.apiConcurrency;
+  await mapConcurrent(plan.tagging, concurrency, async (t) => {
+    try {
+      await acm(t.region).addTags(t.arn, t.add);
+    } catch (err) {
+      errors.push(`certificates: tagging ${t.arn} failed: ${errorMessage(err)}`);
+    }
+  });
+  await mapConcurrent(plan.requests, concurrency, async (r) => {
+    try {
+      const arn = await acm(r.region).request(r, config.certificates.keyAlgorithm as KeyAlgorithm);
+      outcome.requested.push({ region: r.region, names: r.names, attempt: r.attempt, arn });
+      ctx.log.info('certificate requested', { arn, region: r.region, names: r.names, attempt: r.attempt });
+    } catch (err) {
+      errors.push(
+        `certificates: RequestCertificate for ${r.names.join(', ')} in ${r.region} failed: ${errorMessage(err)}`,
+      );
+    }
+  });
+  await mapConcurrent(plan.untagging, concurrency, async (t) => {
+    try {
+      await acm(t.region).removeTags(t.arn, t.keys);
+    } catch (err) {
+      errors.push(`certificates: untagging ${t.arn} failed: ${errorMessage(err)}`);
+    }
+  });
+  await mapConcurrent(plan.deletions, concurrency, async (d) => {
+    try {
+      await acm(d.region).delete(d.arn);
+      outcome.deleted.push({ arn: d.arn, region: d.region, names: d.names, reason: d.reason });
+    } catch (err) {
+      // Put in use since it was listed: ACM refuses, and the certificate is simply kept.
+      if ((err as { name?: string }).name === 'ResourceInUseException') {
+        outcome.kept.push({ arn: d.arn, region: d.region, names: d.names, reason: 'in-use' });
+      } else {
+        errors.push(`certificates: DeleteCertificate ${d.arn} failed: ${errorMessage(err)}`);
+      }
+    }
+  });
+  outcome.requested.sort((a, b) => (a.names[0] ?? '').localeCompare(b.names[0] ?? ''));
+  outcome.deleted.sort((a, b) => (a.arn < b.arn ? -1 : 1));
+}

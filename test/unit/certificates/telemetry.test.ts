@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCertificatesOutcome } from '../../../shared/certificates/reconcile.js';
+import {
+  CERTIFICATE_EVENT,
+  certificateEvents,
+  certificateMetrics,
+  certificateSummary,
+} from '../../../shared/certificates/telemetry.js';
+
+const names = ['shop.example.com'];
+
+describe('certificate telemetry', () => {
+  it('turns each bad state into a metric and an event', () => {
+    const o = emptyCertificatesOutcome(true, false);
+    o.pending.push(
+      { arn: 'p1', region: 'eu-central-1', names, ours: true, ageSeconds: 9000, tooLong: true },
+      { arn: 'p2', region: 'eu-central-1', names, ours: true, ageSeconds: 10, tooLong: false },
+    );
+    o.failed.push({ arn: 'f1', region: 'eu-central-1', names, reason: 'CAA_ERROR', attempt: 2 });
+    o.expiring.push({ arn: 'e1', region: 'eu-central-1', names, ours: false, daysLeft: 3 });
+    o.renewalAtRisk.push({ arn: 'r1', region: 'eu-central-1', names, hosts: names, resources: ['x'] });
+    o.counts = { pendingTooLong: 1, expiringSoon: 1, failed: 1, renewalAtRisk: 1 };
+
+    expect(certificateMetrics(o)).toEqual({
+      CertificatesPendingTooLong: 1,
+      CertificatesExpiringSoon: 1,
+      CertificatesFailed: 1,
+      CertificatesRenewalAtRisk: 1,
+    });
+    expect(certificateEvents(o).map((e) => [e.detailType, e.detail.arn])).toEqual([
+      [CERTIFICATE_EVENT.pendingTooLong, 'p1'],
+      [CERTIFICATE_EVENT.failed, 'f1'],
+      [CERTIFICATE_EVENT.expiring, 'e1'],
+      [CERTIFICATE_EVENT.renewalAtRisk, 'r1'],
+    ]);
+    expect(certificateSummary(o)).toMatchObject({ pending: 2, pendingTooLong: 1, failed: 1 });
+  });
+
+  it('says nothing about a healthy pass', () => {
+    expect(certificateEvents(emptyCertificatesOutcome(true, false))).toEqual([]);
+  });
+});
