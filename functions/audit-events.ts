@@ -1,0 +1,101 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type ClusterTouch, coalesce } from '../shared/audit/coalesce.js';
+import { type Dropped, decodeSubscription } from '../shared/audit/decode.js';
+import { DEFAULT_ANNOTATION_PREFIXES } from '../shared/audit/hostnames.js';
+import {
+  type PassResult,
+  type ReconcileDeps,
+  type ReconcileRequest,
+  reconcile,
+} from '../shared/reconcile.js';
+import type { MetricsSink } from '../shared/telemetry/metrics.js';
+import { lambdaDeps, lambdaHandler } from './runtime.js';
+
+/**
+ * The audit-log trigger: a CloudWatch Logs subscription on an EKS cluster's audit log group delivers
+ * batches of API server audit events; the writes to objects we read become one partial pass per
+ * cluster, reading only the names those objects publish (or published). A payload that is not an audit
+ * batch is dropped and counted, never retried: retrying cannot make it decode.
+ */
+
+export interface AuditPassSummary {
+  cluster: string;
+  /** Whether the events bounded the pass to `touched`, or it read everything the cluster owns. */
+  scope: 'touched' | 'cluster';
+  objects: number;
+  names: number;
+  unbounded: string[];
+}
+
+export interface AuditEventsSummary {
+  passes: PassResult[];
+  touched: AuditPassSummary[];
+  dropped: Dropped[];
+  /** Audit events that change nothing we publish (reads, other kinds, failed writes, ...). */
+  ignored: number;
+}
+
+/** `metrics`, when given, gets `AuditEventsDropped` (the pass's own metrics are the report's). */
+export type AuditEventsDeps = ReconcileDeps & { metrics?: MetricsSink };
+
+export function createAuditEventsHandler(depsFn: () => AuditEventsDeps) {
+  return async (event: unknown): Promise<AuditEventsSummary> => {
+    const deps = depsFn();
+    const decoded = decodeSubscription(event);
+    const dropped = [...decoded.dropped];
+    const summary: AuditEventsSummary = { passes: [], touched: [], dropped, ignored: 0 };
+
+    if (decoded.batch) {
+      const { config } = deps;
+      const { cluster } = decoded.batch;
+      // A discovered cluster is not listed; the pass's own fleet resolution decides whether it is ours,
+      // and reports `cluster X: not in the fleet` when it is not.
+      const mayBeInFleet = config.clusters.some((c) => c.name === cluster) || config.clusterDiscovery;
+      if (!mayBeInFleet) {
+        dropped.push({
+          reason: `cluster ${cluster} is not in the configuration`,
+          logGroup: decoded.batch.logGroup,
+          logStream: decoded.batch.logStream,
+        });
+      } else {
+        const prefixes = [...new Set([config.annotationPrefix, ...DEFAULT_ANNOTATION_PREFIXES])];
+        const { touches, ignored } = coalesce([decoded.batch], { annotationPrefixes: prefixes });
+        summary.ignored = Object.values(ignored).reduce((a, b) => a + (b ?? 0), 0);
+        for (const touch of touches) {
+          summary.touched.push(passSummary(touch));
+          summary.passes.push(await reconcile(requestFor(touch), deps));
+        }
+      }
+    }
+
+    for (const d of dropped) deps.log.warn('audit payload dropped', { ...d });
+    if (dropped.length > 0) deps.metrics?.addMetric('AuditEventsDropped', MetricUnit.Count, dropped.length);
+    if (decoded.control) deps.log.debug('CloudWatch Logs control message');
+    return summary;
+  };
+}
+
+function requestFor(touch: ClusterTouch): ReconcileRequest {
+  const base = { trigger: 'audit' as const, clusters: [touch.cluster] };
+  if (touch.unbounded.length > 0) {
+    const more = touch.unbounded.length > 1 ? ` (and ${touch.unbounded.length - 1} more)` : '';
+    return { ...base, reason: `audit, whole cluster: ${touch.unbounded[0]}${more}` };
+  }
+  return {
+    ...base,
+    reason: `audit: ${touch.writes} write(s) to ${touch.objects.length} object(s)`,
+    touched: { objects: touch.objects, names: touch.names },
+  };
+}
+
+function passSummary(touch: ClusterTouch): AuditPassSummary {
+  return {
+    cluster: touch.cluster,
+    scope: touch.unbounded.length > 0 ? 'cluster' : 'touched',
+    objects: touch.objects.length,
+    names: touch.names.length,
+    unbounded: touch.unbounded,
+  };
+}
+
+export const handler = lambdaHandler(createAuditEventsHandler(lambdaDeps));

@@ -1,0 +1,135 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsClients } from '../../shared/aws-clients.js';
+import { systemClock } from '../../shared/clock.js';
+import { type Config, parseConfig } from '../../shared/config.js';
+import { checkConfig, configFromEnvironment, configFromFile } from '../../shared/config-source.js';
+import type { PassResult } from '../../shared/reconcile.js';
+import { reconcile } from '../../shared/reconcile.js';
+import { streamLog } from '../../shared/telemetry/log.js';
+import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
+import { parseEvent } from '../middleware.js';
+import { clustersFromKubeconfig } from './kubeconfig.js';
+
+export interface OperateOptions {
+  config?: string;
+  clusters?: string[];
+  kubeconfig?: string;
+  contexts?: string[];
+  apply: boolean;
+  json: boolean;
+  verbose: boolean;
+}
+
+/**
+ * `plan` and `reconcile` from a laptop: the same pass as the deployed function, against whatever AWS the
+ * standard variables point at (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL*`). `plan` is a dry run.
+ */
+export async function runPass(options: OperateOptions): Promise<{ result: PassResult; text: string }> {
+  let config: Config = options.config ? configFromFile(options.config) : configFromEnvironment();
+  if (options.contexts?.length) {
+    const fromKubeconfig = await clustersFromKubeconfig(options.contexts, options.kubeconfig, config.region);
+    config = checkConfig(parseConfig({ ...config, clusters: fromKubeconfig }, '--context'), '--context');
+  }
+  const aws = new AwsClients({ region: config.region });
+  try {
+    const result = await reconcile(
+      {
+        trigger: 'manual',
+        dryRun: !options.apply,
+        reason: options.apply ? 'cli reconcile' : 'cli plan',
+        ...(options.clusters ? { clusters: options.clusters } : {}),
+      },
+      { config, aws, clock: systemClock, log: streamLog(options.verbose ? 'debug' : 'warn') },
+    );
+    return { result, text: formatDiff(result) };
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** The pass as a diff a reviewer reads: one line a record change, grouped by zone. */
+export function formatDiff(result: PassResult): string {
+  const out: string[] = [];
+  out.push(`${result.dryRun ? 'Plan (dry run: nothing was changed)' : 'Reconcile'} — pass ${result.passId}`);
+  for (const c of result.clusters) {
+    out.push(
+      `  cluster ${c.name}: ${c.status}${c.status === 'ok' ? `, ${c.endpoints} endpoint${c.endpoints === 1 ? '' : 's'}` : ` — ${c.error}`}`,
+    );
+  }
+  const byZone = new Map<string, PassResult['recordChanges']>();
+  for (const c of result.recordChanges) byZone.set(c.zone, [...(byZone.get(c.zone) ?? []), c]);
+  if (byZone.size === 0) out.push('', 'No changes.');
+  for (const [zone, changes] of byZone) {
+    out.push('', `zone ${zone}`);
+    for (const { action, endpoint: e } of changes) {
+      const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
+      const value = e.properties.alias
+        ? `ALIAS ${e.targets[0]}${e.properties.aliasHostedZoneId ? ` (${e.properties.aliasHostedZoneId})` : ''}`
+        : `${e.ttl ?? ''} ${e.targets.join(' ')}`.trim();
+      const id = e.setIdentifier ? ` [${e.setIdentifier}]` : '';
+      const owner = e.labels.owner
+        ? `   owner=${e.labels.owner}${e.labels.resource ? ` ${e.labels.resource}` : ''}`
+        : '';
+      out.push(
+        `  ${sign} ${action.padEnd(6)} ${e.dnsName}. ${e.recordType}${id} ${value}${e.recordType === 'TXT' ? '' : owner}`,
+      );
+    }
+  }
+  for (const w of result.warnings) out.push(`warning: ${w.message}`);
+  for (const e of result.errors) out.push(`error: ${e}`);
+  return `${out.join('\n')}\n`;
+}
+
+export interface ResyncOptions {
+  functionName?: string;
+  eventBus?: string;
+  clusters?: string[];
+  dryRun?: boolean;
+  reason?: string;
+  region?: string;
+}
+
+/**
+ * Asks the deployed reconciler for a pass: a direct invoke of the manual function (waits for the result)
+ * or a `Resync Requested` event on the bus (fire and forget). The payload is checked here first.
+ */
+export async function resync(options: ResyncOptions): Promise<string> {
+  const payload: ManualPayload = parseEvent(
+    manualPayload,
+    {
+      ...(options.clusters ? { clusters: options.clusters } : {}),
+      ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
+    'payload',
+  );
+  const region = options.region ?? process.env.AWS_REGION;
+  if (options.functionName) {
+    const lambda = new LambdaClient(region ? { region } : {});
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: options.functionName,
+        Payload: Buffer.from(JSON.stringify(payload)),
+      }),
+    );
+    const body = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+    if (out.FunctionError) throw new Error(`${options.functionName} failed: ${body}`);
+    return body;
+  }
+  const clients = new AwsClients({ region: region ?? 'us-east-1' });
+  const res = await clients.eventBridge().send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          Source: RESYNC_SOURCE,
+          DetailType: RESYNC_DETAIL_TYPE,
+          Detail: JSON.stringify(payload),
+          EventBusName: options.eventBus ?? 'default',
+        },
+      ],
+    }),
+  );
+  if (res.FailedEntryCount) throw new Error(`PutEvents refused the event: ${res.Entries?.[0]?.ErrorMessage}`);
+  return `sent ${RESYNC_DETAIL_TYPE} (event ${res.Entries?.[0]?.EventId}) to bus ${options.eventBus ?? 'default'}`;
+}

@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
+import { Sandbox } from '../../sandbox/sandbox.js';
+import type { Scenario } from '../../sandbox/scenario.js';
+
+export interface ServedSandbox {
+  sandbox: Sandbox;
+  kubeconfig: string;
+  envFile: string;
+}
+
+/**
+ * The sandbox as a standalone server on loopback, for the AWS CLI, kubectl and the reconciler's own
+ * `plan`/`reconcile` commands: writes `env` (credentials and AWS_ENDPOINT_URL) and a `kubeconfig` with one
+ * context per cluster whose user runs `aws eks get-token`, so kubectl authenticates the way it does on EKS.
+ */
+export async function serveSandbox(scenario: Scenario | undefined, dir: string): Promise<ServedSandbox> {
+  const sandbox = await Sandbox.start();
+  if (scenario) await sandbox.load(scenario);
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const id = SANDBOX_IDENTITIES[0]!;
+  const env: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: id.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: id.secretAccessKey,
+    AWS_REGION: scenario?.config.region ?? 'us-east-1',
+    AWS_ENDPOINT_URL: sandbox.url,
+  };
+  const envFile = join(out, 'env');
+  await writeFile(
+    envFile,
+    `# source this file: the AWS SDK and AWS CLI >= 2.13 then talk to the sandbox\n# (older CLIs: aws --endpoint-url "$AWS_ENDPOINT_URL" ...)\n${Object.entries(
+      env,
+    )
+      .map(([k, v]) => `export ${k}=${v}`)
+      .join('\n')}\n`,
+  );
+
+  const clusters = [...sandbox.clusters.values()].map((server) => {
+    const region = sandbox.eks.clusters().find((c) => c.name === server.clusterName)?.region ?? 'us-east-1';
+    return { server, region };
+  });
+  const kubeconfig = join(out, 'kubeconfig');
+  await writeFile(
+    kubeconfig,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': clusters[0]?.server.clusterName ?? '',
+      clusters: clusters.map(({ server }) => ({
+        name: server.clusterName,
+        cluster: { server: server.url, 'certificate-authority-data': server.caData },
+      })),
+      contexts: clusters.map(({ server }) => ({
+        name: server.clusterName,
+        context: { cluster: server.clusterName, user: server.clusterName },
+      })),
+      users: clusters.map(({ server, region }) => ({
+        name: server.clusterName,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: 'aws',
+            args: ['eks', 'get-token', '--cluster-name', server.clusterName, '--region', region],
+            // The token presigns STS's real host, as EKS requires; only the credentials are the sandbox's.
+            env: [
+              { name: 'AWS_ACCESS_KEY_ID', value: id.accessKeyId },
+              { name: 'AWS_SECRET_ACCESS_KEY', value: id.secretAccessKey },
+            ],
+            interactiveMode: 'Never',
+          },
+        },
+      })),
+    }),
+  );
+  return { sandbox, kubeconfig, envFile };
+}

@@ -1,0 +1,71 @@
+import type { ApiCallCounts } from '../../sandbox/calls.js';
+import { Sandbox, type SandboxSnapshot } from '../../sandbox/sandbox.js';
+import {
+  loadScenarioFile,
+  parseDuration,
+  type Scenario,
+  type ScenarioTrigger,
+} from '../../sandbox/scenario.js';
+import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
+import { streamLog } from '../../shared/telemetry/log.js';
+import { runTrigger } from './triggers.js';
+
+export interface SimulateOptions {
+  rounds: number;
+  advance?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** One entry of `passes` in SCENARIOS.md's output. */
+export interface SimulatedPass {
+  trigger: string;
+  changes: PassResult['changes'];
+  clusters: PassResult['clusters'];
+  errors: string[];
+  warnings: PassResult['warnings'];
+  apiCalls: ApiCallCounts;
+}
+
+export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & { apiCalls: ApiCallCounts };
+
+export async function simulateFile(path: string, options: SimulateOptions): Promise<SimulationOutcome> {
+  const scenario = await loadScenarioFile(path);
+  return simulate(scenario, options);
+}
+
+/**
+ * Loads the world into a fresh sandbox and runs the passes through the scheduled handler, the deployed
+ * function's own code path, with the sandbox's endpoint, credentials and clock.
+ */
+export async function simulate(scenario: Scenario, options: SimulateOptions): Promise<SimulationOutcome> {
+  const advanceMs = options.advance !== undefined ? parseDuration(options.advance) : 0;
+  const sandbox = await Sandbox.start();
+  try {
+    await sandbox.load(scenario);
+    const deps: ReconcileDeps = {
+      config: scenario.config,
+      aws: sandbox.awsClients(scenario.config.region),
+      clock: sandbox.clock.clock,
+      log: streamLog(options.logLevel ?? 'warn'),
+    };
+    const passes: SimulatedPass[] = [];
+    // Without triggers, each round is the scheduled fleet pass; with them, they run in order instead.
+    const triggers: ScenarioTrigger[] =
+      scenario.triggers ??
+      Array.from({ length: options.rounds }, (_, round) =>
+        round > 0 && advanceMs > 0 ? [{ advance: `${advanceMs}ms` }, { schedule: {} }] : [{ schedule: {} }],
+      ).flat();
+    for (const trigger of triggers) {
+      if ('advance' in trigger) {
+        sandbox.clock.advance(parseDuration(trigger.advance, 'triggers[].advance'));
+        continue;
+      }
+      const before = sandbox.calls.snapshot();
+      const entry = await runTrigger(trigger, sandbox, deps);
+      if (entry) passes.push({ ...entry, apiCalls: sandbox.apiCalls(before) });
+    }
+    return { passes, ...sandbox.snapshot(), apiCalls: sandbox.apiCalls() };
+  } finally {
+    await sandbox.close();
+  }
+}

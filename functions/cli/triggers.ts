@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { auditTrigger } from '../../sandbox/audit-log.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import type { ScenarioTrigger } from '../../sandbox/scenario.js';
+import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
+import { createAuditEventsHandler } from '../audit-events.js';
+import { createClusterLifecycleHandler } from '../cluster-lifecycle.js';
+import { createManualHandler } from '../manual.js';
+import { createScheduledHandler } from '../scheduled.js';
+
+/** What one handler invocation did, before its API calls are added: one `passes` entry of SCENARIOS.md. */
+export interface TriggerOutcome {
+  trigger: string;
+  changes: PassResult['changes'];
+  clusters: PassResult['clusters'];
+  errors: string[];
+  warnings: PassResult['warnings'];
+}
+
+/**
+ * Runs one scenario trigger through the real handler of its entry point, with the event shaped as AWS
+ * delivers it. `advance` moves the clock and runs nothing (undefined). A handler that rejects its input
+ * still yields an entry, with the error.
+ */
+export async function runTrigger(
+  trigger: ScenarioTrigger,
+  sandbox: Sandbox,
+  deps: ReconcileDeps,
+): Promise<TriggerOutcome | undefined> {
+  const now = sandbox.clock.now().toISOString();
+  const account = sandbox.eks.account;
+  if ('advance' in trigger) return undefined;
+  if ('schedule' in trigger) {
+    const event = { source: 'edge-reconciler.schedule', scheduledTime: now };
+    return outcome('schedule', () => createScheduledHandler(() => deps)(event));
+  }
+  if ('manual' in trigger) {
+    return outcome('manual', () => createManualHandler(() => deps)(trigger.manual.payload));
+  }
+  if ('resyncEvent' in trigger) {
+    const event = eventBridgeEnvelope(
+      'edge-reconciler',
+      'Resync Requested',
+      trigger.resyncEvent.detail,
+      account,
+      now,
+      deps,
+    );
+    return outcome('resyncEvent', () => createManualHandler(() => deps)(event));
+  }
+  if ('audit' in trigger) {
+    return outcome('audit', async () => {
+      const payload = await auditTrigger(sandbox, trigger.audit);
+      return (await createAuditEventsHandler(() => deps)(payload)).passes;
+    });
+  }
+  const created = 'clusterCreated' in trigger;
+  const name = created ? trigger.clusterCreated.cluster : trigger.clusterDeleted.cluster;
+  const cluster = sandbox.eks.clusters().find((c) => c.name === name);
+  const region = cluster?.region ?? deps.config.region;
+  if (!created && cluster) {
+    // The cluster is gone: EKS no longer knows it and its API server stops answering.
+    sandbox.eks.removeCluster(cluster.region, cluster.name);
+    sandbox.clusters.get(name)?.setMode('unreachable');
+  }
+  const detail = {
+    eventVersion: '1.09',
+    eventTime: now,
+    eventSource: 'eks.amazonaws.com',
+    eventName: created ? 'CreateCluster' : 'DeleteCluster',
+    awsRegion: region,
+    sourceIPAddress: '192.0.2.1',
+    userAgent: 'aws-cli/2.9.19',
+    requestParameters: { name },
+    responseElements: {
+      cluster: { name, arn: `arn:aws:eks:${region}:${account}:cluster/${name}`, tags: cluster?.tags ?? {} },
+    },
+    requestID: randomUUID(),
+    eventID: randomUUID(),
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: account,
+    eventCategory: 'Management',
+  };
+  const event = eventBridgeEnvelope(
+    'aws.eks',
+    'AWS API Call via CloudTrail',
+    detail,
+    account,
+    now,
+    deps,
+    region,
+  );
+  return outcome(created ? 'clusterCreated' : 'clusterDeleted', async () => {
+    const result = await createClusterLifecycleHandler(() => deps)(event);
+    return 'ignored' in result ? { ignored: result.reason } : result;
+  });
+}
+
+function eventBridgeEnvelope(
+  source: string,
+  detailType: string,
+  detail: unknown,
+  account: string,
+  time: string,
+  deps: ReconcileDeps,
+  region = deps.config.region,
+) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source,
+    account,
+    time,
+    region,
+    resources: [],
+    detail,
+  };
+}
+
+async function outcome(
+  trigger: string,
+  run: () => Promise<PassResult | PassResult[] | { ignored: string }>,
+): Promise<TriggerOutcome> {
+  const entry: TriggerOutcome = { trigger, changes: [], clusters: [], errors: [], warnings: [] };
+  try {
+    const result = await run();
+    if ('ignored' in result) {
+      entry.warnings.push({ code: 'event-ignored', message: result.ignored });
+      return entry;
+    }
+    for (const pass of Array.isArray(result) ? result : [result]) {
+      entry.changes.push(...pass.changes);
+      entry.clusters.push(...pass.clusters);
+      entry.errors.push(...pass.errors);
+      entry.warnings.push(...pass.warnings);
+    }
+  } catch (err) {
+    entry.errors.push(err instanceof Error ? err.message : String(err));
+  }
+  return entry;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import {
+  type PassResult,
+  type ReconcileDeps,
+  type ReconcileRequest,
+  reconcile,
+} from '../shared/reconcile.js';
+import { parseEvent } from './middleware.js';
+import { lambdaDeps, lambdaHandler } from './runtime.js';
+
+/**
+ * An operator's pass: a direct invoke with `{clusters?, dryRun?, reason?}`, or the same payload as the
+ * `detail` of an EventBridge "Resync Requested" event from `edge-reconciler`. The payload is strict: a
+ * misspelt field is refused, not ignored, so `{"dryrun": true}` never becomes a real pass.
+ */
+export const manualPayload = z.strictObject({
+  clusters: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
+  dryRun: z.boolean().optional(),
+  reason: z.string().max(256).optional(),
+});
+export type ManualPayload = z.infer<typeof manualPayload>;
+
+export const RESYNC_SOURCE = 'edge-reconciler';
+export const RESYNC_DETAIL_TYPE = 'Resync Requested';
+
+const resyncEvent = z.looseObject({
+  source: z.literal(RESYNC_SOURCE),
+  'detail-type': z.literal(RESYNC_DETAIL_TYPE),
+  detail: z.unknown(),
+});
+
+/** Which of the two shapes `event` is, and the request it asks for; throws naming the bad field. */
+export function manualRequest(event: unknown): ReconcileRequest {
+  const isEvent = typeof event === 'object' && event !== null && 'detail-type' in event;
+  if (isEvent) {
+    const envelope = parseEvent(resyncEvent, event, 'event');
+    return requestFrom(parseEvent(manualPayload, envelope.detail ?? {}, 'detail'), 'resync');
+  }
+  return requestFrom(parseEvent(manualPayload, event ?? {}, 'payload'), 'manual');
+}
+
+function requestFrom(p: ManualPayload, trigger: 'manual' | 'resync'): ReconcileRequest {
+  return {
+    trigger,
+    ...(p.clusters ? { clusters: [...new Set(p.clusters)] } : {}),
+    ...(p.dryRun !== undefined ? { dryRun: p.dryRun } : {}),
+    ...(p.reason !== undefined ? { reason: p.reason } : {}),
+  };
+}
+
+export function createManualHandler(deps: () => ReconcileDeps) {
+  return async (event: unknown): Promise<PassResult> => {
+    const request = manualRequest(event);
+    return reconcile(request, deps());
+  };
+}
+
+export const handler = lambdaHandler(createManualHandler(lambdaDeps));

@@ -1,0 +1,40 @@
+import { createAuditEventsHandler } from './audit-events.js';
+import { createClusterLifecycleHandler } from './cluster-lifecycle.js';
+import { createManualHandler } from './manual.js';
+import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
+import { createScheduledHandler } from './scheduled.js';
+
+/**
+ * The one deployed function. Every trigger invokes it, so its reserved concurrency of 1 means two passes
+ * never write a zone at once, whatever started them; a trigger that arrives mid-pass is throttled and
+ * retried by Lambda (asynchronous invokes: up to 6 h) or its source. It only recognises the event's shape
+ * and hands it to that entry point's handler.
+ */
+export type Entry = 'audit-events' | 'cluster-lifecycle' | 'resync' | 'scheduled' | 'manual';
+
+export function routeEvent(event: unknown): Entry {
+  if (typeof event !== 'object' || event === null) return 'manual';
+  const e = event as Record<string, unknown>;
+  if (typeof e.awslogs === 'object' && e.awslogs !== null) return 'audit-events';
+  if (e.source === 'aws.eks' && e['detail-type'] === 'AWS API Call via CloudTrail')
+    return 'cluster-lifecycle';
+  if (e['detail-type'] === 'Resync Requested') return 'resync';
+  if (e.source === 'edge-reconciler.schedule') return 'scheduled';
+  if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event') return 'scheduled';
+  // A direct invoke: the manual payload's strict schema names whatever does not belong.
+  return 'manual';
+}
+
+/** The dispatch over each entry's own handler; `depsFn` is only called by the pass an event starts. */
+export function createReconcilerHandler(depsFn: () => FunctionDeps) {
+  const handlers: Record<Entry, (event: unknown) => Promise<unknown>> = {
+    'audit-events': createAuditEventsHandler(depsFn),
+    'cluster-lifecycle': createClusterLifecycleHandler(depsFn),
+    resync: createManualHandler(depsFn),
+    scheduled: createScheduledHandler(depsFn),
+    manual: createManualHandler(depsFn),
+  };
+  return (event: unknown): Promise<unknown> => handlers[routeEvent(event)](event);
+}
+
+export const handler = lambdaHandler(createReconcilerHandler(lambdaDeps));

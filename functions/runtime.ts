@@ -1,0 +1,76 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AwsClients } from '../shared/aws-clients.js';
+import { systemClock } from '../shared/clock.js';
+import { configFromEnvironment } from '../shared/config-source.js';
+import type { ReconcileDeps } from '../shared/reconcile.js';
+import type { Log } from '../shared/telemetry/log.js';
+import { METRICS_NAMESPACE, type MetricsSink, SERVICE_NAME } from '../shared/telemetry/metrics.js';
+
+/**
+ * The deployed functions' runtime: their dependencies, built on the first invocation and kept for the
+ * container's life (clients and their connections are reused by warm invocations), and the middy chain
+ * every handler runs in. Lazy so that importing a handler module — as `simulate` and the tests do — reads
+ * no environment.
+ */
+
+/** What a handler hands the pass; `metrics` is where the pass's report adds its EMF metrics. */
+export type FunctionDeps = ReconcileDeps & { metrics?: MetricsSink };
+
+let deps: FunctionDeps | undefined;
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+/** Flushed by `logMetrics` after every invocation, success or error. */
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+
+/** Powertools' Logger behind the domain's `Log` surface. */
+export function powertoolsLog(l: Logger): Log {
+  const at =
+    (emit: (message: string, ...extra: [Record<string, unknown>] | []) => void) =>
+    (message: string, attributes?: Record<string, unknown>) =>
+      attributes ? emit(message, attributes) : emit(message);
+  return {
+    debug: at((m, ...a) => l.debug(m, ...a)),
+    info: at((m, ...a) => l.info(m, ...a)),
+    warn: at((m, ...a) => l.warn(m, ...a)),
+    error: at((m, ...a) => l.error(m, ...a)),
+  };
+}
+
+export function lambdaDeps(): FunctionDeps {
+  if (deps) return deps;
+  const config = configFromEnvironment();
+  const built: FunctionDeps = {
+    config,
+    aws: new AwsClients({ region: process.env.AWS_REGION ?? config.region }),
+    clock: systemClock,
+    log: powertoolsLog(logger),
+    metrics,
+  };
+  deps = built;
+  return built;
+}
+
+export interface LambdaWiring {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * A handler core as a Lambda handler: the invocation's context (request id, function name, cold start)
+ * on every log line, keys of a previous invocation cleared, and the metrics flushed after every
+ * invocation. The event itself is never logged: it can carry names an operator did not mean to publish.
+ */
+export function lambdaHandler<E, R>(
+  core: (event: E) => Promise<R>,
+  wiring: LambdaWiring = { logger, metrics },
+): middy.MiddyfiedHandler<E, R, Error, Context> {
+  return middy<E, R, Error, Context>()
+    .use(injectLambdaContext(wiring.logger, { resetKeys: true }))
+    .use(logMetrics(wiring.metrics))
+    .handler((event: E) => core(event));
+}

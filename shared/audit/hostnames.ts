@@ -1,0 +1,71 @@
+import { GA_ANNOTATION_PREFIX } from '../sources/annotations.js';
+import { checkHostname } from '../sources/names.js';
+import { isRecord } from '../sources/shape.js';
+
+/**
+ * The hostnames an object body in an audit event says it publishes: the `hostname` and
+ * `internal-hostname` annotations (under every prefix given), Ingress rule and TLS hosts, Gateway API
+ * route `hostnames` and listener `hostname`, and Traefik `Host(...)`/`HostSNI(...)` matchers.
+ *
+ * Deliberately wider than the sources (no filters, no class or target checks): these names only widen
+ * what a partial pass reads, and reading one name too many is cheap while missing one leaves a deleted
+ * object's records behind. Works on partial bodies too (a merge patch), so a patch's new names count.
+ */
+
+/** ExternalDNS's prefixes before and since v0.22; the configured one is added by the caller. */
+export const DEFAULT_ANNOTATION_PREFIXES = [
+  'external-dns.alpha.kubernetes.io/',
+  GA_ANNOTATION_PREFIX,
+] as const;
+
+const HOSTNAME_ANNOTATIONS = ['hostname', 'internal-hostname'];
+const TRAEFIK_HOST_MATCHER = /\bHost(?:SNI)?\s*\(([^)]*)\)/g;
+const BACKTICKED = /`([^`]*)`/g;
+
+export function publishedHostnames(
+  body: unknown,
+  prefixes: readonly string[] = DEFAULT_ANNOTATION_PREFIXES,
+): string[] {
+  if (!isRecord(body)) return [];
+  const raw: string[] = [];
+  const metadata = body.metadata;
+  if (isRecord(metadata) && isRecord(metadata.annotations)) {
+    for (const prefix of prefixes) {
+      for (const suffix of HOSTNAME_ANNOTATIONS) {
+        const value = metadata.annotations[prefix + suffix];
+        if (typeof value === 'string') raw.push(...value.split(','));
+      }
+    }
+  }
+  const spec = body.spec;
+  if (isRecord(spec)) {
+    for (const rule of records(spec.rules)) pushString(raw, rule.host);
+    for (const tls of records(spec.tls)) for (const h of strings(tls.hosts)) raw.push(h);
+    for (const h of strings(spec.hostnames)) raw.push(h);
+    for (const listener of records(spec.listeners)) pushString(raw, listener.hostname);
+    for (const route of records(spec.routes)) {
+      if (typeof route.match !== 'string') continue;
+      for (const matcher of route.match.matchAll(TRAEFIK_HOST_MATCHER)) {
+        for (const quoted of (matcher[1] ?? '').matchAll(BACKTICKED)) raw.push(quoted[1] ?? '');
+      }
+    }
+  }
+  const out = new Set<string>();
+  for (const r of raw) {
+    const checked = checkHostname(r);
+    if (checked.ok) out.add(checked.name);
+  }
+  return [...out].sort();
+}
+
+function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function pushString(out: string[], value: unknown): void {
+  if (typeof value === 'string') out.push(value);
+}
