@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type IDestination, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { VpcPlacement } from './vpc-placement.js';
+
+/**
+ * Lambda caps a function's environment at 4 KB (keys and values). A config above this many bytes ships
+ * inside the bundle instead (`EDGE_RECONCILER_CONFIG_FILE`), so a large fleet is not a deploy failure.
+ */
+export const INLINE_CONFIG_LIMIT = 3072;
+const CONFIG_FILE_NAME = 'edge-reconciler.config.json';
+
+/** ESM bundles of CommonJS dependencies still call `require`; this gives them one. */
+const REQUIRE_SHIM =
+  "import{createRequire as __edgeCreateRequire}from'node:module';const require=__edgeCreateRequire(import.meta.url);";
+
+export interface ReconcilerFunctionProps {
+  /** The handler module (exports `handler`), relative to the repository root. */
+  entry: string;
+  description: string;
+  projectRoot: string;
+  role: IRole;
+  /** The reconciler config as JSON: inline in the environment when small, in the bundle when not. */
+  configJson: string;
+  logRetention: RetentionDays;
+  memorySize: number;
+  timeout: Duration;
+  /** Where an asynchronous invocation that failed every retry goes. */
+  onFailure: IDestination;
+  retryAttempts: number;
+  maxEventAge: Duration;
+  /** 1 to keep two passes from ever overlapping (every trigger invokes this function); undefined leaves the account pool. */
+  reservedConcurrentExecutions?: number;
+  vpc?: VpcPlacement;
+}
+
+/**
+ * The house Lambda: Node 22 on arm64, one minified ESM bundle built by the local esbuild with the AWS SDK
+ * inside (the version we tested, not whatever the runtime ships), source maps on, its own log group with
+ * a retention, Powertools' service name and metrics namespace set.
+ */
+export class ReconcilerFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      // A retained group would make the next deploy of the same stack fail on "already exists".
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const inline = Buffer.byteLength(props.configJson, 'utf8') <= INLINE_CONFIG_LIMIT;
+    const configFile = inline ? undefined : writeConfigForBundle(props.configJson);
+
+    super(scope, id, {
+      entry: join(props.projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: props.role,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      onFailure: props.onFailure,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
+      ...(props.vpc
+        ? {
+            vpc: props.vpc.vpc,
+            vpcSubnets: { subnets: props.vpc.subnets },
+            securityGroups: props.vpc.securityGroups,
+          }
+        : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'edge-reconciler',
+        POWERTOOLS_METRICS_NAMESPACE: 'EdgeReconciler',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(inline
+          ? { EDGE_RECONCILER_CONFIG: props.configJson }
+          : { EDGE_RECONCILER_CONFIG_FILE: `/var/task/${CONFIG_FILE_NAME}` }),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+        ...(configFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) => [
+                  `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(configFile)} ${JSON.stringify(join(output, CONFIG_FILE_NAME))}`,
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the house runtime: the code and its bundle are built and tested for node22; moving to a newer runtime is a deliberate upgrade, not a deploy-time default.',
+    });
+  }
+}
+
+function writeConfigForBundle(json: string): string {
+  const dir = join(tmpdir(), 'edge-reconciler-cdk');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `config-${createHash('sha256').update(json).digest('hex').slice(0, 16)}.json`);
+  writeFileSync(file, json);
+  return file;
+}

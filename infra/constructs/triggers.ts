@@ -1,0 +1,119 @@
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { auditFilterPattern } from '../audit-filter.js';
+
+export interface ReconcilerTriggersProps {
+  /** The one function every trigger invokes: its reserved concurrency is what keeps passes apart. */
+  reconciler: IFunction;
+  deadLetterQueue: IQueue;
+  scheduleMinutes: number;
+  /** The bus `Resync Requested` events are put on. */
+  eventBusName: string;
+  /** Clusters (in this stack's account and region) whose audit log group feeds the function. */
+  auditLogClusters: readonly string[];
+  /** The config's `sources`: which kinds' writes pass the audit filter. */
+  sources: readonly string[];
+}
+
+/** The event source of the schedule's input; functions/scheduled.ts (via functions/reconciler.ts) accepts exactly this. */
+export const SCHEDULE_SOURCE = 'edge-reconciler.schedule';
+
+/**
+ * What starts a pass: the schedule (the fleet pass, the floor of freshness), the clusters' audit logs (a
+ * partial pass seconds after an object changes), a `Resync Requested` event (by hand), and CloudTrail's
+ * EKS CreateCluster/DeleteCluster. All of them invoke the one function (asynchronously), so a trigger that
+ * arrives mid-pass is throttled and retried rather than run alongside it. Every delivery that fails its
+ * retries lands in the dead-letter queue.
+ */
+export class ReconcilerTriggers extends Construct {
+  readonly schedule: Schedule;
+  readonly resyncRule: Rule;
+  readonly lifecycleRule: Rule;
+  readonly auditSubscriptions: SubscriptionFilter[] = [];
+
+  constructor(scope: Construct, id: string, props: ReconcilerTriggersProps) {
+    super(scope, id);
+    const period = Duration.minutes(props.scheduleMinutes);
+
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'edge-reconciler: EventBridge Scheduler invokes the reconciler function',
+    });
+    const scheduledId = Stack.of(this).getLogicalId(props.reconciler.node.defaultChild as CfnElement);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${scheduledId}.Arn>:*]`,
+      reason:
+        'The Scheduler target grant covers the reconciler function and its versions/aliases (<arn>:*) — one function, not a wildcard over functions.',
+    });
+
+    this.schedule = new Schedule(this, 'FleetPass', {
+      description: `edge-reconciler: the fleet pass, every ${props.scheduleMinutes} minutes`,
+      schedule: ScheduleExpression.rate(period),
+      target: new LambdaInvoke(props.reconciler, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({
+          source: SCHEDULE_SOURCE,
+          scheduledTime: ContextAttribute.scheduledTime,
+        }),
+        retryAttempts: 3,
+        // A delivery older than one period is superseded by the next scheduled pass.
+        maxEventAge: period,
+        deadLetterQueue: props.deadLetterQueue,
+      }),
+    });
+
+    const bus = EventBus.fromEventBusName(this, 'Bus', props.eventBusName);
+    const target = () =>
+      new LambdaFunction(props.reconciler, {
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 4,
+        maxEventAge: Duration.hours(1),
+      });
+
+    this.resyncRule = new Rule(this, 'ResyncRequested', {
+      description: 'edge-reconciler: a resync requested by hand (put a "Resync Requested" event)',
+      eventBus: bus,
+      eventPattern: { source: ['edge-reconciler'], detailType: ['Resync Requested'] },
+      targets: [target()],
+    });
+
+    // CloudTrail delivers management events to the default bus of the region the API call was made in.
+    this.lifecycleRule = new Rule(this, 'ClusterLifecycle', {
+      description: 'edge-reconciler: EKS clusters created or deleted (CloudTrail)',
+      eventPattern: {
+        source: ['aws.eks'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['eks.amazonaws.com'], eventName: ['CreateCluster', 'DeleteCluster'] },
+      },
+      targets: [target()],
+    });
+
+    if (props.auditLogClusters.length > 0) {
+      const pattern = FilterPattern.literal(auditFilterPattern(props.sources));
+      for (const cluster of props.auditLogClusters) {
+        const group = LogGroup.fromLogGroupName(this, `AuditLog-${cluster}`, `/aws/eks/${cluster}/cluster`);
+        this.auditSubscriptions.push(
+          new SubscriptionFilter(this, `AuditWrites-${cluster}`, {
+            logGroup: group,
+            destination: new LambdaDestination(props.reconciler),
+            filterPattern: pattern,
+          }),
+        );
+      }
+    }
+  }
+}

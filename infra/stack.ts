@@ -1,0 +1,147 @@
+import { CfnOutput, Duration, Stack, type StackProps, Tags, Token, Validations } from 'aws-cdk-lib';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config } from '../shared/config.js';
+import { ReconcilerAlarms } from './constructs/alarms.js';
+import { ClusterAccess } from './constructs/cluster-access.js';
+import { ReconcilerDashboard } from './constructs/dashboard.js';
+import { ReconcilerFunction } from './constructs/reconciler-function.js';
+import { ReconcilerRole } from './constructs/reconciler-role.js';
+import { ReconcilerTriggers } from './constructs/triggers.js';
+import { vpcPlacement } from './constructs/vpc-placement.js';
+import type { DeployConfig } from './deploy-config.js';
+
+export interface EdgeReconcilerStackProps extends StackProps {
+  deployConfig: DeployConfig;
+  /** The repository root: where the function entries and package-lock.json are. */
+  projectRoot: string;
+}
+
+/**
+ * The one deployed entry: every trigger invokes it, so reserved concurrency 1 keeps two passes from ever
+ * writing a zone at once (functions/reconciler.ts hands each event to its trigger's handler).
+ */
+export const FUNCTION_ENTRY = 'functions/reconciler.ts';
+
+/**
+ * The whole deployment: one thin function behind every trigger, one least-privilege role, the access
+ * entries that let it read the clusters, and the alarms and dashboard that say how it goes.
+ */
+export class EdgeReconcilerStack extends Stack {
+  readonly reconciler: ReconcilerFunction;
+
+  constructor(scope: Construct, id: string, props: EdgeReconcilerStackProps) {
+    super(scope, id, props);
+    const { config, raw, deploy } = props.deployConfig;
+    for (const [key, value] of Object.entries(deploy.tags)) Tags.of(this).add(key, value);
+
+    const account = this.account;
+    const eventBusName = config.events.busName;
+    const local = localClusters(config, this);
+
+    const role = new ReconcilerRole(this, 'Access', {
+      config,
+      account,
+      inVpc: deploy.vpc !== undefined,
+    });
+
+    const deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the schedule, the EventBridge rules and the function’s asynchronous invocations; a DLQ of its own would only move the same messages.',
+    });
+
+    const vpc = deploy.vpc ? vpcPlacement(this, deploy.vpc) : undefined;
+    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
+      entry: FUNCTION_ENTRY,
+      description:
+        'edge-reconciler: every pass (schedule, audit log, resync, cluster lifecycle), one at a time',
+      projectRoot: props.projectRoot,
+      role: role.role,
+      configJson: JSON.stringify(raw),
+      logRetention: deploy.logRetentionDays,
+      memorySize: deploy.memoryMiB,
+      timeout: Duration.seconds(deploy.timeoutSeconds),
+      onFailure: new SqsDestination(deadLetterQueue),
+      // Function errors are retried twice; throttled deliveries (a pass already running) are retried by
+      // Lambda until they are this old, so a burst of triggers waits its turn instead of being lost.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      // Without it (serializePasses: false) passes may overlap: only for accounts that cannot reserve any.
+      ...(deploy.serializePasses ? { reservedConcurrentExecutions: 1 } : {}),
+      ...(vpc ? { vpc } : {}),
+    });
+    const functions = { reconciler: this.reconciler };
+    role.allowLogging([this.reconciler.logGroup]);
+
+    new ReconcilerTriggers(this, 'Triggers', {
+      reconciler: this.reconciler,
+      deadLetterQueue,
+      scheduleMinutes: deploy.scheduleMinutes,
+      eventBusName,
+      auditLogClusters: local.filter((c) => deploy.clusters[c]?.auditLogs !== false),
+      sources: config.sources,
+    });
+
+    new ClusterAccess(this, 'ClusterAccess', {
+      role: role.role,
+      clusters: local.filter((c) => deploy.clusters[c]?.accessEntry !== false),
+    });
+
+    const alarms = new ReconcilerAlarms(this, 'Alarms', {
+      functions,
+      deadLetterQueue,
+      scheduleMinutes: deploy.scheduleMinutes,
+      heartbeatPeriods: deploy.heartbeatPeriods,
+      alarmEmails: deploy.alarmEmails,
+      stackName: deploy.stackName,
+      certificates: config.certificates.enabled,
+    });
+
+    new ReconcilerDashboard(this, 'Dashboard', {
+      dashboardName: deploy.stackName,
+      functions,
+      deadLetterQueue,
+      alarms: alarms.alarms,
+      scheduleMinutes: deploy.scheduleMinutes,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('ReconcilerRoleArn', role.role.roleArn, 'The role to grant in clusters of other accounts');
+    output('ReconcilerFunctionName', this.reconciler.functionName, 'Invoke for a resync by hand');
+    output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe on-call tooling here');
+    output('DeadLetterQueueUrl', deadLetterQueue.queueUrl, 'Undeliverable triggers and failed invocations');
+    const remote = config.clusters.filter((c) => !local.includes(c.name)).map((c) => `${c.name}@${c.region}`);
+    if (remote.length > 0) {
+      output(
+        'ClustersOutsideThisStack',
+        remote.join(','),
+        'Clusters in another region or account: grant access there (docs/deploy.md, "Onboard a cluster")',
+      );
+    }
+  }
+}
+
+/**
+ * Clusters this stack can reach with CloudFormation and a same-region log subscription: same region, and
+ * same account (no `roleArn`, and no `account` other than the stack's when that is known).
+ */
+export function localClusters(config: Config, stack: Stack): string[] {
+  const region = stack.region;
+  const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
+  return config.clusters
+    .filter((c) => {
+      if (c.region !== (Token.isUnresolved(region) ? config.region : region)) return false;
+      if (c.roleArn) return false;
+      if (c.account && account && c.account !== account) return false;
+      return true;
+    })
+    .map((c) => c.name);
+}

@@ -1,0 +1,405 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditFilterPattern } from '../../infra/audit-filter.js';
+import { asList, type Cfn, policyStatements, type Synthesized, synthesize } from './synth.js';
+
+/**
+ * The stack from examples/edge-reconciler.config.yaml, synthesized once with real esbuild bundling and
+ * cdk-nag, as `npm run synth` builds it.
+ */
+let synth: Synthesized;
+
+beforeAll(() => {
+  synth = synthesize();
+}, 180_000);
+afterAll(() => synth?.cleanup());
+
+const resources = (type: string): [string, Cfn][] =>
+  Object.entries<Cfn>(synth.json.Resources).filter(([, r]) => r.Type === type);
+const logicalId = (type: string, pathPart: string): string => {
+  const found = resources(type).filter(([id]) => id.startsWith(pathPart));
+  expect(found, `${type} ${pathPart}`).toHaveLength(1);
+  return found[0]![0];
+};
+
+describe('functions', () => {
+  it('are one, behind every trigger, one pass at a time, with the house runtime', () => {
+    const fns = resources('AWS::Lambda::Function');
+    // Reserved concurrency 1 on the one function all triggers invoke: two passes never overlap.
+    expect(fns.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['Reconciler']);
+    for (const [, fn] of fns) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        ReservedConcurrentExecutions: 1,
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+      });
+      expect(fn.Properties.Timeout).toBeGreaterThanOrEqual(60);
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+      const env = fn.Properties.Environment.Variables;
+      expect(env).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'edge-reconciler',
+        POWERTOOLS_METRICS_NAMESPACE: 'EdgeReconciler',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      const config = JSON.parse(env.EDGE_RECONCILER_CONFIG);
+      expect(config.domainFilters).toEqual(['kargo.example.com']);
+      expect(config).not.toHaveProperty('deploy');
+    }
+  });
+
+  it('log to their own log groups with a retention', () => {
+    const groups = resources('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(1);
+    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('send failed asynchronous invocations to the dead-letter queue', () => {
+    const queue = logicalId('AWS::SQS::Queue', 'DeadLetters');
+    const configs = resources('AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    for (const [, c] of configs) {
+      expect(c.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queue, 'Arn'] });
+    }
+  });
+
+  it('are bundled as minified ESM with source maps and the AWS SDK inside', () => {
+    const code = resources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Code.S3Key as string);
+    for (const key of code) {
+      const dir = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(bundle).toMatch(/^import\{createRequire as/);
+      // Nothing left to resolve at run time but Node's own modules: the AWS SDK is inside.
+      const imported = [...bundle.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)].map(
+        (m) => m[1] ?? m[2],
+      );
+      expect(imported.length).toBeGreaterThan(0);
+      expect(imported.filter((m) => !m?.startsWith('node:'))).toEqual([]);
+      expect(bundle).toContain('ChangeResourceRecordSets');
+      // Minified: a few hundred lines (template literals keep theirs) for over a megabyte of code.
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+    }
+  });
+});
+
+describe('triggers', () => {
+  it('schedule the fleet pass with the input functions/scheduled.ts accepts, retries and a DLQ', () => {
+    const scheduled = logicalId('AWS::Lambda::Function', 'Reconciler');
+    const queue = logicalId('AWS::SQS::Queue', 'DeadLetters');
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [scheduled, 'Arn'] },
+        Input: JSON.stringify({
+          source: 'edge-reconciler.schedule',
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        }),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+      },
+    });
+  });
+
+  it('subscribe the function to the local cluster’s audit log, writes to read kinds only', () => {
+    const audit = logicalId('AWS::Lambda::Function', 'Reconciler');
+    const filters = resources('AWS::Logs::SubscriptionFilter');
+    expect(filters).toHaveLength(1);
+    expect(filters[0]![1].Properties).toEqual({
+      LogGroupName: '/aws/eks/prod-eu/cluster',
+      DestinationArn: { 'Fn::GetAtt': [audit, 'Arn'] },
+      FilterPattern: auditFilterPattern(['service', 'ingress']),
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [audit, 'Arn'] },
+      Principal: 'logs.amazonaws.com',
+    });
+  });
+
+  it('route "Resync Requested" and the EKS lifecycle events to the function', () => {
+    const manual = logicalId('AWS::Lambda::Function', 'Reconciler');
+    const lifecycle = manual;
+    const queue = logicalId('AWS::SQS::Queue', 'DeadLetters');
+    const target = (fn: string) =>
+      Match.arrayWith([
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 4 }),
+        }),
+      ]);
+    synth.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['edge-reconciler'], 'detail-type': ['Resync Requested'] },
+      Targets: target(manual),
+    });
+    synth.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.eks'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['eks.amazonaws.com'], eventName: ['CreateCluster', 'DeleteCluster'] },
+      },
+      Targets: target(lifecycle),
+    });
+  });
+});
+
+describe('one pass at a time', () => {
+  it('every trigger — schedule, audit subscription, both rules, invoke permissions — targets the one function', () => {
+    const fn = logicalId('AWS::Lambda::Function', 'Reconciler');
+    const arn = { 'Fn::GetAtt': [fn, 'Arn'] };
+    const schedules = resources('AWS::Scheduler::Schedule');
+    const rules = resources('AWS::Events::Rule');
+    const filters = resources('AWS::Logs::SubscriptionFilter');
+    expect([schedules.length, rules.length, filters.length]).toEqual([1, 2, 1]);
+    const targets = [
+      ...schedules.map(([, s]) => s.Properties.Target.Arn),
+      ...rules.flatMap(([, r]) => r.Properties.Targets.map((t: Cfn) => t.Arn)),
+      ...filters.map(([, f]) => f.Properties.DestinationArn),
+    ];
+    expect(targets).toEqual(Array(targets.length).fill(arn));
+    // Whoever may invoke, invokes this function: the rules' and the log subscription's grants.
+    const permissions = resources('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions.map((p) => p.Principal).sort()).toEqual([
+      'events.amazonaws.com',
+      'events.amazonaws.com',
+      'logs.amazonaws.com',
+    ]);
+    for (const p of permissions) expect(p.FunctionName).toEqual(arn);
+    // The Scheduler invokes with its role, allowed on this function (and its versions) only.
+    const schedulerInvoke = policyStatements(synth.json).filter((st) =>
+      asList<string>(st.statement.Action).includes('lambda:InvokeFunction'),
+    );
+    expect(schedulerInvoke).toHaveLength(1);
+    expect(asList(schedulerInvoke[0]!.statement.Resource)).toEqual([arn, { 'Fn::Join': ['', [arn, ':*']] }]);
+  });
+
+  it('reserves a concurrency of 1 on it, so a trigger arriving mid-pass waits instead of overlapping', () => {
+    const fns = resources('AWS::Lambda::Function');
+    expect(fns).toHaveLength(1);
+    expect(fns[0]![1].Properties.ReservedConcurrentExecutions).toBe(1);
+    // Throttled asynchronous deliveries are retried until this old, then dead-lettered.
+    const [[, invokeConfig]] = resources('AWS::Lambda::EventInvokeConfig') as [[string, Cfn]];
+    expect(invokeConfig.Properties).toMatchObject({
+      FunctionName: { Ref: logicalId('AWS::Lambda::Function', 'Reconciler') },
+      MaximumEventAgeInSeconds: 6 * 60 * 60,
+    });
+  });
+});
+
+describe('cluster access', () => {
+  it('is one read-only access entry for the local cluster, none for the remote one', () => {
+    const entries = resources('AWS::EKS::AccessEntry');
+    expect(entries).toHaveLength(1);
+    const role = logicalId('AWS::IAM::Role', 'AccessRole');
+    expect(entries[0]![1].Properties).toMatchObject({
+      ClusterName: 'prod-eu',
+      PrincipalArn: { 'Fn::GetAtt': [role, 'Arn'] },
+      Type: 'STANDARD',
+      KubernetesGroups: ['edge-reconciler-view'],
+      AccessPolicies: [
+        {
+          PolicyArn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSViewPolicy'],
+            ],
+          },
+          AccessScope: { Type: 'cluster' },
+        },
+      ],
+    });
+    expect(synth.json.Outputs.ClustersOutsideThisStack.Value).toBe('prod-us@us-east-1');
+  });
+});
+
+describe('least privilege', () => {
+  const statement = (sid: string) => {
+    const found = policyStatements(synth.json).find((s) => s.statement.Sid === sid);
+    expect(found, sid).toBeDefined();
+    return found!.statement;
+  };
+  const zoneArn = {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/Z0123456789EXAMPLEABC']],
+  };
+
+  it('changes Route 53 records only in the configured zone, for managed names and types', () => {
+    expect(statement('Route53ChangeManagedNames')).toEqual({
+      Sid: 'Route53ChangeManagedNames',
+      Effect: 'Allow',
+      Action: 'route53:ChangeResourceRecordSets',
+      Resource: zoneArn,
+      Condition: {
+        'ForAllValues:StringLike': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+            '*.kargo.example.com',
+            'kargo.example.com',
+          ],
+        },
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA', 'CNAME', 'TXT'],
+        },
+      },
+    });
+    expect(statement('Route53ReadManagedZones').Resource).toEqual(zoneArn);
+  });
+
+  it('requests certificates only for managed domains, DNS-validated and tagged, and deletes only tagged ones', () => {
+    expect(statement('AcmRequestOwnedCertificates').Condition).toEqual({
+      StringEquals: {
+        'acm:ValidationMethod': 'DNS',
+        'aws:RequestTag/edge-reconciler:owner': 'edge-reconciler-certificates',
+      },
+      'ForAllValues:StringLike': { 'acm:DomainNames': ['*.kargo.example.com', 'kargo.example.com'] },
+    });
+    expect(statement('AcmTagOwnedCertificates').Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/edge-reconciler:owner': 'edge-reconciler-certificates' },
+    });
+    expect(statement('AcmDeleteOwnedCertificates').Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/edge-reconciler:owner': 'edge-reconciler-certificates' },
+    });
+  });
+
+  it('describes only the configured clusters', () => {
+    const arns = asList(statement('EksDescribeConfiguredClusters').Resource).map((r: Cfn) =>
+      r['Fn::Join'][1].map((p: Cfn) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join(''),
+    );
+    expect(arns).toEqual([
+      'arn:<AWS::Partition>:eks:eu-central-1:<AWS::AccountId>:cluster/prod-eu',
+      'arn:<AWS::Partition>:eks:us-east-1:<AWS::AccountId>:cluster/prod-us',
+    ]);
+  });
+
+  it('grants no write action on "*" without a condition', () => {
+    const read = /^[a-z0-9-]+:(List|Describe|Get)[A-Za-z]*$/;
+    const offenders = policyStatements(synth.json).flatMap(({ policy, statement: s }) =>
+      asList(s.Resource).includes('*') && !s.Condition
+        ? asList<string>(s.Action)
+            .filter((a) => !read.test(a))
+            .map((a) => `${policy}: ${a}`)
+        : [],
+    );
+    expect(offenders).toEqual([]);
+    for (const { statement: s } of policyStatements(synth.json)) {
+      for (const action of asList<string>(s.Action)) expect(action).not.toMatch(/\*/);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const topic = () => logicalId('AWS::SNS::Topic', 'AlarmsTopic');
+
+  it('each say what to do and notify the topic, on alarm and on recovery', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const a of alarms()) {
+      expect(a.AlarmDescription.length, a.AlarmName).toBeGreaterThan(80);
+      expect(a.AlarmDescription.length, a.AlarmName).toBeLessThanOrEqual(1024);
+      expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topic() }]);
+      expect(a.OKActions, a.AlarmName).toEqual([{ Ref: topic() }]);
+    }
+  });
+
+  it('cover every failure the issue names', () => {
+    const pass = (name: string) =>
+      alarms().filter(
+        (a) =>
+          a.Namespace === 'EdgeReconciler' &&
+          a.MetricName === name &&
+          a.Dimensions?.[0]?.Value === 'edge-reconciler',
+      );
+    for (const name of [
+      'PassFailed',
+      'FailedClusters',
+      'HeldDeletions',
+      'Conflicts',
+      'Route53Throttles',
+      'CertificatesPendingTooLong',
+      'CertificatesExpiringSoon',
+      'CertificatesFailed',
+      'CertificatesRenewalAtRisk',
+    ]) {
+      const found = pass(name);
+      expect(found, name).toHaveLength(1);
+      expect(found[0].ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(found[0].Threshold).toBe(1);
+      expect(found[0].TreatMissingData).toBe('notBreaching');
+    }
+    const lambda = (metric: string) =>
+      alarms().filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric);
+    const fn = { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', 'Reconciler') } };
+    expect(lambda('Errors')).toHaveLength(1);
+    expect(lambda('Errors')[0].Dimensions).toEqual([fn]);
+    // Brief throttling is how passes take turns; only throttling in every minute for 15 minutes pages.
+    expect(lambda('Throttles')).toHaveLength(1);
+    expect(lambda('Throttles')[0]).toMatchObject({
+      Dimensions: [fn],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 15,
+      DatapointsToAlarm: 15,
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const dlq = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0].Dimensions[0].Value).toEqual({
+      'Fn::GetAtt': [logicalId('AWS::SQS::Queue', 'DeadLetters'), 'QueueName'],
+    });
+  });
+
+  it('include a heartbeat: fewer than one completed pass in N schedule periods, missing data breaching', () => {
+    const heartbeat = alarms().filter((a) => a.MetricName === 'PassCompleted');
+    expect(heartbeat).toHaveLength(1);
+    expect(heartbeat[0]).toMatchObject({
+      Namespace: 'EdgeReconciler',
+      Statistic: 'Sum',
+      Period: 3 * 5 * 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('go to an encrypted topic CloudWatch can publish to', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    synth.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('dashboard', () => {
+  it('graphs the pass metrics', () => {
+    const [, dashboard] = resources('AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of [
+      'PassCompleted',
+      'PassFailed',
+      'PassDuration',
+      'RecordsCreated',
+      'Route53Throttles',
+      'HeldDeletions',
+    ])
+      expect(body).toContain(`\\"${metric}\\"`);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports nothing unacknowledged (synth would have thrown) and writes an empty report', () => {
+    const report = JSON.parse(readFileSync(join(synth.outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+});

@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { INLINE_CONFIG_LIMIT } from '../../infra/constructs/reconciler-function.js';
+import { asList, type Cfn, policyStatements, type Synthesized, synthesize } from './synth.js';
+
+/**
+ * Deploy settings beyond the example, on templates only: bundling is skipped here (stack.test.ts covers the
+ * real bundles), so each variant costs a synth, not an esbuild run.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'edge-reconciler-variants-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function deployFile(name: string, document: Record<string, unknown>): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, stringify(document));
+  return file;
+}
+
+const base = {
+  region: 'eu-west-1',
+  domainFilters: ['apps.example.org', '.internal.example.org'],
+  zoneIdFilters: ['/hostedzone/ZAPPS', 'ZINTERNAL'],
+  managedRecordTypes: ['A', 'AAAA', 'CNAME', 'NS'],
+  excludeRecordTypes: ['NS'],
+};
+
+describe('a private fleet across accounts, in a VPC', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize({
+      bundle: false,
+      configFile: deployFile('private', {
+        ...base,
+        clusters: [
+          { name: 'blue', region: 'eu-west-1' },
+          { name: 'green', region: 'eu-west-1' },
+          {
+            name: 'partner',
+            region: 'eu-west-1',
+            account: '210987654321',
+            roleArn: 'arn:aws:iam::210987654321:role/edge-reconciler-reader',
+          },
+        ],
+        deploy: {
+          stackName: 'EdgePrivate',
+          account: '123456789012',
+          scheduleMinutes: 10,
+          heartbeatPeriods: 6,
+          serializePasses: false,
+          alarmEmails: ['oncall@example.org'],
+          vpc: {
+            vpcId: 'vpc-0abc',
+            subnetIds: ['subnet-0a', 'subnet-0b'],
+            securityGroupIds: ['sg-0123456789abcdef0'],
+          },
+          clusters: { green: { auditLogs: false } },
+        },
+      }),
+    });
+  }, 60_000);
+  afterAll(() => synth?.cleanup());
+
+  const fns = () =>
+    Object.values<Cfn>(synth.json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+
+  it('places every function in the subnets with the security groups', () => {
+    expect(fns()).toHaveLength(1);
+    for (const fn of fns()) {
+      expect(fn.Properties.VpcConfig).toEqual({
+        SubnetIds: ['subnet-0a', 'subnet-0b'],
+        SecurityGroupIds: ['sg-0123456789abcdef0'],
+      });
+      expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    }
+    const eni = policyStatements(synth.json).find((s) => s.statement.Sid === 'LambdaVpcNetworkInterfaces');
+    expect(asList(eni?.statement.Action)).toContain('ec2:CreateNetworkInterface');
+  });
+
+  it('narrows names and types to the config: subdomain-only filters and excluded types', () => {
+    const change = policyStatements(synth.json).find(
+      (s) => s.statement.Sid === 'Route53ChangeManagedNames',
+    )!.statement;
+    expect(
+      change.Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'],
+    ).toEqual(['*.apps.example.org', '*.internal.example.org', 'apps.example.org']);
+    expect(
+      change.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsRecordTypes'],
+    ).toEqual(['A', 'AAAA', 'CNAME', 'TXT']);
+    expect(asList(change.Resource).map((r: Cfn) => r['Fn::Join'][1][2])).toEqual([
+      ':route53:::hostedzone/ZAPPS',
+      ':route53:::hostedzone/ZINTERNAL',
+    ]);
+  });
+
+  it('assumes the other account’s role, and creates access only for local clusters', () => {
+    const assume = policyStatements(synth.json).find((s) => s.statement.Sid === 'AssumeClusterAccountRoles')!;
+    expect(assume.statement.Resource).toBe('arn:aws:iam::210987654321:role/edge-reconciler-reader');
+    const entries = Object.values<Cfn>(synth.json.Resources).filter(
+      (r) => r.Type === 'AWS::EKS::AccessEntry',
+    );
+    expect(entries.map((e) => e.Properties.ClusterName).sort()).toEqual(['blue', 'green']);
+    const subscriptions = Object.values<Cfn>(synth.json.Resources).filter(
+      (r) => r.Type === 'AWS::Logs::SubscriptionFilter',
+    );
+    expect(subscriptions.map((s) => s.Properties.LogGroupName)).toEqual(['/aws/eks/blue/cluster']);
+    const describe = policyStatements(synth.json).find(
+      (s) => s.statement.Sid === 'EksDescribeConfiguredClusters',
+    )!;
+    expect(asList(describe.statement.Resource).map((r: Cfn) => r['Fn::Join'][1].at(-1))).toEqual([
+      ':eks:eu-west-1:123456789012:cluster/blue',
+      ':eks:eu-west-1:123456789012:cluster/green',
+      ':eks:eu-west-1:210987654321:cluster/partner',
+    ]);
+  });
+
+  it('derives the heartbeat and schedule from the deploy settings, and subscribes the on-call address', () => {
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(10 minutes)',
+    });
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'PassCompleted',
+      Period: 60 * 60,
+      TreatMissingData: 'breaching',
+    });
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.org',
+    });
+  });
+});
+
+describe('discovered clusters, no certificates, no summary events', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize({
+      bundle: false,
+      configFile: deployFile('discovery', {
+        ...base,
+        certificates: { enabled: false },
+        events: { enabled: false },
+        clusterDiscovery: {
+          regions: ['eu-west-1', 'eu-north-1'],
+          tags: { 'edge-reconciler': 'enabled' },
+          accounts: [{ id: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/edge-reader' }],
+        },
+        deploy: { account: '123456789012' },
+      }),
+    });
+  }, 60_000);
+  afterAll(() => synth?.cleanup());
+
+  const sids = () => policyStatements(synth.json).map((s) => s.statement.Sid as string | undefined);
+  const statement = (sid: string) =>
+    policyStatements(synth.json).find((s) => s.statement.Sid === sid)!.statement;
+
+  it('describes only tagged clusters in the discovery regions, and assumes the accounts’ roles', () => {
+    expect(statement('EksDescribeDiscoveredClusters').Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/edge-reconciler': 'enabled' },
+    });
+    expect(
+      asList(statement('EksDescribeDiscoveredClusters').Resource).map((r: Cfn) => r['Fn::Join'][1].at(-1)),
+    ).toEqual([':eks:eu-west-1:123456789012:cluster/*', ':eks:eu-north-1:123456789012:cluster/*']);
+    expect(statement('EksListClustersForDiscovery').Resource).toBe('*');
+    expect(statement('AssumeClusterAccountRoles').Resource).toBe(
+      'arn:aws:iam::210987654321:role/edge-reader',
+    );
+  });
+
+  it('grants nothing in ACM or EventBridge, and has no certificate alarms', () => {
+    expect(sids().filter((sid) => sid?.startsWith('Acm') || sid === 'PutPassSummary')).toEqual([]);
+    const alarms = Object.values<Cfn>(synth.json.Resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm',
+    );
+    expect(alarms.filter((a) => String(a.Properties.MetricName).startsWith('Certificates'))).toEqual([]);
+    // The pass alarms stay.
+    expect(alarms.map((a) => a.Properties.MetricName)).toEqual(
+      expect.arrayContaining(['PassFailed', 'PassCompleted', 'FailedClusters', 'HeldDeletions']),
+    );
+  });
+});
+
+describe('a fleet too large for the Lambda environment', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    const clusters = Array.from({ length: 60 }, (_, i) => ({
+      name: `cluster-${String(i).padStart(3, '0')}`,
+      region: 'us-east-2',
+      tags: { team: 'platform', tier: 'production' },
+    }));
+    synth = synthesize({
+      bundle: false,
+      configFile: deployFile('large', { ...base, region: 'us-east-2', clusters }),
+    });
+  }, 60_000);
+  afterAll(() => synth?.cleanup());
+
+  it('ships the config in the bundle instead of the environment', () => {
+    const fn = Object.values<Cfn>(synth.json.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    const env = fn.Properties.Environment.Variables;
+    expect(env).not.toHaveProperty('EDGE_RECONCILER_CONFIG');
+    expect(env.EDGE_RECONCILER_CONFIG_FILE).toBe('/var/task/edge-reconciler.config.json');
+    expect(JSON.stringify(env).length).toBeLessThan(INLINE_CONFIG_LIMIT);
+  });
+});
+
+describe('the member-account stack', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize({
+      bundle: false,
+      context: {
+        'edge-reconciler:member-of': 'arn:aws:iam::123456789012:role/EdgeReconciler-AccessRole1234',
+        'edge-reconciler:member-clusters': 'partner-a, partner-b',
+      },
+    });
+  }, 60_000);
+  afterAll(() => synth?.cleanup());
+
+  it('trusts only the reconciler role and reads only the listed clusters', () => {
+    synth.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] },
+            },
+            Condition: {
+              ArnEquals: {
+                'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/EdgeReconciler-AccessRole1234',
+              },
+            },
+          },
+        ],
+      },
+    });
+    const entries = Object.values<Cfn>(synth.json.Resources).filter(
+      (r) => r.Type === 'AWS::EKS::AccessEntry',
+    );
+    expect(entries.map((e) => e.Properties.ClusterName)).toEqual(['partner-a', 'partner-b']);
+    const statements = policyStatements(synth.json);
+    expect(statements).toHaveLength(1);
+    const statement = statements[0]!.statement;
+    expect(statement.Action).toBe('eks:DescribeCluster');
+    expect(asList(statement.Resource)).toHaveLength(2);
+  });
+});
