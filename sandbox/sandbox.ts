@@ -6,7 +6,7 @@ import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
 import { Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
-import { ROUTE53_DEFAULT_BUCKET, TokenBucket } from './aws/throttle.js';
+import { ROUTE53_DEFAULT_BUCKET, TokenBucket, type TokenBucketOptions } from './aws/throttle.js';
 import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_IDENTITIES } from './credentials.js';
@@ -26,7 +26,7 @@ export interface SandboxOptions {
   /** Start the clock here instead of at the real time. */
   start?: Date;
   /** Throttle Route 53 with an account-level token bucket (burst 50, 5/s unless given). */
-  throttle?: boolean | { burst: number; ratePerSecond: number };
+  throttle?: boolean | TokenBucketOptions;
 }
 
 /** Services every `apiCalls` lists, even when a pass made no call to them. */
