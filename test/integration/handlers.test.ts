@@ -253,9 +253,9 @@ describe('scheduled handler', () => {
   });
 
   it('counts Route 53 throttling the account answers', async () => {
-    // 10 ms of bucket time per request (0.2 token back each): throttled on any machine, never stuck.
+    // 40 ms of bucket time per request (0.8 token back each): throttled on any machine, never stuck.
     let fakeMs = 0;
-    const w = await world({}, { throttle: { burst: 1, ratePerSecond: 20, nowMs: () => (fakeMs += 10) } });
+    const w = await world({}, { throttle: { burst: 1, ratePerSecond: 20, nowMs: () => (fakeMs += 40) } });
     const result = await w.wrap(createScheduledHandler(() => w.deps))({ source: 'edge-reconciler.schedule' });
 
     expect(result.errors).toEqual([]);

@@ -417,10 +417,10 @@ describe('Route53Provider.records', () => {
 
 describe('Route53Provider under throttling', () => {
   it("rides out the account's token bucket with the SDK's retries", async () => {
-    // The bucket's clock moves 10 ms per request (0.4 token back each), whatever the machine's speed:
+    // The bucket's clock moves 20 ms per request (0.8 token back each), whatever the machine's speed:
     // on real time a slow machine spaces the pages out enough that nothing is ever throttled.
     let fakeMs = 0;
-    const bucket = new TokenBucket({ burst: 3, ratePerSecond: 40, nowMs: () => (fakeMs += 10) });
+    const bucket = new TokenBucket({ burst: 3, ratePerSecond: 40, nowMs: () => (fakeMs += 20) });
     const s = await start({ throttle: bucket, maxAttempts: 10 });
     seedZone(s, 'example.com', 3000);
     const zone = await zoneNamed(s, 'example.com');
