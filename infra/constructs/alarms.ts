@@ -82,6 +82,15 @@ export class ReconcilerAlarms extends Construct {
         datapointsToAlarm: SUSTAINED_THROTTLE_MINUTES,
         description: `The ${name} function has been throttled in every minute for ${SUSTAINED_THROTTLE_MINUTES} minutes. It runs one pass at a time (reserved concurrency 1), so a trigger that arrives during a pass is throttled and retried — brief throttling is expected; throttling without pause means passes take longer than triggers arrive, and triggers wait (up to 6 h, then the dead-letter queue). Check PassDuration on the dashboard; if passes are slow, look for slow or unreachable clusters (FailedClusters) or Route 53 throttling. If the account's concurrency is exhausted, raise the quota.`,
       });
+      specs.push({
+        id: `${name}EventAge`,
+        // Lambda's own measure of how long triggers queue behind running passes; without it, slow passes
+        // show only as throttles, and audit-driven fixes silently arrive late.
+        metric: fn.metric('AsyncEventAge', { period: five, statistic: Stats.MAXIMUM }),
+        threshold: eventAgeLimitMs(props.scheduleMinutes),
+        evaluationPeriods: 3,
+        description: `Triggers for the ${name} function have waited more than ${eventAgeLimitMinutes(props.scheduleMinutes)} minutes in its queue for 15 minutes: audit-log and resync events are applied late, and after 6 hours they go to the dead-letter queue. Passes take longer than triggers arrive: check PassDuration on the dashboard, then slow or unreachable clusters (FailedClusters) and Route 53 throttling (Route53Throttles). Raising deploy.scheduleMinutes lowers the load.`,
+      });
     }
 
     specs.push(
@@ -155,7 +164,7 @@ export class ReconcilerAlarms extends Construct {
         passAlarm('CertificatesRenewalAtRisk', pass, {
           statistic: Stats.MAXIMUM,
           description:
-            'ACM reports that it cannot renew a certificate automatically (usually its validation CNAME was removed or is unreachable). Restore the CNAME shown in the pass log; the reconciler recreates it if its owner still publishes the name.',
+            'An issued certificate serves hostnames of the fleet but no load balancer uses it, so ACM will not renew it and it will expire. The "Certificate Renewal At Risk" event names the certificate, its hosts and the objects asking for them. An Ingress picks it up once the AWS Load Balancer Controller reconciles it (check its events); an NLB Service needs the ARN in its service.beta.kubernetes.io/aws-load-balancer-ssl-cert annotation.',
         }),
       );
     }
@@ -177,6 +186,15 @@ export class ReconcilerAlarms extends Construct {
       this.alarms.push(alarm);
     }
   }
+}
+
+/** Two schedule periods: a trigger may wait for the pass that is running and the next scheduled one. */
+export function eventAgeLimitMinutes(scheduleMinutes: number): number {
+  return 2 * scheduleMinutes;
+}
+
+function eventAgeLimitMs(scheduleMinutes: number): number {
+  return eventAgeLimitMinutes(scheduleMinutes) * 60_000;
 }
 
 function passAlarm(

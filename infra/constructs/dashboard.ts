@@ -92,7 +92,14 @@ export class ReconcilerDashboard extends Construct {
         graph(
           'Function duration (max)',
           fns.map(([name, fn]) => fn.metricDuration({ period, statistic: Stats.MAXIMUM, label: name })),
-          24,
+          12,
+        ),
+        graph(
+          'Trigger wait before a pass (max)',
+          fns.map(([name, fn]) =>
+            fn.metric('AsyncEventAge', { period, statistic: Stats.MAXIMUM, label: `${name} event age` }),
+          ),
+          12,
         ),
       ],
     ];

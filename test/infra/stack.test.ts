@@ -344,6 +344,16 @@ describe('alarms', () => {
       Threshold: 1,
       TreatMissingData: 'notBreaching',
     });
+    // Triggers queueing behind passes for longer than two schedule periods (5 min here) page.
+    expect(lambda('AsyncEventAge')).toHaveLength(1);
+    expect(lambda('AsyncEventAge')[0]).toMatchObject({
+      Dimensions: [fn],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 2 * 5 * 60_000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     const dlq = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
     expect(dlq).toHaveLength(1);
     expect(dlq[0].Dimensions[0].Value).toEqual({
@@ -392,6 +402,7 @@ describe('dashboard', () => {
       'RecordsCreated',
       'Route53Throttles',
       'HeldDeletions',
+      'AsyncEventAge',
     ])
       expect(body).toContain(`\\"${metric}\\"`);
   });
