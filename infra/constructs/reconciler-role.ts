@@ -2,6 +2,7 @@ import { Aws, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { STATE_TAG_PREFIX } from '../../shared/certificates/tags.js';
 import type { Config } from '../../shared/config.js';
 import {
   certificateDomainPatterns,
@@ -113,9 +114,22 @@ export class ReconcilerRole extends Construct {
         StringEquals: { 'acm:ValidationMethod': 'DNS', [`aws:RequestTag/${ownerTagKey}`]: ownerId },
         'ForAllValues:StringLike': { 'acm:DomainNames': certificateDomainPatterns(config.domainFilters) },
       });
+      // RequestCertificate with Tags is authorized as AddTagsToCertificate too: the owner tag goes on at
+      // request time, so a certificate is never ours-but-untagged.
       allow('AcmTagOwnedCertificates', ['acm:AddTagsToCertificate'], [certificates], {
         StringEquals: { [`aws:RequestTag/${ownerTagKey}`]: ownerId },
       });
+      // A pass keeps its per-certificate state (attempt, backoff, cached validation record, unneeded-since)
+      // in tags: only on certificates that already carry our owner tag, and only our own state keys.
+      allow(
+        'AcmUpdateOwnedCertificateState',
+        ['acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'],
+        [certificates],
+        {
+          StringEquals: { [`aws:ResourceTag/${ownerTagKey}`]: ownerId },
+          'ForAllValues:StringLike': { 'aws:TagKeys': [`${STATE_TAG_PREFIX}*`] },
+        },
+      );
       allow('AcmDeleteOwnedCertificates', ['acm:DeleteCertificate'], [certificates], {
         StringEquals: { [`aws:ResourceTag/${ownerTagKey}`]: ownerId },
       });

@@ -1,6 +1,9 @@
 import { normalizeCertificateName } from './coverage.js';
 import type { KnownCertificate, ValidationRecord } from './model.js';
 
+/** Every state tag starts with this; the IAM role lets a pass change only these keys. */
+export const STATE_TAG_PREFIX = 'edge-reconciler:';
+
 /**
  * Our state between passes lives on our certificates as ACM tags (a Lambda remembers nothing): who
  * requested it and when, which attempt it was, when a failed one may be retried, since when no hostname

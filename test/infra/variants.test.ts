@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,5 +247,103 @@ describe('the member-account stack', () => {
     const statement = statements[0]!.statement;
     expect(statement.Action).toBe('eks:DescribeCluster');
     expect(asList(statement.Resource)).toHaveLength(2);
+  });
+});
+
+/**
+ * The AWS operations the deployed code sends, read from its imports of the SDK clients (commands and
+ * paginators), as IAM actions. The CLI (functions/cli*) runs with the operator's credentials, not the role.
+ */
+function actionsTheFunctionCalls(): string[] {
+  const prefix: Record<string, string> = {
+    acm: 'acm',
+    eks: 'eks',
+    'elastic-load-balancing-v2': 'elasticloadbalancing',
+    eventbridge: 'events',
+    'route-53': 'route53',
+    sts: 'sts',
+  };
+  const root = join(import.meta.dirname, '../..');
+  const files = ['shared', 'functions'].flatMap((dir) =>
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !(dir === 'functions' && f.startsWith('cli')))
+      .map((f) => join(root, dir, f)),
+  );
+  const actions = new Set<string>();
+  for (const file of files) {
+    const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g,
+    )) {
+      const service = prefix[m[2]!];
+      expect(service, `${file}: no IAM prefix known for @aws-sdk/client-${m[2]}`).toBeDefined();
+      for (const raw of m[1]!.split(',')) {
+        const name = raw.trim();
+        if (name.startsWith('type ')) continue;
+        const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+        if (op) actions.add(`${service}:${op}`);
+      }
+    }
+  }
+  return [...actions].sort();
+}
+
+describe('every operation the function calls is granted', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize({
+      bundle: false,
+      configFile: deployFile('everything', {
+        ...base,
+        certificates: { enabled: true },
+        events: { enabled: true },
+        clusters: [
+          { name: 'blue', region: 'eu-west-1' },
+          {
+            name: 'partner',
+            region: 'eu-west-1',
+            account: '210987654321',
+            roleArn: 'arn:aws:iam::210987654321:role/r',
+          },
+        ],
+        clusterDiscovery: { regions: ['eu-west-1'], tags: { fleet: 'edge' } },
+        deploy: { account: '123456789012' },
+      }),
+    });
+  }, 60_000);
+  afterAll(() => synth?.cleanup());
+
+  it('finds the calls it checks (the scan itself works)', () => {
+    expect(actionsTheFunctionCalls()).toEqual(
+      expect.arrayContaining([
+        'acm:RemoveTagsFromCertificate',
+        'route53:ChangeResourceRecordSets',
+        'route53:ListHostedZones',
+        'eks:DescribeCluster',
+      ]),
+    );
+  });
+
+  it('has an Allow statement for each, so no pass meets AccessDenied in a real account', () => {
+    const granted = new Set(
+      policyStatements(synth.json)
+        .filter(({ statement }) => statement.Effect === 'Allow')
+        .flatMap(({ statement }) => asList<string>(statement.Action)),
+    );
+    expect(actionsTheFunctionCalls().filter((a) => !granted.has(a))).toEqual([]);
+  });
+
+  it('changes certificate state tags only on our certificates and only under our tag prefix', () => {
+    const state = policyStatements(synth.json).find(
+      (s) => s.statement.Sid === 'AcmUpdateOwnedCertificateState',
+    )!.statement;
+    expect(asList(state.Action).sort()).toEqual([
+      'acm:AddTagsToCertificate',
+      'acm:RemoveTagsFromCertificate',
+    ]);
+    expect(state.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/edge-reconciler:owner': 'edge-reconciler-certificates' },
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['edge-reconciler:*'] },
+    });
   });
 });

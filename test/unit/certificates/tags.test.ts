@@ -4,6 +4,7 @@ import {
   readOwnState,
   requestTags,
   STATE_TAG,
+  STATE_TAG_PREFIX,
   tagSafe,
   validationTags,
 } from '../../../shared/certificates/tags.js';
@@ -11,6 +12,12 @@ import {
 const owner = { ownerTagKey: 'edge-reconciler:owner', ownerId: 'certs' };
 
 describe('certificate state tags', () => {
+  it('all start with the prefix the IAM role lets a pass change', () => {
+    for (const key of Object.values(STATE_TAG)) expect(key.startsWith(STATE_TAG_PREFIX), key).toBe(true);
+    const written = validationTags([{ name: '_a.example.com', value: '_b.acm-validations.aws' }]);
+    for (const key of Object.keys(written)) expect(key.startsWith(STATE_TAG_PREFIX), key).toBe(true);
+  });
+
   it('round-trips what a request and later passes write', () => {
     const now = new Date('2026-03-01T10:00:00.000Z');
     const records = [
