@@ -1,4 +1,9 @@
-import { DescribeClusterCommand, type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
+import {
+  type Cluster,
+  DescribeClusterCommand,
+  type EKSClient,
+  paginateListClusters,
+} from '@aws-sdk/client-eks';
 import { clientsForCluster, clientsForRole } from '../aws-accounts.js';
 import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
@@ -113,7 +118,12 @@ export async function resolveFleet(
       const described = await mapConcurrent(candidates, config.clusterConcurrency, async (name) => {
         try {
           const { cluster } = await eksFor(s).send(new DescribeClusterCommand({ name }));
-          return { name, status: cluster?.status, tags: cluster?.tags ?? {} };
+          return {
+            name,
+            status: cluster?.status,
+            tags: cluster?.tags ?? {},
+            server: reachableServer(cluster),
+          };
         } catch (err) {
           errors.push(`discovery ${where}: cluster ${name}: DescribeCluster failed: ${errorMessage(err)}`);
           return undefined;
@@ -123,7 +133,7 @@ export async function resolveFleet(
         .filter((d) => d !== undefined)
         .filter((d) => d.status !== 'CREATING' && d.status !== 'DELETING')
         .filter((d) => tagsMatch(discovery.tags, d.tags))
-        .map((d) => discoveredCluster(d.name, s, d.tags));
+        .map((d) => ({ ...discoveredCluster(d.name, s, d.tags), ...d.server }));
     }),
   );
   return { clusters: [...listed, ...found.flat()], errors };
@@ -206,6 +216,21 @@ async function listClusterNames(eks: EKSClient): Promise<string[]> {
 function isSameCluster(c: ClusterConfig, name: string, s: Search): boolean {
   if (c.name !== name || c.region !== s.region) return false;
   return !c.account || !s.account || c.account === s.account.id;
+}
+
+/**
+ * The API server discovery's DescribeCluster already returned, kept on the cluster so the pass does not
+ * describe it a second time (one call per cluster per pass counts in EKS's rate limit at fleet scale).
+ * Only for a cluster that is serving: otherwise the pass describes it again and reports why it cannot.
+ */
+function reachableServer(
+  cluster: Cluster | undefined,
+): Pick<ClusterConfig, 'endpoint' | 'certificateAuthorityData'> {
+  const serving = cluster?.status === 'ACTIVE' || cluster?.status === 'UPDATING';
+  const ca = cluster?.certificateAuthority?.data;
+  return serving && cluster?.endpoint && ca
+    ? { endpoint: cluster.endpoint, certificateAuthorityData: ca }
+    : {};
 }
 
 function discoveredCluster(name: string, s: Search, tags: Record<string, string>): ClusterConfig {

@@ -124,14 +124,20 @@ describe('resolveFleet', () => {
     const fleet = await resolveFleet(deps.config, deps.aws, { clock: deps.clock });
 
     expect(fleet.errors).toEqual([]);
+    // Each carries the API server its DescribeCluster returned, so the pass need not describe it again.
+    const server = {
+      endpoint: expect.stringMatching(/^https:\/\//),
+      certificateAuthorityData: expect.any(String),
+    };
     expect(fleet.clusters).toEqual([
-      { name: 'edge-eu', region: 'eu-central-1', tags: { team: 'edge', env: 'prod' } },
+      { name: 'edge-eu', region: 'eu-central-1', tags: { team: 'edge', env: 'prod' }, ...server },
       {
         name: 'edge-other',
         region: 'eu-west-1',
         account: OTHER_ACCOUNT,
         roleArn: OTHER_ROLE,
         tags: { team: 'edge' },
+        ...server,
       },
     ]);
     const calls = sandbox.apiCalls();
@@ -235,6 +241,9 @@ describe('discovered clusters in a pass', () => {
     expect(result.errors).toEqual([]);
     expect(result.clusters.map((c) => c.name).sort()).toEqual(['edge-eu', 'edge-us']);
     expect(records(sandbox)).toEqual(['shop.example.com.', 'us.example.com.']);
+    // Each candidate is described once, by discovery (edge-eu, data-eu, 101 batch-*, edge-us), and
+    // the pass reuses what it returned instead of describing edge-eu and edge-us again.
+    expect(sandbox.apiCalls().eks?.DescribeCluster).toBe(104);
   });
 
   it('an account that cannot be searched keeps its records: their owner is not known this pass', async () => {
