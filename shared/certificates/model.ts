@@ -44,4 +44,14 @@ export interface NeededHost {
   region: string;
   /** The objects asking for it (`ingress/ns/name` with the cluster), for the report. */
   resources: string[];
+  /** Those among them whose load balancer takes certificates by ARN only (an NLB Service). */
+  attachments?: CertificateAttachment[];
+}
+
+/** An object that names its load balancer's certificates by ARN, and the ARNs it names now. */
+export interface CertificateAttachment {
+  cluster: string;
+  /** `service/<namespace>/<name>` */
+  resource: string;
+  arns: string[];
 }

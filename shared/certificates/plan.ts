@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { coversAny, MAX_COMMON_NAME_LENGTH, validationBase } from './coverage.js';
-import { FAILED_STATUSES, type KnownCertificate, type NeededHost, type ValidationRecord } from './model.js';
+import {
+  type CertificateAttachment,
+  FAILED_STATUSES,
+  type KnownCertificate,
+  type NeededHost,
+  type ValidationRecord,
+} from './model.js';
 import {
   isOurs,
   type Ownership,
@@ -28,7 +34,9 @@ import {
  *   unneeded certificate of ours whose validation record also validates someone else's live certificate
  *   is kept, since its tags are what tells us the record is ours to keep;
  * - our certificates that no host needs are deleted after a grace period, never while in use; failed
- *   ones as soon as they no longer hold a host's backoff; nothing at all when the pass is partial.
+ *   ones as soon as they no longer hold a host's backoff; nothing at all when the pass is partial;
+ * - an object that takes certificates by ARN only (an NLB Service) and names none of those serving its
+ *   host is reported with the ARN to add: nothing else will attach it, and ACM renews only what is used.
  */
 
 export interface PlanSettings extends Ownership {
@@ -141,8 +149,23 @@ export interface CertificateReport {
     deleteAfter?: string;
   }[];
   duplicates: { host: string; region: string; arns: string[] }[];
+  /**
+   * An object that takes certificates by ARN only (an NLB Service) serves `hosts`, an issued certificate
+   * serves them, and the object names none that does: `arn` must be added to the ARNs it names now.
+   */
+  notAttached: {
+    cluster: string;
+    resource: string;
+    region: string;
+    arn: string;
+    hosts: string[];
+    /** What its ssl-cert annotation names now. */
+    attached: string[];
+  }[];
   quota: { region: string; limit: number; usedLast365Days: number; remaining: number }[];
 }
+
+type NotAttached = CertificateReport['notAttached'][number];
 
 export interface CertificatePlan {
   requests: PlannedRequest[];
@@ -179,6 +202,7 @@ export function emptyReport(): CertificateReport {
     renewalAtRisk: [],
     kept: [],
     duplicates: [],
+    notAttached: [],
     quota: [],
   };
 }
@@ -232,6 +256,7 @@ export function planCertificates(input: PlanInput): CertificatePlan {
     });
   }
 
+  const notAttached = new Map<string, NotAttached>();
   let requestsLeft = s.maxRequestsPerPass;
   const regions = [
     ...new Set([...input.hosts.map((h) => h.region), ...certificates.map((c) => c.region)]),
@@ -261,6 +286,7 @@ export function planCertificates(input: PlanInput): CertificatePlan {
         report.coveredHosts++;
         if (covering.length > 1)
           report.duplicates.push({ host: h.host, region, arns: covering.map((c) => c.arn) });
+        for (const a of h.attachments ?? []) noteUnattached(notAttached, a, h.host, region, covering);
         continue;
       }
       const waitingOn = pending.filter((c) => coversAny(c.names, h.host));
@@ -419,6 +445,8 @@ export function planCertificates(input: PlanInput): CertificatePlan {
     deleted.add(c.arn);
   }
 
+  // Keyed by cluster, resource, region, ARN: sorting the keys orders the entries that way.
+  report.notAttached = [...notAttached.keys()].sort().map((k) => notAttached.get(k) as NotAttached);
   plan.validationRecords = desiredRecords(recordHolders, ours, plan.warnings);
   plan.tagging = [...tagAdds.values()].filter((e) => !deleted.has(e.arn));
   plan.untagging = plan.untagging.filter((e) => !deleted.has(e.arn));
@@ -431,10 +459,52 @@ function mergeHosts(hosts: readonly NeededHost[]): NeededHost[] {
   const byName = new Map<string, NeededHost>();
   for (const h of hosts) {
     const prev = byName.get(h.host);
-    if (prev) prev.resources = [...new Set([...prev.resources, ...h.resources])].sort();
-    else byName.set(h.host, { ...h, resources: [...new Set(h.resources)].sort() });
+    const merged: NeededHost = {
+      ...h,
+      resources: [...new Set([...(prev?.resources ?? []), ...h.resources])].sort(),
+    };
+    const attachments = [...(prev?.attachments ?? []), ...(h.attachments ?? [])];
+    if (attachments.length > 0) merged.attachments = attachments;
+    byName.set(h.host, merged);
   }
   return [...byName.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
+/**
+ * Adds `host` to the report of an object that names its certificates by ARN, unless it names one of
+ * `covering` already; one entry per object and ARN to add, so the operator edits each object once.
+ */
+function noteUnattached(
+  notAttached: Map<string, NotAttached>,
+  a: CertificateAttachment,
+  host: string,
+  region: string,
+  covering: readonly KnownCertificate[],
+): void {
+  if (covering.some((c) => a.arns.includes(c.arn))) return;
+  const arn = preferredCertificate(covering).arn;
+  const key = JSON.stringify([a.cluster, a.resource, region, arn]);
+  const entry = notAttached.get(key) ?? {
+    cluster: a.cluster,
+    resource: a.resource,
+    region,
+    arn,
+    hosts: [],
+    attached: [...a.arns],
+  };
+  if (!entry.hosts.includes(host)) entry.hosts.push(host);
+  notAttached.set(key, entry);
+}
+
+/** Of several certificates serving a host, the one to attach: one ACM renews, then the longest-lived. */
+function preferredCertificate(cs: readonly KnownCertificate[]): KnownCertificate {
+  const renewable = (c: KnownCertificate) => (c.type === 'AMAZON_ISSUED' ? 0 : 1);
+  return [...cs].sort(
+    (a, b) =>
+      renewable(a) - renewable(b) ||
+      (b.notAfter?.getTime() ?? 0) - (a.notAfter?.getTime() ?? 0) ||
+      byArn(a, b),
+  )[0] as KnownCertificate;
 }
 
 /**

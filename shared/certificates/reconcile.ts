@@ -8,6 +8,7 @@ import { DomainFilter } from '../dns/domain-filter.js';
 import { Route53Provider, route53ProviderOptions } from '../dns/route53.js';
 import { isWithinDomain } from '../dns/zones.js';
 import { type Endpoint, LABEL_OWNER, LABEL_RESOURCE, newEndpoint } from '../endpoint/endpoint.js';
+import { SSL_CERT_ANNOTATION } from '../sources/annotations.js';
 import type { TlsHost } from '../sources/index.js';
 import type { Log } from '../telemetry/log.js';
 import type { PassWarning } from '../warnings.js';
@@ -160,7 +161,12 @@ export async function reconcileCertificates(
       continue;
     }
     if (!publicZones) continue;
-    for (const region of regionOf(t.cluster)) hosts.push({ host, region, resources: [resource] });
+    const attachments = t.attachedCertificateArns
+      ? [{ cluster: t.cluster, resource: t.resource, arns: t.attachedCertificateArns }]
+      : undefined;
+    for (const region of regionOf(t.cluster)) {
+      hosts.push({ host, region, resources: [resource], ...(attachments ? { attachments } : {}) });
+    }
   }
   for (const s of [...skipped.values()].sort((a, b) => (a.host < b.host ? -1 : 1))) {
     const resources = [...s.resources].sort();
@@ -203,6 +209,20 @@ export async function reconcileCertificates(
     settings: planSettings(config),
   });
   for (const w of plan.warnings) result.warnings.push({ code: 'certificate-validation-record', message: w });
+  for (const n of plan.report.notAttached) {
+    result.warnings.push({
+      code: 'certificate-not-attached',
+      cluster: n.cluster,
+      object: n.resource,
+      field: SSL_CERT_ANNOTATION,
+      dnsName: n.hosts[0] as string,
+      message:
+        `${n.resource} in cluster ${n.cluster} serves ${n.hosts.join(', ')} but its ${SSL_CERT_ANNOTATION} ` +
+        `does not name ${n.arn}, ` +
+        `issued for it: add it (the AWS Load Balancer Controller does not find certificates for a Service, ` +
+        `and ACM renews only certificates in use)`,
+    });
+  }
   Object.assign(outcome, plan.report);
   for (const h of hosts.filter((h) => !readRegions.has(h.region))) {
     outcome.waiting.push({ host: h.host, region: h.region, reason: 'inventory-unread' });

@@ -1,3 +1,4 @@
+import { SSL_CERT_ANNOTATION } from '../sources/annotations.js';
 import type { CertificatesOutcome } from './reconcile.js';
 
 /**
@@ -29,6 +30,7 @@ export function certificateSummary(o: CertificatesOutcome) {
     pending: o.pending.length,
     waiting: o.waiting.length,
     skipped: o.skipped.length,
+    notAttached: o.notAttached.length,
     ...o.counts,
     quota: o.quota,
   };
@@ -39,6 +41,7 @@ export const CERTIFICATE_EVENT = {
   failed: 'Certificate Request Failed',
   expiring: 'Certificate Expiring',
   renewalAtRisk: 'Certificate Renewal At Risk',
+  notAttached: 'Certificate Not Attached',
 } as const;
 
 export interface CertificateEvent {
@@ -60,6 +63,15 @@ export function certificateEvents(o: CertificatesOutcome): CertificateEvent[] {
       detail: {
         ...r,
         why: 'ACM renews a certificate only while it is in use; an NLB Service needs its ARN in service.beta.kubernetes.io/aws-load-balancer-ssl-cert',
+      },
+    });
+  }
+  for (const n of o.notAttached) {
+    events.push({
+      detailType: CERTIFICATE_EVENT.notAttached,
+      detail: {
+        ...n,
+        why: `the AWS Load Balancer Controller does not find certificates for a Service: add the ARN to ${SSL_CERT_ANNOTATION}, or the load balancer serves without it and ACM, which renews only certificates in use, lets it expire`,
       },
     });
   }

@@ -16,6 +16,20 @@ import { targetProblem } from './names.js';
  */
 
 export const GA_ANNOTATION_PREFIX = 'external-dns.kubernetes.io/';
+
+/**
+ * Opts a LoadBalancer Service into certificates for its `hostname` names. An Ingress asks through
+ * `spec.tls`; a Service has no such field, so nothing in it says which names are served over TLS, and
+ * requesting for every Service would spend the yearly ACM quota on plain TCP. Our own key rather than
+ * an ExternalDNS prefix: ExternalDNS has no such annotation, and must not take this one for its own.
+ */
+export const CERTIFICATE_ANNOTATION = 'edge-reconciler.io/certificate';
+
+/**
+ * The certificates a Service's load balancer listens with, as ARNs. The AWS Load Balancer Controller
+ * discovers certificates by host for an Ingress, never for a Service: an NLB gets exactly these.
+ */
+export const SSL_CERT_ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert';
 /** The only `controller` annotation value that leaves an object to us (ExternalDNS `ControllerValue`). */
 export const CONTROLLER_VALUE = 'dns-controller';
 
@@ -101,11 +115,27 @@ function stringValues(
   if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return out;
   for (const [key, value] of Object.entries(annotations)) {
     if (!prefixes.some((p) => key.startsWith(p))) continue;
-    if (typeof value === 'string') out.set(key, value);
-    else if (typeof value === 'number' || typeof value === 'boolean') out.set(key, String(value));
+    const text = scalarText(value);
+    if (text !== undefined) out.set(key, text);
     else report({ code: 'bad-annotation', field: key, message: `${key} is not a string` });
   }
   return out;
+}
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** One annotation outside ExternalDNS's prefixes, read by the same rules as theirs. */
+export function readAnnotation(annotations: unknown, key: string, report: Report): Annotation | undefined {
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return undefined;
+  if (!Object.hasOwn(annotations, key)) return undefined;
+  const text = scalarText((annotations as Record<string, unknown>)[key]);
+  if (text !== undefined) return { key, value: text };
+  report({ code: 'bad-annotation', field: key, message: `${key} is not a string` });
+  return undefined;
 }
 
 /** ExternalDNS's list syntax: every space removed, split on commas; empty entries dropped. */

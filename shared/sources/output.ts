@@ -12,13 +12,19 @@ import type { SourceFilters } from './filters.js';
 import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from './names.js';
 import type { KubernetesObject } from './objects.js';
 
-/** A hostname an Ingress terminates TLS for: what the certificate planner needs. */
+/** A hostname an Ingress or an opted-in Service terminates TLS for: what the certificate planner needs. */
 export interface TlsHost {
   host: string;
-  /** `ingress/<namespace>/<name>` */
+  /** `ingress/<namespace>/<name>` or `service/<namespace>/<name>` */
   resource: string;
   cluster: string;
   secretName?: string;
+  /**
+   * The certificate ARNs the object names for its load balancer right now (a Service's ssl-cert
+   * annotation), possibly none. Set only where the controller takes certificates by ARN and does not
+   * find them by host, so the report can tell the operator which ARN to add; undefined for an Ingress.
+   */
+  attachedCertificateArns?: string[];
 }
 
 /**

@@ -1,4 +1,11 @@
-import { type AnnotationReader, readEndpointSettings, splitList } from './annotations.js';
+import {
+  type AnnotationReader,
+  CERTIFICATE_ANNOTATION,
+  readAnnotation,
+  readEndpointSettings,
+  SSL_CERT_ANNOTATION,
+  splitList,
+} from './annotations.js';
 import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, type ObjectOutput, openObject, type SourceEnv } from './output.js';
@@ -17,6 +24,8 @@ import { isRecord, statusTargets, stringList } from './shape.js';
  * | headless      | pod addresses — not read yet: held         | (same)            |
  *
  * A LoadBalancer without status (yet, or cleared in a rollout) holds its names rather than losing them.
+ * One opted in with `edge-reconciler.io/certificate: "true"` also hands its `hostname` names to the
+ * certificate planner, with the ARNs its ssl-cert annotation names; its records are the same either way.
  */
 
 interface ServiceSpec {
@@ -39,11 +48,19 @@ export function readService(svc: KubernetesObject, env: SourceEnv): ObjectOutput
   const opened = openObject('service', svc, env);
   if (!opened) return undefined;
   const { out, reader } = opened;
+  const wantsCertificate = certificateOptIn(svc, type, out);
   // A Service has no hostnames of its own: with the annotation ignored there is nothing to publish.
-  if (env.config.ignoreHostnameAnnotation) return out;
+  if (env.config.ignoreHostnameAnnotation) {
+    if (wantsCertificate) reportNoCertificateNames(out, 'ignoreHostnameAnnotation is set');
+    return out;
+  }
 
   const external = annotatedNames(out, reader, 'hostname');
   const internal = annotatedNames(out, reader, 'internal-hostname');
+  if (wantsCertificate) {
+    if (reader.get('hostname')) addTlsHosts(out, svc, external);
+    else reportNoCertificateNames(out, 'the Service has no hostname annotation');
+  }
   if (external.length === 0 && internal.length === 0) return out;
 
   const settings = readEndpointSettings(reader, out.report);
@@ -81,6 +98,55 @@ export function readService(svc: KubernetesObject, env: SourceEnv): ObjectOutput
     }
   }
   return out;
+}
+
+/**
+ * Whether the Service asks for certificates. A bad value asks for none (its records are unaffected),
+ * and so does a type other than LoadBalancer: nothing else can put an ACM certificate in front of it.
+ */
+function certificateOptIn(svc: KubernetesObject, type: string, out: ObjectOutput): boolean {
+  const a = readAnnotation(svc.metadata.annotations, CERTIFICATE_ANNOTATION, out.report);
+  if (!a) return false;
+  const value = a.value.toLowerCase();
+  if (value !== 'true' && value !== 'false') {
+    out.report({
+      code: 'bad-annotation',
+      field: a.key,
+      message: `${a.key}: "${a.value}" is not true or false; no certificate is requested for this Service`,
+    });
+    return false;
+  }
+  if (value === 'false') return false;
+  if (type !== 'LoadBalancer') {
+    out.report({
+      code: 'ignored-annotation',
+      field: a.key,
+      message: `${a.key} is ignored: a ${type} Service has no load balancer to serve an ACM certificate`,
+    });
+    return false;
+  }
+  return true;
+}
+
+function reportNoCertificateNames(out: ObjectOutput, why: string): void {
+  out.report({
+    code: 'ignored-annotation',
+    field: CERTIFICATE_ANNOTATION,
+    message: `${CERTIFICATE_ANNOTATION} is ignored: ${why}, so there is no name to request a certificate for`,
+  });
+}
+
+function addTlsHosts(out: ObjectOutput, svc: KubernetesObject, names: readonly string[]): void {
+  const sslCert = readAnnotation(svc.metadata.annotations, SSL_CERT_ANNOTATION, out.report);
+  const attached = sslCert ? splitList(sslCert.value) : [];
+  for (const host of names) {
+    out.tlsHosts.push({
+      host,
+      resource: out.resource,
+      cluster: out.cluster,
+      attachedCertificateArns: [...attached],
+    });
+  }
 }
 
 function annotatedNames(out: ObjectOutput, reader: AnnotationReader, suffix: string): string[] {

@@ -8,7 +8,9 @@ import { STATE_TAG } from '../../shared/certificates/tags.js';
 import { collectDesired } from '../../shared/clusters/collect.js';
 import { type Config, parseConfig } from '../../shared/config.js';
 import { type DnsOutcome, reconcileZones } from '../../shared/dns/reconcile-zones.js';
+import { reconcile } from '../../shared/reconcile.js';
 import type { TlsHost } from '../../shared/sources/index.js';
+import type { KubernetesObject } from '../../shared/sources/objects.js';
 import { silentLog } from '../../shared/telemetry/log.js';
 
 /**
@@ -455,5 +457,99 @@ describe('examples/certificates.yaml, wired as the full pass will be', () => {
       'example.com',
     ]);
     expect(s.acm.exportCertificates().map((c) => c.status)).toEqual(['ISSUED', 'ISSUED', 'ISSUED']);
+  });
+});
+
+describe('an NLB Service opted into certificates, through the full pass', () => {
+  const SSL_CERT = 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert';
+  const NLB = 'k8s-shop-web-0123456789-abcdef0123456789.elb.eu-central-1.amazonaws.com';
+  function nlbService(extra: Record<string, string> = {}): KubernetesObject {
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        annotations: {
+          'external-dns.alpha.kubernetes.io/hostname': 'shop.example.com',
+          'edge-reconciler.io/certificate': 'true',
+          'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+          ...extra,
+        },
+      },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ hostname: NLB }] } },
+    };
+  }
+
+  it('gets its certificate requested and, once ISSUED, is told the ARN to add until it names it', async () => {
+    const scenario = await parseScenario(
+      {
+        config: { domainFilters: ['example.com'], certificates: { enabled: true } },
+        clusters: [{ name: 'prod-eu', region: EU, objects: [nlbService()] }],
+        route53: { zones: [{ name: 'example.com' }] },
+      },
+      process.cwd(),
+    );
+    sandbox = await Sandbox.start({ start: new Date('2026-03-01T00:00:00Z') });
+    const s = sandbox;
+    await s.load(scenario);
+    const deps = { config: scenario.config, aws: s.awsClients(EU), clock: s.clock.clock, log: silentLog };
+    const notAttachedWarnings = (p: Awaited<ReturnType<typeof reconcile>>) =>
+      p.warnings.filter((w) => w.code === 'certificate-not-attached');
+
+    const first = await reconcile({ trigger: 'schedule' }, deps);
+    expect(first.errors).toEqual([]);
+    expect(first.certificates.requested).toEqual([
+      expect.objectContaining({ region: EU, names: ['shop.example.com'] }),
+    ]);
+    // Opting in changes nothing about the Service's own records: the NLB's alias, as without it.
+    expect(
+      first.changes.filter((c) => c.name === 'shop.example.com.').map((c) => [c.action, c.type]),
+    ).toEqual([
+      ['CREATE', 'AAAA'],
+      ['CREATE', 'A'],
+    ]);
+
+    s.clock.advance(10 * SECOND);
+    await reconcile({ trigger: 'schedule' }, deps); // writes the validation CNAME
+    s.clock.advance(MINUTE);
+    const issued = await reconcile({ trigger: 'schedule' }, deps);
+    const [certificate] = certificates(s, EU);
+    expect(certificate?.status).toBe('ISSUED');
+    expect(issued.errors).toEqual([]);
+    expect(issued.certificates.notAttached).toEqual([
+      {
+        cluster: 'prod-eu',
+        resource: 'service/shop/web',
+        region: EU,
+        arn: certificate!.arn,
+        hosts: ['shop.example.com'],
+        attached: [],
+      },
+    ]);
+    expect(notAttachedWarnings(issued)).toEqual([
+      expect.objectContaining({
+        cluster: 'prod-eu',
+        object: 'service/shop/web',
+        field: SSL_CERT,
+        dnsName: 'shop.example.com',
+        message: expect.stringContaining(certificate!.arn),
+      }),
+    ]);
+    expect(s.snapshot().events).toContainEqual(
+      expect.objectContaining({
+        detailType: 'Certificate Not Attached',
+        detail: expect.objectContaining({ resource: 'service/shop/web', arn: certificate!.arn }),
+      }),
+    );
+
+    // The operator adds the ARN: the next pass has nothing more to say.
+    s.cluster('prod-eu').apply(nlbService({ [SSL_CERT]: certificate!.arn }));
+    const attached = await reconcile({ trigger: 'schedule' }, deps);
+    expect(attached.errors).toEqual([]);
+    expect(attached.certificates.notAttached).toEqual([]);
+    expect(notAttachedWarnings(attached)).toEqual([]);
+    expect(attached.certificates.requested).toEqual([]);
   });
 });

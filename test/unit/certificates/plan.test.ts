@@ -513,6 +513,110 @@ describe('state report', () => {
   });
 });
 
+describe('certificates an NLB Service must name (report.notAttached)', () => {
+  function nlbHost(
+    name: string,
+    arns: string[],
+    resource = 'service/shop/web',
+    cluster = 'prod',
+  ): NeededHost {
+    return {
+      host: name,
+      region: REGION,
+      resources: [`${cluster}:${resource}`],
+      attachments: [{ cluster, resource, arns }],
+    };
+  }
+
+  it.each([
+    ['names it already → nothing to add', (arn: string) => [arn], false],
+    ['names it among others → nothing to add', (arn: string) => ['arn:other', arn], false],
+    ['names no certificate → add it', () => [], true],
+    [
+      'names another certificate → add it',
+      () => ['arn:aws:acm:eu-central-1:111111111111:certificate/old'],
+      true,
+    ],
+  ])('a Service that %s', (_name, attached, reported) => {
+    const issued = cert(['shop.example.com']);
+    const p = plan({ hosts: [nlbHost('shop.example.com', attached(issued.arn))], certificates: [issued] });
+    expect(p.report.notAttached).toEqual(
+      reported
+        ? [
+            {
+              cluster: 'prod',
+              resource: 'service/shop/web',
+              region: REGION,
+              arn: issued.arn,
+              hosts: ['shop.example.com'],
+              attached: attached(issued.arn),
+            },
+          ]
+        : [],
+    );
+  });
+
+  it('one entry per Service and ARN, with every host it serves', () => {
+    const wildcard = cert(['*.example.com']);
+    const p = plan({
+      hosts: [
+        nlbHost('b.example.com', []),
+        nlbHost('a.example.com', []),
+        nlbHost('a.example.com', [], 'service/shop/api'),
+      ],
+      certificates: [wildcard],
+    });
+    expect(p.report.notAttached.map((n) => [n.resource, n.arn, n.hosts])).toEqual([
+      ['service/shop/api', wildcard.arn, ['a.example.com']],
+      ['service/shop/web', wildcard.arn, ['a.example.com', 'b.example.com']],
+    ]);
+  });
+
+  it('nothing while the certificate is only pending, nor for an Ingress, whose controller finds it', () => {
+    const pending = cert(['shop.example.com'], { status: 'PENDING_VALIDATION', ours: true });
+    expect(
+      plan({ hosts: [nlbHost('shop.example.com', [])], certificates: [pending] }).report.notAttached,
+    ).toEqual([]);
+    const issued = cert(['shop.example.com']);
+    expect(plan({ hosts: [host('shop.example.com')], certificates: [issued] }).report.notAttached).toEqual(
+      [],
+    );
+  });
+
+  it('of several serving the host, names one ACM renews and that lasts longest', () => {
+    const imported = cert(['shop.example.com'], {
+      type: 'IMPORTED',
+      notAfter: new Date(NOW.getTime() + 900 * DAY),
+    });
+    const shorter = cert(['shop.example.com'], { notAfter: new Date(NOW.getTime() + 100 * DAY) });
+    const longer = cert(['*.example.com'], { notAfter: new Date(NOW.getTime() + 200 * DAY) });
+    const p = plan({ hosts: [nlbHost('shop.example.com', [])], certificates: [imported, shorter, longer] });
+    expect(p.report.notAttached.map((n) => n.arn)).toEqual([longer.arn]);
+    // Naming any one of them is enough.
+    const ok = plan({
+      hosts: [nlbHost('shop.example.com', [shorter.arn])],
+      certificates: [imported, shorter, longer],
+    });
+    expect(ok.report.notAttached).toEqual([]);
+  });
+
+  it('a host several clusters serve: each Service is judged by its own annotation', () => {
+    const issued = cert(['shop.example.com']);
+    const p = plan({
+      hosts: [
+        nlbHost('shop.example.com', [], 'service/shop/web', 'prod'),
+        nlbHost('shop.example.com', [issued.arn], 'service/shop/web', 'dr'),
+        nlbHost('shop.example.com', [], 'service/shop/web', 'staging'),
+      ],
+      certificates: [issued],
+    });
+    expect(p.report.notAttached.map((n) => [n.cluster, n.resource, n.arn])).toEqual([
+      ['prod', 'service/shop/web', issued.arn],
+      ['staging', 'service/shop/web', issued.arn],
+    ]);
+  });
+});
+
 // --- properties
 
 const NAMES = [

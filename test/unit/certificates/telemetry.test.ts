@@ -36,6 +36,29 @@ describe('certificate telemetry', () => {
     expect(certificateSummary(o)).toMatchObject({ pending: 2, pendingTooLong: 1, failed: 1 });
   });
 
+  it('turns each certificate an NLB Service must name into an event naming Service, hosts and ARN', () => {
+    const o = emptyCertificatesOutcome(true, false);
+    const entry = {
+      cluster: 'prod-eu',
+      resource: 'service/shop/web',
+      region: 'eu-central-1',
+      arn: 'arn:aws:acm:eu-central-1:111111111111:certificate/aaaa',
+      hosts: names,
+      attached: [],
+    };
+    o.notAttached.push(entry);
+    expect(certificateEvents(o)).toEqual([
+      {
+        detailType: CERTIFICATE_EVENT.notAttached,
+        detail: {
+          ...entry,
+          why: expect.stringContaining('service.beta.kubernetes.io/aws-load-balancer-ssl-cert'),
+        },
+      },
+    ]);
+    expect(certificateSummary(o)).toMatchObject({ notAttached: 1 });
+  });
+
   it('says nothing about a healthy pass', () => {
     expect(certificateEvents(emptyCertificatesOutcome(true, false))).toEqual([]);
   });

@@ -267,3 +267,94 @@ describe('Service: a bad annotation holds the records and names object and annot
     ]);
   });
 });
+
+describe('Service: edge-reconciler.io/certificate opts its hostnames into certificates', () => {
+  const OPT_IN = 'edge-reconciler.io/certificate';
+  const SSL_CERT = 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert';
+  const ARN_A = 'arn:aws:acm:eu-central-1:111111111111:certificate/aaaa';
+  const ARN_B = 'arn:aws:acm:eu-central-1:111111111111:certificate/bbbb';
+  const tlsHost = (host: string, attachedCertificateArns: string[] = []) => ({
+    host,
+    resource: 'service/shop/web',
+    cluster: 'prod-eu',
+    attachedCertificateArns,
+  });
+
+  it.each([
+    ['"true"', { [OPT_IN]: 'true' }, [tlsHost('shop.example.com')], []],
+    ['"TRUE" (case-insensitive)', { [OPT_IN]: 'TRUE' }, [tlsHost('shop.example.com')], []],
+    ['true written as a YAML boolean', { [OPT_IN]: true }, [tlsHost('shop.example.com')], []],
+    ['"false"', { [OPT_IN]: 'False' }, [], []],
+    ['absent', {}, [], []],
+    [
+      'with the ARNs it names now, trimmed',
+      { [OPT_IN]: 'true', [SSL_CERT]: ` ${ARN_A} , ${ARN_B},` },
+      [tlsHost('shop.example.com', [ARN_A, ARN_B])],
+      [],
+    ],
+    [
+      '"yes": a warning naming object and annotation, no TLS host',
+      { [OPT_IN]: 'yes' },
+      [],
+      [{ code: 'bad-annotation', field: OPT_IN, object: 'service/shop/web', cluster: 'prod-eu' }],
+    ],
+    [
+      'an object value',
+      { [OPT_IN]: { enabled: true } },
+      [],
+      [{ code: 'bad-annotation', field: OPT_IN, object: 'service/shop/web', cluster: 'prod-eu' }],
+    ],
+    [
+      '"" is not a value either',
+      { [OPT_IN]: '' },
+      [],
+      [{ code: 'bad-annotation', field: OPT_IN, object: 'service/shop/web', cluster: 'prod-eu' }],
+    ],
+  ])('%s', (_name, extra, tlsHosts, warnings) => {
+    const result = run([service({ annotations: { ...HOST, ...extra } })]);
+    expect(result.tlsHosts).toEqual(tlsHosts);
+    expect(result.warnings).toEqual(warnings.map((w) => expect.objectContaining(w)));
+    // Opting in, or getting it wrong, changes nothing about the records.
+    expect(summary(result)).toEqual([`shop.example.com CNAME ${ELB}`]);
+  });
+
+  it('every valid hostname, but not internal-hostname (the load balancer does not serve it)', () => {
+    const result = run([
+      service({
+        annotations: {
+          [`${ALPHA}hostname`]: 'a.example.com,bad..example.com,B.example.com.',
+          [`${ALPHA}internal-hostname`]: 'in.example.com',
+          [OPT_IN]: 'true',
+        },
+      }),
+    ]);
+    expect(result.tlsHosts).toEqual([tlsHost('a.example.com'), tlsHost('b.example.com')]);
+    expect(codes(result)).toEqual([`bad-annotation ${ALPHA}hostname`]);
+  });
+
+  it('held names still get their certificate: the load balancer may need it to come up', () => {
+    const result = run([service({ annotations: { ...HOST, [OPT_IN]: 'true' }, status: {} })]);
+    expect(heldNames(result)).toEqual(['shop.example.com service/shop/web']);
+    expect(result.tlsHosts).toEqual([tlsHost('shop.example.com')]);
+  });
+
+  it.each([
+    ['no hostname annotation', service({ annotations: { [OPT_IN]: 'true' } }), {}],
+    [
+      'ignoreHostnameAnnotation',
+      service({ annotations: { ...HOST, [OPT_IN]: 'true' } }),
+      { ignoreHostnameAnnotation: true },
+    ],
+    [
+      'a ClusterIP Service',
+      service({ annotations: { ...HOST, [OPT_IN]: 'true' }, spec: { type: 'ClusterIP' } }),
+      {},
+    ],
+  ])('%s → no TLS host, and the annotation reported as ignored', (_name, svc, overrides) => {
+    const result = run([svc], overrides);
+    expect(result.tlsHosts).toEqual([]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'ignored-annotation', field: OPT_IN, object: 'service/shop/web' }),
+    ]);
+  });
+});
