@@ -71,7 +71,7 @@ export const configSchema = z.strictObject({
   excludeRecordTypes: z.array(recordType).default([]),
 
   // --- sources
-  sources: z.array(z.enum(['service', 'ingress'])).default(['service', 'ingress']),
+  sources: z.array(z.enum(['service', 'ingress', 'gateway-httproute'])).default(['service', 'ingress']),
   annotationPrefix: z.string().endsWith('/').default('external-dns.alpha.kubernetes.io/'),
   namespace: z.array(z.string()).default([]),
   ingressClass: z.array(z.string()).default([]),
@@ -82,6 +82,12 @@ export const configSchema = z.strictObject({
   ignoreIngressTlsSpec: z.boolean().default(false),
   ignoreIngressRulesSpec: z.boolean().default(false),
   publishInternalServices: z.boolean().default(false),
+  /** Gateway API routes count only through a parent Gateway of this name (ExternalDNS `--gateway-name`). */
+  gatewayName: z.string().default(''),
+  /** ... only through Gateways in this namespace; every namespace when empty. */
+  gatewayNamespace: z.string().default(''),
+  /** ... only through Gateways whose labels match this selector. */
+  gatewayLabelFilter: z.string().default(''),
 
   // --- Route 53
   preferCname: z.boolean().default(false),

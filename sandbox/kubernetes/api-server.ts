@@ -10,6 +10,7 @@ import {
   coreVersions,
   group,
   groupList,
+  type MissingCrds,
   resourceByPath,
   resourceList,
   SERVER_VERSION,
@@ -58,6 +59,12 @@ export interface KubernetesApiServer {
   remove(kind: string, namespace: string | undefined, name: string): boolean;
   list(kind: string): KubernetesObject[];
   setMode(mode: KubernetesApiMode): void;
+  /**
+   * The CRDs this cluster lacks, by name (`httproutes.gateway.networking.k8s.io`), replacing the last
+   * call's: their lists and objects answer 404 and discovery leaves them out, as in a cluster where they
+   * were never installed. Objects already applied stay in the store. Every CRD is installed by default.
+   */
+  setMissingCrds(names: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,7 @@ export async function startKubernetesApiServer(
   for (const o of opts.objects ?? []) store.apply(o);
   const certs = await createClusterCertificates(opts.clusterName);
   let mode: KubernetesApiMode = opts.mode ?? 'ok';
+  let missing: MissingCrds = new Set();
   const unreachableDelayMs = opts.unreachableDelayMs ?? 200;
   const dropTimers = new Set<NodeJS.Timeout>();
   let serverAddress = '';
@@ -88,7 +96,7 @@ export async function startKubernetesApiServer(
       return undefined;
     }
     const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
-    const route = routeOf(url.pathname, serverAddress);
+    const route = routeOf(url.pathname, serverAddress, missing);
     const verb = verbOf(req.method ?? 'GET', route);
     opts.calls.record(
       'kubernetes',
@@ -174,6 +182,9 @@ export async function startKubernetesApiServer(
     setMode(m) {
       mode = m;
     },
+    setMissingCrds(names) {
+      missing = new Set(names);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of dropTimers) clearTimeout(t);
@@ -234,7 +245,7 @@ function listReply(
 }
 
 /** Maps a URL path to what it serves; paths are /api/v1/... for the core group, /apis/<g>/<v>/... else. */
-function routeOf(pathname: string, serverAddress: string): Route {
+function routeOf(pathname: string, serverAddress: string, missing: MissingCrds): Route {
   let parts: string[];
   try {
     parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -244,7 +255,7 @@ function routeOf(pathname: string, serverAddress: string): Route {
   if (parts.length === 1 && parts[0] === 'version') return { type: 'document', body: SERVER_VERSION };
   if (parts.length === 1 && parts[0] === 'api')
     return { type: 'document', body: coreVersions(serverAddress) };
-  if (parts.length === 1 && parts[0] === 'apis') return { type: 'document', body: groupList() };
+  if (parts.length === 1 && parts[0] === 'apis') return { type: 'document', body: groupList(missing) };
   let groupName: string;
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 2) {
@@ -253,7 +264,7 @@ function routeOf(pathname: string, serverAddress: string): Route {
   } else if (parts[0] === 'apis' && parts.length >= 2) {
     groupName = parts[1]!;
     if (parts.length === 2) {
-      const body = group(groupName);
+      const body = group(groupName, missing);
       return body ? { type: 'document', body } : { type: 'missing' };
     }
     rest = parts.slice(2);
@@ -262,7 +273,7 @@ function routeOf(pathname: string, serverAddress: string): Route {
   }
   const [version, ...tail] = rest as [string, ...string[]];
   if (tail.length === 0) {
-    const body = resourceList(groupName, version);
+    const body = resourceList(groupName, version, missing);
     return body ? { type: 'document', body } : { type: 'missing' };
   }
   let namespace: string | undefined;
@@ -272,7 +283,7 @@ function routeOf(pathname: string, serverAddress: string): Route {
     path = tail.slice(2);
   }
   if (path.length > 2) return { type: 'missing' };
-  const resource = resourceByPath(groupName, version, path[0]!);
+  const resource = resourceByPath(groupName, version, path[0]!, missing);
   if (!resource) return { type: 'missing' };
   // A namespaced object is only addressable through its namespace; a cluster-scoped one never is.
   if (namespace !== undefined && !resource.namespaced) return { type: 'missing' };

@@ -92,8 +92,15 @@ export function resourceByKind(kind: string): ServedResource | undefined {
   return SERVED_RESOURCES.find((r) => r.kind === kind);
 }
 
-export function resourceByPath(group: string, version: string, name: string): ServedResource | undefined {
-  return SERVED_RESOURCES.find((r) => r.group === group && r.version === version && r.name === name);
+export function resourceByPath(
+  group: string,
+  version: string,
+  name: string,
+  missing: MissingCrds = NONE,
+): ServedResource | undefined {
+  return SERVED_RESOURCES.find(
+    (r) => r.group === group && r.version === version && r.name === name && isServed(r, missing),
+  );
 }
 
 const READ_VERBS = ['get', 'list'];
@@ -107,10 +114,26 @@ export function coreVersions(serverAddress: string): object {
   };
 }
 
-function namedGroups(): Map<string, string[]> {
+/**
+ * CustomResourceDefinitions a cluster does not have, by CRD name (`httproutes.gateway.networking.k8s.io`):
+ * their resources are not served. None by default.
+ */
+export type MissingCrds = ReadonlySet<string>;
+
+const NONE: MissingCrds = new Set();
+
+function crdName(r: Pick<ServedResource, 'name' | 'group'>): string {
+  return `${r.name}.${r.group}`;
+}
+
+function isServed(r: ServedResource, missing: MissingCrds): boolean {
+  return !r.group || !missing.has(crdName(r));
+}
+
+function namedGroups(missing: MissingCrds): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const r of SERVED_RESOURCES) {
-    if (!r.group) continue;
+    if (!r.group || !isServed(r, missing)) continue;
     const versions = groups.get(r.group) ?? [];
     if (!versions.includes(r.version)) versions.push(r.version);
     groups.set(r.group, versions);
@@ -124,23 +147,29 @@ function apiGroup(name: string, versions: string[]): object {
 }
 
 /** `/apis`: every named group. */
-export function groupList(): object {
+export function groupList(missing: MissingCrds = NONE): object {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: [...namedGroups()].map(([name, versions]) => apiGroup(name, versions)),
+    groups: [...namedGroups(missing)].map(([name, versions]) => apiGroup(name, versions)),
   };
 }
 
 /** `/apis/<group>`, or undefined for a group not served. */
-export function group(name: string): object | undefined {
-  const versions = namedGroups().get(name);
+export function group(name: string, missing: MissingCrds = NONE): object | undefined {
+  const versions = namedGroups(missing).get(name);
   return versions ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(name, versions) } : undefined;
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`, or undefined for a group version not served. */
-export function resourceList(group: string, version: string): object | undefined {
-  const served = SERVED_RESOURCES.filter((r) => r.group === group && r.version === version);
+export function resourceList(
+  group: string,
+  version: string,
+  missing: MissingCrds = NONE,
+): object | undefined {
+  const served = SERVED_RESOURCES.filter(
+    (r) => r.group === group && r.version === version && isServed(r, missing),
+  );
   if (served.length === 0) return undefined;
   return {
     kind: 'APIResourceList',

@@ -3,7 +3,8 @@ import type { KubernetesObject } from './objects.js';
 
 /**
  * Which listed objects a source looks at: ExternalDNS's `--namespace`, `--label-filter`,
- * `--annotation-filter` and `--ingress-class`, plus "an object being deleted is already gone".
+ * `--annotation-filter`, `--ingress-class` and `--gateway-label-filter`, plus "an object being deleted
+ * is already gone".
  *
  * Selectors use the Kubernetes label-selector syntax (`a=b`, `a==b`, `a!=b`, `a in (x,y)`,
  * `a notin (x)`, `a`, `!a`, `a>1`, `a<1`, comma-joined; every requirement must hold).
@@ -224,6 +225,8 @@ export interface SourceFilters {
   labels: Selector;
   annotations: Selector;
   ingressClasses: readonly string[];
+  /** ExternalDNS's `--gateway-label-filter`: which Gateways a route's names may come through. */
+  gatewayLabels: Selector;
 }
 
 /**
@@ -245,6 +248,7 @@ export function compileSourceFilters(config: Config): SourceFilters {
     labels: parseSelector(config.labelFilter, 'labelFilter'),
     annotations,
     ingressClasses: config.ingressClass,
+    gatewayLabels: parseSelector(config.gatewayLabelFilter, 'gatewayLabelFilter'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 import { compileSourceFilters, type SourceFilters } from './filters.js';
+import { httpRouteReader } from './gateway-httproute.js';
 import { readIngress } from './ingress.js';
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
@@ -15,10 +16,10 @@ export type { HeldName, SourceResult, TlsHost } from './output.js';
 
 /**
  * The sources stage of a pass for one cluster: listed Kubernetes objects in, desired endpoints out,
- * at ExternalDNS parity (`source/service.go`, `source/ingress.go`, `source/annotations`). Pure: no I/O,
- * no clock. Never throws on an odd object: whatever cannot be read becomes a warning that names the
- * object and the field. It does throw ConfigError for a config whose selectors do not parse — call
- * `compileSourceFilters` when loading config to fail at start instead.
+ * at ExternalDNS parity (`source/service.go`, `source/ingress.go`, `source/gateway.go`,
+ * `source/annotations`). Pure: no I/O, no clock. Never throws on an odd object: whatever cannot be read
+ * becomes a warning that names the object and the field. It does throw ConfigError for a config whose
+ * selectors do not parse — call `compileSourceFilters` when loading config to fail at start instead.
  */
 export interface SourceContext {
   config: Config;
@@ -28,9 +29,17 @@ export interface SourceContext {
 
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
-const READERS: Record<Config['sources'][number], { kind: string; read: Reader }> = {
-  service: { kind: 'Service', read: readService },
-  ingress: { kind: 'Ingress', read: readIngress },
+interface SourceKind {
+  /** The kind whose objects produce this source's endpoints. */
+  kind: string;
+  /** The reader for one cluster's objects; a route source first needs that cluster's Gateways. */
+  reader: (objects: readonly KubernetesObject[], env: SourceEnv, report: (w: PassWarning) => void) => Reader;
+}
+
+const READERS: Record<Config['sources'][number], SourceKind> = {
+  service: { kind: 'Service', reader: () => readService },
+  ingress: { kind: 'Ingress', reader: () => readIngress },
+  'gateway-httproute': { kind: 'HTTPRoute', reader: httpRouteReader },
 };
 
 // The same config serves every cluster of a pass: parse its selectors once.
@@ -62,7 +71,8 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
 
   const enabled = [...new Set(ctx.config.sources)];
   for (const source of enabled) {
-    const { kind, read } = READERS[source];
+    const { kind, reader } = READERS[source];
+    const read = reader(objects, env, report);
     const endpoints: Endpoint[] = [];
     for (const o of objects) {
       if (!isRecord(o) || o.kind !== kind) continue;
