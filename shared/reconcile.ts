@@ -124,6 +124,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     {
       desired: [...fleet.endpoints, ...certs.validationEndpoints],
       held: fleet.held,
+      heldKinds: fleet.heldKinds,
       knownOwners,
       frozenOwners,
       dryRun,
@@ -176,6 +177,7 @@ function releasedFleet(clusters: readonly ClusterConfig[]): FleetDesired {
     clusters: clusters.map((c) => ({ name: c.name, status: 'ok', endpoints: 0 })),
     endpoints: [],
     held: [],
+    heldKinds: [],
     tlsHosts: [],
     knownOwners: new Set(clusters.map((c) => c.ownerId ?? c.name)),
     frozenOwners: new Set(),

@@ -4,13 +4,19 @@ import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, Config } from '../config.js';
+import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters, errorMessage } from './discover.js';
-import { KubernetesClient, type KubernetesResource } from './kubernetes-client.js';
+import {
+  KUBERNETES_RESOURCES,
+  KubernetesApiError,
+  KubernetesClient,
+  type KubernetesResource,
+} from './kubernetes-client.js';
 import { EksTokenCache } from './token.js';
 
 export interface ClusterOutcome {
@@ -25,6 +31,7 @@ export interface FleetDesired {
   clusters: ClusterOutcome[];
   endpoints: Endpoint[];
   held: HeldName[];
+  heldKinds: HeldKind[];
   tlsHosts: TlsHost[];
   /** Owners whose clusters were listed: their records may be updated and deleted. */
   knownOwners: Set<string>;
@@ -34,10 +41,23 @@ export interface FleetDesired {
   warnings: PassWarning[];
 }
 
-const RESOURCES: Record<Config['sources'][number], KubernetesResource> = {
-  service: 'services',
-  ingress: 'ingresses',
+/** What each source lists: its own kind, and for a Gateway API route source the Gateways as well. */
+const LISTS: Record<
+  Config['sources'][number],
+  { resource: KubernetesResource; kind: string; gateways: boolean }
+> = {
+  service: { resource: 'services', kind: 'service', gateways: false },
+  ingress: { resource: 'ingresses', kind: 'ingress', gateways: false },
+  'gateway-httproute': { resource: 'httproutes', kind: 'httproute', gateways: true },
 };
+
+interface Listed {
+  objects: KubernetesObject[];
+  /** What the listing itself has to say: a source whose API the cluster does not serve. */
+  warnings: PassWarning[];
+  /** Kinds (as in the `resource` label) whose API the cluster does not serve: their records are kept. */
+  unread: string[];
+}
 
 /**
  * Steps 1 and 2 of the pass: describe the clusters, then per cluster (bounded concurrency) get a token,
@@ -67,29 +87,35 @@ export async function collectDesired(
     clusters: [],
     endpoints: [],
     held: [],
+    heldKinds: [],
     tlsHosts: [],
     knownOwners: new Set(),
     frozenOwners: new Set(),
     errors: [],
     warnings: [],
   };
-  type Listed = { owner: string; name: string } & ({ result: SourceResult } | { error: string });
+  type Outcome = { owner: string; name: string } & (
+    | { result: SourceResult; unread: string[] }
+    | { error: string }
+  );
   const outcomes = await mapConcurrent(
     described,
     config.clusterConcurrency,
-    async (d, i): Promise<Listed> => {
+    async (d, i): Promise<Outcome> => {
       const owner = clusters[i]?.ownerId ?? clusters[i]?.name ?? '';
       if (!d.ok) return { owner, error: d.error, name: d.name };
       try {
-        const objects = await listExposedObjects(d.cluster, config, tokensFor(clusters[i]));
+        const listed = await listExposedObjects(d.cluster, config, tokensFor(clusters[i]));
+        const result = endpointsFromObjects(listed.objects, {
+          config,
+          clusterName: d.cluster.name,
+          ownerId: d.cluster.ownerId,
+        });
         return {
           owner,
           name: d.cluster.name,
-          result: endpointsFromObjects(objects, {
-            config,
-            clusterName: d.cluster.name,
-            ownerId: d.cluster.ownerId,
-          }),
+          result: { ...result, warnings: [...listed.warnings, ...result.warnings] },
+          unread: listed.unread,
         };
       } catch (err) {
         const message = errorMessage(err);
@@ -108,6 +134,7 @@ export async function collectDesired(
       fleet.knownOwners.add(o.owner);
       fleet.endpoints.push(...o.result.endpoints);
       fleet.held.push(...o.result.held);
+      fleet.heldKinds.push(...o.unread.map((kind) => ({ owner: o.owner, kind })));
       fleet.tlsHosts.push(...o.result.tlsHosts);
       fleet.warnings.push(...o.result.warnings.map((w) => ({ ...w, cluster: o.name })));
     } else {
@@ -146,7 +173,7 @@ async function listExposedObjects(
   cluster: ClusterTarget,
   config: Config,
   tokens: EksTokenCache,
-): Promise<KubernetesObject[]> {
+): Promise<Listed> {
   const client = new KubernetesClient({
     endpoint: cluster.endpoint,
     caData: cluster.certificateAuthorityData,
@@ -154,14 +181,76 @@ async function listExposedObjects(
     clusterName: cluster.name,
   });
   try {
-    const namespaces = config.namespace.length > 0 ? config.namespace : [undefined];
-    const lists = await Promise.all(
-      config.sources.flatMap((s) =>
-        namespaces.map((namespace) => client.listAll(RESOURCES[s], namespace ? { namespace } : {})),
-      ),
+    const perSource = await Promise.all(
+      [...new Set(config.sources)].map((source) => listSource(client, source, config)),
     );
-    return lists.flat();
+    return {
+      objects: perSource.flatMap((l) => l.objects),
+      warnings: perSource.flatMap((l) => l.warnings),
+      unread: perSource.flatMap((l) => l.unread),
+    };
   } finally {
     client.close();
   }
+}
+
+/**
+ * One source's objects: its kind in the namespaces `namespace` names (all when empty), and for a route
+ * source the Gateways in `gatewayNamespace` (all when empty), as ExternalDNS lists them.
+ *
+ * A cluster without the Gateway API answers 404 for its kinds. That is a cluster where the source has
+ * nothing to find, not a broken one: reported, and the cluster's other sources go on. The one 404 that
+ * fails the cluster is Gateways missing while routes exist: where those routes point is then unknown,
+ * and freezing the owner keeps their records. Any other error (a 403 without the ClusterRole) fails
+ * the cluster as it always does.
+ */
+async function listSource(
+  client: KubernetesClient,
+  source: Config['sources'][number],
+  config: Config,
+): Promise<Listed> {
+  const { resource, gateways } = LISTS[source];
+  const own = listIn(client, resource, config.namespace);
+  if (!gateways) return { objects: await own, warnings: [], unread: [] };
+
+  const [listedRoutes, listedGateways] = await Promise.allSettled([
+    own,
+    listIn(client, 'gateways', config.gatewayNamespace ? [config.gatewayNamespace] : []),
+  ]);
+  if (listedRoutes.status === 'rejected') {
+    if (!isNotServed(listedRoutes.reason)) throw listedRoutes.reason;
+    // Not served could also be an older API version only: hold whatever records routes own already.
+    return { objects: [], warnings: [notServed(resource, source)], unread: [LISTS[source].kind] };
+  }
+  if (listedGateways.status === 'rejected') {
+    if (!isNotServed(listedGateways.reason) || listedRoutes.value.length > 0) throw listedGateways.reason;
+    return { objects: [], warnings: [notServed('gateways', source)], unread: [] };
+  }
+  return { objects: [...listedRoutes.value, ...listedGateways.value], warnings: [], unread: [] };
+}
+
+/** Every object of `resource` in these namespaces, or in all of them when none is given. */
+async function listIn(
+  client: KubernetesClient,
+  resource: KubernetesResource,
+  namespaces: readonly string[],
+): Promise<KubernetesObject[]> {
+  const scopes = namespaces.length > 0 ? namespaces : [undefined];
+  const lists = await Promise.all(
+    scopes.map((namespace) => client.listAll(resource, namespace ? { namespace } : {})),
+  );
+  return lists.flat();
+}
+
+function isNotServed(err: unknown): boolean {
+  return err instanceof KubernetesApiError && err.status === 404;
+}
+
+function notServed(resource: KubernetesResource, source: string): PassWarning {
+  const { group, version } = KUBERNETES_RESOURCES[resource];
+  return {
+    code: 'api-not-served',
+    field: 'sources',
+    message: `${resource}.${group}/${version} is not served (404): the Gateway API CRDs (v1.0 or later) are not installed, so the ${source} source finds nothing in this cluster`,
+  };
 }

@@ -34,6 +34,17 @@ export interface HeldName {
   resource: string;
 }
 
+/**
+ * Every object of one kind a cluster could not list this pass (its API is not served there: CRDs absent,
+ * or only an older version installed). Nothing says those objects are gone, so their owner keeps every
+ * record they own, as a held name keeps one.
+ */
+export interface HeldKind {
+  owner: string;
+  /** The kind as it stands in the `resource` label (`httproute` of `httproute/ns/name`). */
+  kind: string;
+}
+
 export interface PlanInput {
   /** `readOwnership(...).records` for the zone (or for a name range). */
   current: Endpoint[];
@@ -49,6 +60,8 @@ export interface PlanInput {
   frozenOwners: ReadonlySet<string>;
   /** Names whose object exists but has no targets now: their owner keeps them. */
   held: readonly HeldName[];
+  /** Kinds a cluster could not list: every record their objects own is kept. */
+  heldKinds?: readonly HeldKind[];
   deletionGuard: Config['deletionGuard'];
   /** When set (a partial pass after an audit event), only these names are considered; nothing else is deleted. */
   scope?: ReadonlySet<string>;
@@ -132,10 +145,15 @@ export function planChanges(input: PlanInput): PlanResult {
       continue;
     }
     const held = input.held.find((h) => h.dnsName === cur.dnsName && h.owner === owner);
-    if (held || input.policy !== 'sync') {
+    const heldKind = input.heldKinds?.find(
+      (k) => k.owner === owner && resourceOf(cur).startsWith(`${k.kind}/`),
+    );
+    if (held || heldKind || input.policy !== 'sync') {
       const why = held
         ? `kept for ${held.resource}, which has no targets now`
-        : `policy ${input.policy} keeps it`;
+        : heldKind
+          ? `kept for ${resourceOf(cur)}: its cluster does not serve the ${heldKind.kind} API this pass`
+          : `policy ${input.policy} keeps it`;
       for (const c of others) warnings.push(conflictWarning(c, describeClaim(cur), why));
       continue;
     }

@@ -15,7 +15,7 @@ import {
 } from './alias.js';
 import type { RecordChange } from './changes.js';
 import { DomainFilter } from './domain-filter.js';
-import { type HeldName, planChanges } from './plan.js';
+import { type HeldKind, type HeldName, planChanges } from './plan.js';
 import { Route53Provider, route53ProviderOptions } from './route53.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
@@ -30,6 +30,8 @@ export interface ChangeOutcome {
 export interface DnsInput {
   desired: Endpoint[];
   held: HeldName[];
+  /** Kinds a cluster could not list: the records their objects own are kept. */
+  heldKinds?: HeldKind[];
   knownOwners: ReadonlySet<string>;
   frozenOwners: ReadonlySet<string>;
   dryRun: boolean;
@@ -123,6 +125,7 @@ export async function reconcileZones(
         knownOwners: input.knownOwners,
         frozenOwners: input.frozenOwners,
         held: input.held,
+        ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
         deletionGuard: config.deletionGuard,
         ...(input.scope ? { scope: input.scope } : {}),
       });

@@ -452,6 +452,28 @@ describe('planChanges: our guards', () => {
     expect(r.delete).toHaveLength(1);
   });
 
+  it.each<[string, string, string, 'kept' | 'deleted']>([
+    ['an unlisted kind keeps the records its objects own', 'o1', 'httproute', 'kept'],
+    ['another kind of the same owner is not kept', 'o1', 'ingress', 'deleted'],
+    ['the same kind of another owner is not kept', 'o2', 'httproute', 'deleted'],
+  ])('held kind: %s', (_, owner, kind, outcome) => {
+    const r = plan({
+      current: [ep('a', 'A', '1.1.1.1', 'o1:httproute/shop/web')],
+      heldKinds: [{ owner, kind }],
+    });
+    expect(r.delete).toHaveLength(outcome === 'deleted' ? 1 : 0);
+  });
+
+  it('held kind: another claim on the kept record loses, and says why', () => {
+    const r = plan({
+      current: [ep('a', 'A', '1.1.1.1', 'o2:httproute/shop/web')],
+      desired: [ep('a', 'A', '9.9.9.9', 'o1:r')],
+      heldKinds: [{ owner: 'o2', kind: 'httproute' }],
+    });
+    expect(summary(r)).toEqual(nothing);
+    expect(r.warnings[0]!.message).toContain('does not serve the httproute API');
+  });
+
   it('scope: only names inside it are changed; nothing else is deleted', () => {
     const r = plan({
       scope: new Set(['a.example.com', 'c.example.com']),
