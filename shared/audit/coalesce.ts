@@ -114,12 +114,35 @@ function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly str
   }
   const entry = touch(state, { kind, ...(write.namespace ? { namespace: write.namespace } : {}), name });
   const hasBody = isWholeObject(event.requestObject, kind) || isWholeObject(event.responseObject, kind);
+  const derived = namesFromElsewhere(kind, event);
+  if (derived) state.unbounded.push(`${verb} of ${label(entry.object)}: ${derived}`);
   // A delete usually answers with a Status (no body); then only an earlier event can tell the old names.
   if (verb === 'delete' && !hasBody && !entry.bodySeen) {
     state.unbounded.push(`delete of ${label(entry.object)} shows no object body; its old names are unknown`);
   }
   if (hasBody) entry.bodySeen = true;
 }
+
+/**
+ * Why the names a write affects are not in its body, if they are not: a Gateway's address and listeners
+ * decide where every route behind it points, and a route without concrete hostnames takes its names from
+ * its Gateways' listeners. Either way only a whole-cluster pass finds the records concerned.
+ */
+function namesFromElsewhere(kind: string, event: AuditEvent): string | undefined {
+  if (kind === 'Gateway') return 'the routes behind a Gateway are not named in the event';
+  if (!ROUTE_KINDS.has(kind)) return undefined;
+  const bodies = [event.requestObject, event.responseObject].filter((b) => isWholeObject(b, kind));
+  const concrete = bodies.some((b) => {
+    const spec = (b as { spec?: unknown }).spec;
+    const hosts = isRecord(spec) && Array.isArray(spec.hostnames) ? spec.hostnames : [];
+    return hosts.length > 0 && hosts.every((h) => typeof h === 'string' && h !== '' && !h.startsWith('*'));
+  });
+  return bodies.length > 0 && !concrete
+    ? 'a route without concrete hostnames takes its names from its Gateways’ listeners'
+    : undefined;
+}
+
+const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
 function touch(state: ClusterState, object: TouchedObject): Entry {
   const key = label(object);

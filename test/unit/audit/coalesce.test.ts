@@ -128,6 +128,36 @@ describe('coalesce', () => {
     });
   });
 
+  describe('Gateway API writes whose names live elsewhere', () => {
+    const route = (hostnames: unknown) => {
+      const e = fixture('httproute-patch-metadata');
+      e.responseObject = {
+        kind: 'HTTPRoute',
+        metadata: { name: 'checkout', namespace: 'shop' },
+        spec: { ...(hostnames === undefined ? {} : { hostnames }) },
+      };
+      return e;
+    };
+    const unboundedOf = (e: AuditEvent) => coalesce([batch([e])]).touches[0]?.unbounded;
+
+    it.each<[string, unknown, boolean]>([
+      ['concrete hostnames bound the pass', ['checkout.example.com'], false],
+      ['no hostnames: the listeners name it', undefined, true],
+      ['empty hostnames: the listeners name it', [], true],
+      ['a wildcard hostname: the listeners narrow it', ['*.example.com'], true],
+    ])('an HTTPRoute with %s', (_, hostnames, unbounded) => {
+      expect(unboundedOf(route(hostnames))).toEqual(
+        unbounded ? [expect.stringContaining('takes its names from its Gateways')] : [],
+      );
+    });
+
+    it('a Gateway write (its address arriving, say) needs the whole cluster', () => {
+      const e = fixture('httproute-patch-metadata');
+      e.objectRef = { ...e.objectRef, resource: 'gateways', name: 'edge', subresource: 'status' };
+      expect(unboundedOf(e)).toEqual([expect.stringContaining('routes behind a Gateway')]);
+    });
+  });
+
   it('takes a create name from the response when objectRef has none (generateName)', () => {
     const e = fixture('service-create');
     e.objectRef = { resource: 'services', namespace: 'shop', apiVersion: 'v1' };
