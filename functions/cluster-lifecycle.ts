@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clusterStatus, errorMessage, fleetMember } from '../shared/clusters/discover.js';
 import type { ClusterConfig, Config } from '../shared/config.js';
 import {

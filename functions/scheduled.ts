@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PassResult, type ReconcileDeps, reconcile } from '../shared/reconcile.js';
 import { parseEvent } from './middleware.js';
 import { lambdaDeps, lambdaHandler } from './runtime.js';

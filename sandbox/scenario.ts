@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Config, formatPath, parseConfig } from '../shared/config.js';
 import { checkConfig } from '../shared/config-source.js';
 import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';

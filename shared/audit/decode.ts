@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A CloudWatch Logs subscription delivery from an EKS cluster's audit log, decoded: `awslogs.data` is
