@@ -71,7 +71,20 @@ export const configSchema = z.strictObject({
   excludeRecordTypes: z.array(recordType).default([]),
 
   // --- sources
-  sources: z.array(z.enum(['service', 'ingress', 'gateway-httproute'])).default(['service', 'ingress']),
+  sources: z
+    .array(
+      z.enum([
+        'service',
+        'ingress',
+        'gateway-httproute',
+        'gateway-grpcroute',
+        'gateway-tlsroute',
+        'gateway-tcproute',
+        'gateway-udproute',
+        'traefik-proxy',
+      ]),
+    )
+    .default(['service', 'ingress']),
   annotationPrefix: z.string().endsWith('/').default('external-dns.alpha.kubernetes.io/'),
   namespace: z.array(z.string()).default([]),
   ingressClass: z.array(z.string()).default([]),
@@ -88,6 +101,10 @@ export const configSchema = z.strictObject({
   gatewayNamespace: z.string().default(''),
   /** ... only through Gateways whose labels match this selector. */
   gatewayLabelFilter: z.string().default(''),
+  /** The traefik-proxy source skips Traefik's old `traefik.containo.us` group (`--traefik-disable-legacy`). */
+  traefikDisableLegacy: z.boolean().default(false),
+  /** ... skips the `traefik.io` group (`--traefik-disable-new`). */
+  traefikDisableNew: z.boolean().default(false),
 
   // --- Route 53
   preferCname: z.boolean().default(false),
@@ -212,6 +229,14 @@ export function parseConfig(input: unknown, where = 'config'): Config {
           { path: `clusters[${i}].name`, message: 'duplicate cluster' },
         ]);
       }
+    }
+    const { sources, traefikDisableLegacy, traefikDisableNew } = result.data;
+    // Reading neither group would find no routes, and the pass would delete every record they own.
+    if (sources.includes('traefik-proxy') && traefikDisableLegacy && traefikDisableNew) {
+      const message = 'cannot be set with traefikDisableLegacy: the traefik-proxy source would read nothing';
+      throw new ConfigError(`${where}.traefikDisableNew: ${message}`, [
+        { path: 'traefikDisableNew', message },
+      ]);
     }
     return result.data;
   }

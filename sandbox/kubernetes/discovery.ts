@@ -75,21 +75,53 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     categories: ['gateway-api'],
   },
   {
-    name: 'ingressroutes',
-    singularName: 'ingressroute',
-    kind: 'IngressRoute',
-    group: 'traefik.io',
-    version: 'v1alpha1',
+    name: 'tlsroutes',
+    singularName: 'tlsroute',
+    kind: 'TLSRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
     namespaced: true,
+    categories: ['gateway-api'],
   },
+  {
+    name: 'tcproutes',
+    singularName: 'tcproute',
+    kind: 'TCPRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    namespaced: true,
+    categories: ['gateway-api'],
+  },
+  {
+    name: 'udproutes',
+    singularName: 'udproute',
+    kind: 'UDPRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    namespaced: true,
+    categories: ['gateway-api'],
+  },
+  ...['traefik.io', 'traefik.containo.us'].flatMap((group) =>
+    // Traefik v2.10 serves its kinds under both groups; v3 only under traefik.io.
+    ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({
+      name: `${kind.toLowerCase()}s`,
+      singularName: kind.toLowerCase(),
+      kind,
+      group,
+      version: 'v1alpha1',
+      namespaced: true,
+    })),
+  ),
 ];
 
 export function groupVersion(r: Pick<ServedResource, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
-export function resourceByKind(kind: string): ServedResource | undefined {
-  return SERVED_RESOURCES.find((r) => r.kind === kind);
+/** The resource serving a kind; `group` picks one where two groups serve it (Traefik's), else the first. */
+export function resourceByKind(kind: string, group?: string): ServedResource | undefined {
+  const ofKind = SERVED_RESOURCES.filter((r) => r.kind === kind);
+  return ofKind.find((r) => r.group === group) ?? ofKind[0];
 }
 
 export function resourceByPath(

@@ -65,13 +65,13 @@ export class ObjectStore {
     if (typeof kind !== 'string' || typeof name !== 'string' || !name) {
       throw new TypeError('cannot apply an object without kind and metadata.name');
     }
-    const resource = resourceByKind(kind);
+    const group = typeof input.apiVersion === 'string' ? apiGroupOf(input.apiVersion) : undefined;
+    const resource = resourceByKind(kind, group);
     const label = `${kind} ${input.metadata.namespace ? `${input.metadata.namespace}/` : ''}${name}`;
     if (!resource) {
-      const kinds = SERVED_RESOURCES.map((r) => r.kind).join(', ');
+      const kinds = [...new Set(SERVED_RESOURCES.map((r) => r.kind))].join(', ');
       throw new TypeError(`cannot apply ${label}: the sandbox API server serves only ${kinds}`);
     }
-    const group = typeof input.apiVersion === 'string' ? apiGroupOf(input.apiVersion) : undefined;
     if (group !== resource.group) {
       throw new TypeError(
         `cannot apply ${label}: apiVersion ${JSON.stringify(input.apiVersion)} is not served; use ${groupVersion(resource)}`,
@@ -90,7 +90,7 @@ export class ObjectStore {
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
     this.bucket(resource).set(keyOf(object), object);
-    this.sorted.delete(resource.name);
+    this.sorted.delete(bucketKey(resource));
     return structuredClone(object);
   }
 
@@ -101,7 +101,7 @@ export class ObjectStore {
     const removed = this.bucket(resource).delete(key);
     if (removed) {
       this.revision++;
-      this.sorted.delete(resource.name);
+      this.sorted.delete(bucketKey(resource));
     }
     return removed;
   }
@@ -128,7 +128,7 @@ export class ObjectStore {
       if (!key) return { ok: false, code: 400, message: 'continue key is not valid: malformed token' };
       start = key.start;
       if (key.rv !== -1) {
-        const snapshot = this.snapshots.get(`${resource.name}@${key.rv}`);
+        const snapshot = this.snapshots.get(`${bucketKey(resource)}@${key.rv}`);
         if (!snapshot) {
           return {
             ok: false,
@@ -155,7 +155,7 @@ export class ObjectStore {
     const last = page.at(-1);
     if (rest === 0 || !last)
       return { ok: true, resourceVersion: String(rv), items: page.map((e) => e.object) };
-    const snapshotKey = `${resource.name}@${rv}`;
+    const snapshotKey = `${bucketKey(resource)}@${rv}`;
     if (!this.snapshots.has(snapshotKey)) {
       this.snapshots.set(snapshotKey, { takenAtMs: this.clock.now().getTime(), entries });
     }
@@ -169,22 +169,22 @@ export class ObjectStore {
   }
 
   private bucket(resource: ServedResource): Map<string, KubernetesObject> {
-    let bucket = this.objects.get(resource.name);
+    let bucket = this.objects.get(bucketKey(resource));
     if (!bucket) {
       bucket = new Map();
-      this.objects.set(resource.name, bucket);
+      this.objects.set(bucketKey(resource), bucket);
     }
     return bucket;
   }
 
   /** Sorted and cached until the next write; writes replace objects, so a cached array stays a snapshot. */
   private entries(resource: ServedResource): readonly Entry[] {
-    let list = this.sorted.get(resource.name);
+    let list = this.sorted.get(bucketKey(resource));
     if (!list) {
       list = [...this.bucket(resource)]
         .map(([key, object]) => ({ key, object }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      this.sorted.set(resource.name, list);
+      this.sorted.set(bucketKey(resource), list);
     }
     return list;
   }
@@ -193,6 +193,11 @@ export class ObjectStore {
     const horizon = this.clock.now().getTime() - COMPACTION_MS;
     for (const [k, s] of this.snapshots) if (s.takenAtMs < horizon) this.snapshots.delete(k);
   }
+}
+
+/** Where a resource's objects are kept: by group too, as two groups can serve one plural (Traefik's). */
+function bucketKey(r: ServedResource): string {
+  return `${r.group}/${r.name}`;
 }
 
 function keyOf(o: KubernetesObject): string {

@@ -1,4 +1,5 @@
 import type { TouchedObject } from '../reconcile.js';
+import { GATEWAY_ROUTE_KINDS, isGatewayRouteKind } from '../sources/gateway-routes.js';
 import { isRecord } from '../sources/shape.js';
 import type { AuditBatch, AuditEvent } from './decode.js';
 import { classify, type IgnoredBecause, type RelevantWrite } from './filter.js';
@@ -114,7 +115,7 @@ function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly str
   }
   const entry = touch(state, { kind, ...(write.namespace ? { namespace: write.namespace } : {}), name });
   const hasBody = isWholeObject(event.requestObject, kind) || isWholeObject(event.responseObject, kind);
-  const derived = namesFromElsewhere(kind, event);
+  const derived = namesFromElsewhere(kind, event, prefixes);
   if (derived) state.unbounded.push(`${verb} of ${label(entry.object)}: ${derived}`);
   // A delete usually answers with a Status (no body); then only an earlier event can tell the old names.
   if (verb === 'delete' && !hasBody && !entry.bodySeen) {
@@ -126,23 +127,34 @@ function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly str
 /**
  * Why the names a write affects are not in its body, if they are not: a Gateway's address and listeners
  * decide where every route behind it points, and a route without concrete hostnames takes its names from
- * its Gateways' listeners. Either way only a whole-cluster pass finds the records concerned.
+ * its Gateways' listeners. Either way only a whole-cluster pass finds the records concerned. TCP and UDP
+ * routes are named by their hostname annotation alone, so their bodies bound them unless a wildcard
+ * there can be narrowed by a listener.
  */
-function namesFromElsewhere(kind: string, event: AuditEvent): string | undefined {
+function namesFromElsewhere(
+  kind: string,
+  event: AuditEvent,
+  prefixes: readonly string[],
+): string | undefined {
   if (kind === 'Gateway') return 'the routes behind a Gateway are not named in the event';
-  if (!ROUTE_KINDS.has(kind)) return undefined;
+  if (!isGatewayRouteKind(kind)) return undefined;
   const bodies = [event.requestObject, event.responseObject].filter((b) => isWholeObject(b, kind));
+  if (bodies.length === 0) return undefined;
+  if (!GATEWAY_ROUTE_KINDS[kind].specHostnames) {
+    const bounded = bodies.some((b) => publishedHostnames(b, prefixes).every((h) => !h.startsWith('*')));
+    return bounded
+      ? undefined
+      : 'a wildcard hostname annotation is narrowed by the route’s Gateway listeners';
+  }
   const concrete = bodies.some((b) => {
     const spec = (b as { spec?: unknown }).spec;
     const hosts = isRecord(spec) && Array.isArray(spec.hostnames) ? spec.hostnames : [];
     return hosts.length > 0 && hosts.every((h) => typeof h === 'string' && h !== '' && !h.startsWith('*'));
   });
-  return bodies.length > 0 && !concrete
-    ? 'a route without concrete hostnames takes its names from its Gateways’ listeners'
-    : undefined;
+  return concrete
+    ? undefined
+    : 'a route without concrete hostnames takes its names from its Gateways’ listeners';
 }
-
-const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
 function touch(state: ClusterState, object: TouchedObject): Entry {
   const key = label(object);

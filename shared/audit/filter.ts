@@ -17,7 +17,7 @@ export interface WatchedResource {
   kind: string;
 }
 
-/** Kinds a source reads now (Service, Ingress) or will (Gateway API routes, Traefik IngressRoutes). */
+/** Every kind a source reads (Service, Ingress, Gateway API routes and Gateways, Traefik IngressRoutes). */
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { group: '', resource: 'services', kind: 'Service' },
   { group: 'networking.k8s.io', resource: 'ingresses', kind: 'Ingress' },
@@ -28,8 +28,12 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { group: 'gateway.networking.k8s.io', resource: 'tcproutes', kind: 'TCPRoute' },
   { group: 'gateway.networking.k8s.io', resource: 'udproutes', kind: 'UDPRoute' },
   { group: 'traefik.io', resource: 'ingressroutes', kind: 'IngressRoute' },
-  // Traefik before v3 served the same CRD under its old group.
+  { group: 'traefik.io', resource: 'ingressroutetcps', kind: 'IngressRouteTCP' },
+  { group: 'traefik.io', resource: 'ingressrouteudps', kind: 'IngressRouteUDP' },
+  // Traefik before v3 served the same CRDs under its old group.
   { group: 'traefik.containo.us', resource: 'ingressroutes', kind: 'IngressRoute' },
+  { group: 'traefik.containo.us', resource: 'ingressroutetcps', kind: 'IngressRouteTCP' },
+  { group: 'traefik.containo.us', resource: 'ingressrouteudps', kind: 'IngressRouteUDP' },
 ];
 
 export type IgnoredBecause = 'stage' | 'verb' | 'resource' | 'subresource' | 'failed' | 'dry-run';

@@ -1,6 +1,7 @@
 import { GA_ANNOTATION_PREFIX } from '../sources/annotations.js';
 import { checkHostname } from '../sources/names.js';
 import { isRecord } from '../sources/shape.js';
+import { hostsInRule } from '../sources/traefik-proxy.js';
 
 /**
  * The hostnames an object body in an audit event says it publishes: the `hostname` and
@@ -19,8 +20,6 @@ export const DEFAULT_ANNOTATION_PREFIXES = [
 ] as const;
 
 const HOSTNAME_ANNOTATIONS = ['hostname', 'internal-hostname'];
-const TRAEFIK_HOST_MATCHER = /\bHost(?:SNI)?\s*\(([^)]*)\)/g;
-const BACKTICKED = /`([^`]*)`/g;
 
 export function publishedHostnames(
   body: unknown,
@@ -44,10 +43,7 @@ export function publishedHostnames(
     for (const h of strings(spec.hostnames)) raw.push(h);
     for (const listener of records(spec.listeners)) pushString(raw, listener.hostname);
     for (const route of records(spec.routes)) {
-      if (typeof route.match !== 'string') continue;
-      for (const matcher of route.match.matchAll(TRAEFIK_HOST_MATCHER)) {
-        for (const quoted of (matcher[1] ?? '').matchAll(BACKTICKED)) raw.push(quoted[1] ?? '');
-      }
+      if (typeof route.match === 'string') raw.push(...hostsInRule(route.match));
     }
   }
   const out = new Set<string>();

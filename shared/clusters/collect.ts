@@ -8,6 +8,7 @@ import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
+import { TRAEFIK_KINDS, traefikGroups } from '../sources/traefik-proxy.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters, errorMessage } from './discover.js';
@@ -41,14 +42,21 @@ export interface FleetDesired {
   warnings: PassWarning[];
 }
 
-/** What each source lists: its own kind, and for a Gateway API route source the Gateways as well. */
+/**
+ * What each source lists: its own kind, and for a Gateway API route source the Gateways as well.
+ * traefik-proxy lists three kinds in up to two groups: `listTraefik`.
+ */
 const LISTS: Record<
-  Config['sources'][number],
+  Exclude<Config['sources'][number], 'traefik-proxy'>,
   { resource: KubernetesResource; kind: string; gateways: boolean }
 > = {
   service: { resource: 'services', kind: 'service', gateways: false },
   ingress: { resource: 'ingresses', kind: 'ingress', gateways: false },
   'gateway-httproute': { resource: 'httproutes', kind: 'httproute', gateways: true },
+  'gateway-grpcroute': { resource: 'grpcroutes', kind: 'grpcroute', gateways: true },
+  'gateway-tlsroute': { resource: 'tlsroutes', kind: 'tlsroute', gateways: true },
+  'gateway-tcproute': { resource: 'tcproutes', kind: 'tcproute', gateways: true },
+  'gateway-udproute': { resource: 'udproutes', kind: 'udproute', gateways: true },
 };
 
 interface Listed {
@@ -209,6 +217,7 @@ async function listSource(
   source: Config['sources'][number],
   config: Config,
 ): Promise<Listed> {
+  if (source === 'traefik-proxy') return listTraefik(client, config);
   const { resource, gateways } = LISTS[source];
   const own = listIn(client, resource, config.namespace);
   if (!gateways) return { objects: await own, warnings: [], unread: [] };
@@ -229,6 +238,47 @@ async function listSource(
   return { objects: [...listedRoutes.value, ...listedGateways.value], warnings: [], unread: [] };
 }
 
+/**
+ * Each of Traefik's kinds under each API group the config reads. Traefik v3 serves only `traefik.io`
+ * and Traefik before v2.10 only `traefik.containo.us`, so one group answering 404 is normal and goes
+ * unreported. A kind no group serves (CRDs not installed) is reported, and the records its objects own
+ * are kept, as for the Gateway API: not served is not gone.
+ */
+async function listTraefik(client: KubernetesClient, config: Config): Promise<Listed> {
+  const groups = traefikGroups(config);
+  const lists = TRAEFIK_KINDS.flatMap((kind) =>
+    groups.map((group) => ({ kind, group, resource: resourceOf(kind, group) })),
+  );
+  const settled = await Promise.allSettled(lists.map((l) => listIn(client, l.resource, config.namespace)));
+  const objects: KubernetesObject[] = [];
+  const served = new Set<string>();
+  for (const [i, listed] of settled.entries()) {
+    const { kind } = lists[i] as (typeof lists)[number];
+    if (listed.status === 'fulfilled') {
+      objects.push(...listed.value);
+      served.add(kind);
+    } else if (!isNotServed(listed.reason)) throw listed.reason;
+  }
+  const unread = TRAEFIK_KINDS.filter((k) => !served.has(k));
+  if (unread.length === 0) return { objects, warnings: [], unread: [] };
+  const where = groups.map((g) => `${g}/${KUBERNETES_RESOURCES[resourceOf('IngressRoute', g)].version}`);
+  const what = unread.length === TRAEFIK_KINDS.length ? 'nothing' : `no ${unread.join(', ')}`;
+  const warning: PassWarning = {
+    code: 'api-not-served',
+    field: 'sources',
+    message: `${unread.join(', ')} ${unread.length === 1 ? 'is' : 'are'} not served (404) in ${where.join(' or ')}: the Traefik CRDs are not installed, so the traefik-proxy source finds ${what} in this cluster`,
+  };
+  return { objects, warnings: [warning], unread: unread.map((k) => k.toLowerCase()) };
+}
+
+function resourceOf(kind: string, group: string): KubernetesResource {
+  const found = (Object.keys(KUBERNETES_RESOURCES) as KubernetesResource[]).find(
+    (r) => KUBERNETES_RESOURCES[r].kind === kind && KUBERNETES_RESOURCES[r].group === group,
+  );
+  if (!found) throw new Error(`no Kubernetes resource for ${kind} in ${group}`);
+  return found;
+}
+
 /** Every object of `resource` in these namespaces, or in all of them when none is given. */
 async function listIn(
   client: KubernetesClient,
@@ -246,11 +296,15 @@ function isNotServed(err: unknown): boolean {
   return err instanceof KubernetesApiError && err.status === 404;
 }
 
+/** Gateway API kinds only the experimental channel installs: a cluster with the standard one lacks them. */
+const EXPERIMENTAL: ReadonlySet<KubernetesResource> = new Set(['tlsroutes', 'tcproutes', 'udproutes']);
+
 function notServed(resource: KubernetesResource, source: string): PassWarning {
   const { group, version } = KUBERNETES_RESOURCES[resource];
+  const crds = EXPERIMENTAL.has(resource) ? 'experimental-channel CRDs' : 'CRDs (v1.0 or later)';
   return {
     code: 'api-not-served',
     field: 'sources',
-    message: `${resource}.${group}/${version} is not served (404): the Gateway API CRDs (v1.0 or later) are not installed, so the ${source} source finds nothing in this cluster`,
+    message: `${resource}.${group}/${version} is not served (404): the Gateway API ${crds} are not installed, so the ${source} source finds nothing in this cluster`,
   };
 }

@@ -16,13 +16,23 @@ export type KubernetesResource =
   | 'gateways'
   | 'httproutes'
   | 'grpcroutes'
-  | 'ingressroutes';
+  | 'tlsroutes'
+  | 'tcproutes'
+  | 'udproutes'
+  | 'ingressroutes'
+  | 'ingressroutetcps'
+  | 'ingressrouteudps'
+  | 'ingressroutes.traefik.containo.us'
+  | 'ingressroutetcps.traefik.containo.us'
+  | 'ingressrouteudps.traefik.containo.us';
 
 interface ResourceInfo {
   group: string;
   version: string;
   kind: string;
   namespaced: boolean;
+  /** The plural in URLs, when the key is not it: a kind served by two groups needs two keys. */
+  plural?: string;
 }
 
 export const KUBERNETES_RESOURCES: Readonly<Record<KubernetesResource, ResourceInfo>> = {
@@ -32,7 +42,35 @@ export const KUBERNETES_RESOURCES: Readonly<Record<KubernetesResource, ResourceI
   gateways: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway', namespaced: true },
   httproutes: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', namespaced: true },
   grpcroutes: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'GRPCRoute', namespaced: true },
+  // The experimental channel's kinds, at the version ExternalDNS lists them.
+  tlsroutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'TLSRoute', namespaced: true },
+  tcproutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'TCPRoute', namespaced: true },
+  udproutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'UDPRoute', namespaced: true },
   ingressroutes: { group: 'traefik.io', version: 'v1alpha1', kind: 'IngressRoute', namespaced: true },
+  ingressroutetcps: { group: 'traefik.io', version: 'v1alpha1', kind: 'IngressRouteTCP', namespaced: true },
+  ingressrouteudps: { group: 'traefik.io', version: 'v1alpha1', kind: 'IngressRouteUDP', namespaced: true },
+  // Traefik before v3 serves the same kinds under its old group too; keyed by the full resource name.
+  'ingressroutes.traefik.containo.us': {
+    group: 'traefik.containo.us',
+    version: 'v1alpha1',
+    kind: 'IngressRoute',
+    namespaced: true,
+    plural: 'ingressroutes',
+  },
+  'ingressroutetcps.traefik.containo.us': {
+    group: 'traefik.containo.us',
+    version: 'v1alpha1',
+    kind: 'IngressRouteTCP',
+    namespaced: true,
+    plural: 'ingressroutetcps',
+  },
+  'ingressrouteudps.traefik.containo.us': {
+    group: 'traefik.containo.us',
+    version: 'v1alpha1',
+    kind: 'IngressRouteUDP',
+    namespaced: true,
+    plural: 'ingressrouteudps',
+  },
 };
 
 export interface KubernetesClientOptions {
@@ -154,7 +192,7 @@ export class KubernetesClient {
     const collectionPath = [
       info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`,
       options.namespace !== undefined ? `/namespaces/${encodeURIComponent(options.namespace)}` : '',
-      `/${resource}`,
+      `/${info.plural ?? resource}`,
     ].join('');
 
     let items: KubernetesObject[] = [];

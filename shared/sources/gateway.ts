@@ -26,7 +26,10 @@ export interface Listener {
   from: string;
   /** `allowedRoutes.kinds` as `group/kind`; empty when the listener leaves it to its protocol. */
   kinds: string[];
-  /** Set when the listener terminates TLS (HTTPS, mode Terminate), with its first Secret if it names one. */
+  /**
+   * Set when the listener terminates TLS (HTTPS or TLS, mode Terminate), with its first Secret if it
+   * names one. A TLS listener in Passthrough hands the handshake to the backend, which holds the certificate.
+   */
   tls?: { secretName?: string };
 }
 
@@ -169,8 +172,9 @@ function allowedKinds(allowedRoutes: unknown): string[] {
 }
 
 function terminatedTls(l: Record<string, unknown>): Listener['tls'] {
-  if (l.protocol !== 'HTTPS') return undefined;
+  if (l.protocol !== 'HTTPS' && l.protocol !== 'TLS') return undefined;
   const tls = isRecord(l.tls) ? l.tls : {};
+  // The API's default, for HTTPS and TLS listeners alike.
   const mode = typeof tls.mode === 'string' && tls.mode !== '' ? tls.mode : 'Terminate';
   if (mode !== 'Terminate') return undefined;
   const refs = Array.isArray(tls.certificateRefs) ? tls.certificateRefs : [];

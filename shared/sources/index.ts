@@ -2,13 +2,14 @@ import type { Config } from '../config.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 import { compileSourceFilters, type SourceFilters } from './filters.js';
-import { httpRouteReader } from './gateway-httproute.js';
+import { gatewayRouteReader } from './gateway-routes.js';
 import { readIngress } from './ingress.js';
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
 import type { HeldName, ObjectOutput, SourceEnv, SourceResult, TlsHost } from './output.js';
 import { readService } from './service.js';
 import { isRecord } from './shape.js';
+import { TRAEFIK_KINDS, traefikProxyReader } from './traefik-proxy.js';
 
 export { GA_ANNOTATION_PREFIX, parseTtl } from './annotations.js';
 export { compileSourceFilters, parseSelector, type Selector, selectorMatches } from './filters.js';
@@ -30,8 +31,8 @@ export interface SourceContext {
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
 interface SourceKind {
-  /** The kind whose objects produce this source's endpoints. */
-  kind: string;
+  /** The kind (or kinds) whose objects produce this source's endpoints. */
+  kind: string | readonly string[];
   /** The reader for one cluster's objects; a route source first needs that cluster's Gateways. */
   reader: (objects: readonly KubernetesObject[], env: SourceEnv, report: (w: PassWarning) => void) => Reader;
 }
@@ -39,7 +40,12 @@ interface SourceKind {
 const READERS: Record<Config['sources'][number], SourceKind> = {
   service: { kind: 'Service', reader: () => readService },
   ingress: { kind: 'Ingress', reader: () => readIngress },
-  'gateway-httproute': { kind: 'HTTPRoute', reader: httpRouteReader },
+  'gateway-httproute': { kind: 'HTTPRoute', reader: gatewayRouteReader('HTTPRoute') },
+  'gateway-grpcroute': { kind: 'GRPCRoute', reader: gatewayRouteReader('GRPCRoute') },
+  'gateway-tlsroute': { kind: 'TLSRoute', reader: gatewayRouteReader('TLSRoute') },
+  'gateway-tcproute': { kind: 'TCPRoute', reader: gatewayRouteReader('TCPRoute') },
+  'gateway-udproute': { kind: 'UDPRoute', reader: gatewayRouteReader('UDPRoute') },
+  'traefik-proxy': { kind: TRAEFIK_KINDS, reader: traefikProxyReader },
 };
 
 // The same config serves every cluster of a pass: parse its selectors once.
@@ -72,16 +78,17 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
   const enabled = [...new Set(ctx.config.sources)];
   for (const source of enabled) {
     const { kind, reader } = READERS[source];
+    const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
     const read = reader(objects, env, report);
     const endpoints: Endpoint[] = [];
     for (const o of objects) {
-      if (!isRecord(o) || o.kind !== kind) continue;
+      if (!isRecord(o) || !kinds.includes(o.kind)) continue;
       if (!hasUsableMetadata(o)) {
         report({
           code: 'bad-object',
           field: 'metadata',
-          message: `a ${kind} without metadata.name is skipped`,
-          object: `${kind.toLowerCase()}/?`,
+          message: `a ${o.kind} without metadata.name is skipped`,
+          object: `${o.kind.toLowerCase()}/?`,
         });
         continue;
       }

@@ -17,37 +17,66 @@ import { type NamedHost, type ObjectOutput, openObject, type SourceEnv } from '.
 import { isRecord } from './shape.js';
 
 /**
- * ExternalDNS's `gateway-httproute` source for one HTTPRoute (`source/gateway.go`):
+ * ExternalDNS's Gateway API route sources (`gateway-httproute`, `gateway-grpcroute`, `gateway-tlsroute`,
+ * `gateway-tcproute`, `gateway-udproute`) for one route (`source/gateway.go`, one resolver for every kind):
  *
  * - names: `spec.hostnames` and the route's `hostname` annotation, each narrowed by the listeners of
  *   the route's parent Gateways to the part they overlap (`*.example.com` on the listener and
  *   `shop.example.com` on the route publish `shop.example.com`; the other way round too). A route
  *   without `spec.hostnames` takes each listener's own hostname, wildcard included, as ExternalDNS does.
+ *   TCP and UDP routes have no `spec.hostnames`: only the annotation names them (see `GATEWAY_ROUTE_KINDS`).
  * - parents: each `spec.parentRefs` entry naming a Gateway the gateway filters let through, whose
  *   `status.parents` entry says `Accepted: True`, and of that Gateway the listeners the reference selects
- *   (`sectionName`, `port`) that speak HTTP or HTTPS and admit the route's namespace and kind.
+ *   (`sectionName`, `port`) that speak the route's protocol and admit the route's namespace and kind.
  * - targets: the parent Gateway's `target` annotation, else its `status.addresses`. ExternalDNS ignores
  *   `target` on a route; so do we, and say so.
  *
  * Where ExternalDNS would drop names while a controller catches up, they are held instead: a Gateway
  * with no address yet, a bad target on a Gateway, a route accepted only in an older generation. A name
  * reached through several Gateways is published with all their targets, and held if any of them is.
- * HTTPS listeners that terminate TLS hand the names they serve to the certificate planner.
+ * Listeners that terminate TLS (HTTPS, or TLS in mode Terminate) hand the names they serve to the
+ * certificate planner; a TLS listener in Passthrough leaves the certificate to the backend.
  */
 
-const ROUTE_KIND = `${GATEWAY_GROUP}/HTTPRoute`;
-const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
+interface RouteKind {
+  /** Listener protocols the route attaches to, as ExternalDNS's `gwProtocolMatches` pairs them. */
+  protocols: ReadonlySet<string>;
+  /** Whether the kind has `spec.hostnames` at all. */
+  specHostnames: boolean;
+}
+
+/**
+ * What sets the route kinds apart; everything else is shared. The API version each is listed at lives
+ * with the Kubernetes client (`KUBERNETES_RESOURCES`), the one place a request is built from it.
+ */
+export const GATEWAY_ROUTE_KINDS = {
+  HTTPRoute: { protocols: new Set(['HTTP', 'HTTPS']), specHostnames: true },
+  GRPCRoute: { protocols: new Set(['HTTP', 'HTTPS']), specHostnames: true },
+  TLSRoute: { protocols: new Set(['TLS']), specHostnames: true },
+  // A TLS listener that terminates passes plain TCP on, so ExternalDNS lets TCPRoutes attach to it.
+  // Without spec.hostnames, ExternalDNS would also give these routes a TLS listener's own hostname:
+  // its code says that fallback is meant for HTTP and TLS routes only, so here the annotation alone
+  // names them (narrowed by a listener hostname where there is one).
+  TCPRoute: { protocols: new Set(['TCP', 'TLS']), specHostnames: false },
+  UDPRoute: { protocols: new Set(['UDP']), specHostnames: false },
+} as const satisfies Record<string, RouteKind>;
+
+export type GatewayRouteKind = keyof typeof GATEWAY_ROUTE_KINDS;
+
+export function isGatewayRouteKind(kind: string): kind is GatewayRouteKind {
+  return Object.hasOwn(GATEWAY_ROUTE_KINDS, kind);
+}
 
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
-/** The reader for one cluster's HTTPRoutes, given everything listed in that cluster (its Gateways). */
-export function httpRouteReader(
-  objects: readonly KubernetesObject[],
-  env: SourceEnv,
-  report: (w: PassWarning) => void,
-): Reader {
-  const gateways = indexGateways(objects, env, report);
-  return (route, routeEnv) => readHTTPRoute(route, routeEnv, gateways);
+/** The reader of one route kind, for a cluster: given everything listed there (its Gateways). */
+export function gatewayRouteReader(
+  kind: GatewayRouteKind,
+): (objects: readonly KubernetesObject[], env: SourceEnv, report: (w: PassWarning) => void) => Reader {
+  return (objects, env, report) => {
+    const gateways = indexGateways(objects, env, report);
+    return (route, routeEnv) => readGatewayRoute(kind, route, routeEnv, gateways);
+  };
 }
 
 interface RouteHost {
@@ -74,14 +103,15 @@ interface Via {
   stale: boolean;
 }
 
-/** What one HTTPRoute contributes, or undefined when the filters leave it out. */
-export function readHTTPRoute(
+/** What one route of this kind contributes, or undefined when the filters leave it out. */
+export function readGatewayRoute(
+  kind: GatewayRouteKind,
   route: KubernetesObject,
   env: SourceEnv,
   gateways: GatewayIndex,
 ): ObjectOutput | undefined {
   if (!passesCommonFilters(route, env.filters)) return undefined;
-  const opened = openObject('httproute', route, env);
+  const opened = openObject(kind, route, env);
   if (!opened) return undefined;
   const { out, reader } = opened;
   const spec = isRecord(route.spec) ? route.spec : {};
@@ -91,11 +121,12 @@ export function readHTTPRoute(
     out.report({
       code: 'ignored-annotation',
       field: ignoredTarget.key,
-      message: `${ignoredTarget.key} is ignored on an HTTPRoute, as ExternalDNS ignores it: put it on the parent Gateway`,
+      message: `${ignoredTarget.key} is ignored on ${kind}s, as ExternalDNS ignores it: put it on the parent Gateway`,
     });
   }
 
-  const found = namesThroughParents(route, spec, routeHosts(spec, reader, env, out), gateways, out);
+  const hosts = routeHosts(GATEWAY_ROUTE_KINDS[kind], spec, reader, env, out);
+  const found = namesThroughParents(kind, route, spec, hosts, gateways, out);
   if (found.size === 0) return out;
   const settings = readEndpointSettings(settingsReader(route, env, out), out.report);
   const byTargets = new Map<string, { names: string[]; targets: string[] }>();
@@ -125,6 +156,7 @@ export function readHTTPRoute(
  * that terminate TLS go straight into `out`.
  */
 function namesThroughParents(
+  kind: GatewayRouteKind,
   route: KubernetesObject,
   spec: Record<string, unknown>,
   hosts: readonly RouteHost[],
@@ -143,7 +175,7 @@ function namesThroughParents(
     if (acceptance === 'not-accepted') continue;
     anyParent = true;
     for (const listener of gateway.listeners) {
-      if (!admits(listener, ref, gateway, namespace)) continue;
+      if (!admits(kind, listener, ref, gateway, namespace)) continue;
       for (const host of hosts) {
         if (host.name === undefined && listener.hostname === undefined) continue;
         const name = intersectHostnames(listener.hostname, host.name);
@@ -165,8 +197,12 @@ function namesThroughParents(
   return found;
 }
 
-/** `spec.hostnames`, then the `hostname` annotation; an empty `spec.hostnames` adds "any hostname". */
+/**
+ * `spec.hostnames`, then the `hostname` annotation; an empty `spec.hostnames` adds "any hostname" on a
+ * kind that has the field.
+ */
 function routeHosts(
+  kind: RouteKind,
   spec: Record<string, unknown>,
   reader: AnnotationReader,
   env: SourceEnv,
@@ -177,7 +213,8 @@ function routeHosts(
     const name = routeOrListenerHostname(h, code, out);
     if (name !== undefined && !hosts.some((x) => x.name === name)) hosts.push({ name, field: h.field });
   };
-  const listed = spec.hostnames;
+  // A kind without the field never reads it: the API server prunes it from such objects anyway.
+  const listed = kind.specHostnames ? spec.hostnames : undefined;
   if (listed !== undefined && listed !== null && !Array.isArray(listed)) {
     out.report({
       code: 'invalid-hostname',
@@ -197,7 +234,7 @@ function routeHosts(
   }
   // ExternalDNS asks whether the spec lists hostnames, not whether any was usable: a bad entry must
   // not widen the route to every name its listeners take.
-  if (specHostnames.length === 0) hosts.push({});
+  if (kind.specHostnames && specHostnames.length === 0) hosts.push({});
   return hosts;
 }
 
@@ -272,10 +309,16 @@ function acceptanceOf(route: KubernetesObject, ref: ParentRef): Acceptance {
 }
 
 /** Whether a listener of the parent takes this route: section, port, protocol, namespace and kind. */
-function admits(listener: Listener, ref: ParentRef, gateway: Gateway, routeNamespace: string): boolean {
+function admits(
+  kind: GatewayRouteKind,
+  listener: Listener,
+  ref: ParentRef,
+  gateway: Gateway,
+  routeNamespace: string,
+): boolean {
   if (ref.sectionName !== undefined && listener.name !== ref.sectionName) return false;
   if (ref.port !== undefined && listener.port !== ref.port) return false;
-  if (!HTTP_PROTOCOLS.has(listener.protocol)) return false;
+  if (!GATEWAY_ROUTE_KINDS[kind].protocols.has(listener.protocol)) return false;
   switch (listener.from) {
     case 'All':
       break;
@@ -289,7 +332,7 @@ function admits(listener: Listener, ref: ParentRef, gateway: Gateway, routeNames
     default:
       return false;
   }
-  return listener.kinds.length === 0 || listener.kinds.includes(ROUTE_KIND);
+  return listener.kinds.length === 0 || listener.kinds.includes(`${GATEWAY_GROUP}/${kind}`);
 }
 
 function reportUnmatched(
