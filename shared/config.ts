@@ -101,8 +101,16 @@ export const configSchema = z.strictObject({
   gatewayNamespace: z.string().default(''),
   /** ... only through Gateways whose labels match this selector. */
   gatewayLabelFilter: z.string().default(''),
-  /** The traefik-proxy source skips Traefik's old `traefik.containo.us` group (`--traefik-disable-legacy`). */
-  traefikDisableLegacy: z.boolean().default(false),
+  /**
+   * The traefik-proxy source also reads Traefik's old `traefik.containo.us` group (ExternalDNS ≥ 0.19
+   * `--traefik-enable-legacy`; off by default there too: Traefik v3 reads only `traefik.io`).
+   */
+  traefikEnableLegacy: z.boolean().optional(),
+  /**
+   * ExternalDNS < 0.19's `--traefik-disable-legacy`, accepted so such a config reads the same: `false`
+   * turns the old group on, `true` keeps it off. Unset, `traefikEnableLegacy` decides.
+   */
+  traefikDisableLegacy: z.boolean().optional(),
   /** ... skips the `traefik.io` group (`--traefik-disable-new`). */
   traefikDisableNew: z.boolean().default(false),
 
@@ -206,6 +214,13 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+/** Whether the traefik-proxy source reads the old `traefik.containo.us` group. */
+export function readsTraefikLegacy(
+  config: Pick<Config, 'traefikEnableLegacy' | 'traefikDisableLegacy'>,
+): boolean {
+  return config.traefikEnableLegacy ?? config.traefikDisableLegacy === false;
+}
+
 export type ClusterDiscovery = z.infer<typeof clusterDiscoverySchema>;
 export type DiscoveryAccount = z.infer<typeof discoveryAccountSchema>;
 
@@ -230,10 +245,17 @@ export function parseConfig(input: unknown, where = 'config'): Config {
         ]);
       }
     }
-    const { sources, traefikDisableLegacy, traefikDisableNew } = result.data;
+    const { sources, traefikEnableLegacy, traefikDisableLegacy, traefikDisableNew } = result.data;
+    if (traefikEnableLegacy === true && traefikDisableLegacy === true) {
+      const message = 'contradicts traefikEnableLegacy: true; keep one of the two';
+      throw new ConfigError(`${where}.traefikDisableLegacy: ${message}`, [
+        { path: 'traefikDisableLegacy', message },
+      ]);
+    }
     // Reading neither group would find no routes, and the pass would delete every record they own.
-    if (sources.includes('traefik-proxy') && traefikDisableLegacy && traefikDisableNew) {
-      const message = 'cannot be set with traefikDisableLegacy: the traefik-proxy source would read nothing';
+    if (sources.includes('traefik-proxy') && traefikDisableNew && !readsTraefikLegacy(result.data)) {
+      const message =
+        'leaves the traefik-proxy source nothing to read: the old group is off too (set traefikEnableLegacy)';
       throw new ConfigError(`${where}.traefikDisableNew: ${message}`, [
         { path: 'traefikDisableNew', message },
       ]);

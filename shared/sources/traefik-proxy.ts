@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Config } from '../config.js';
+import { type Config, readsTraefikLegacy } from '../config.js';
 import type { PassWarning } from '../warnings.js';
 import { readEndpointSettings, splitList } from './annotations.js';
 import { passesCommonFilters } from './filters.js';
@@ -17,7 +17,8 @@ import { isRecord } from './shape.js';
  *   and `HostRegexp` is a pattern, not a name. IngressRouteUDP has no rule: annotation only.
  * - targets: the `target` annotation only. An IngressRoute has no status: the address of the Traefik in
  *   front of it is not written on it anywhere, so without the annotation there is nothing to point at.
- * - groups: `traefik.io` and Traefik's old `traefik.containo.us`, each unless the config switches it off.
+ * - groups: `traefik.io` unless `traefikDisableNew`; Traefik's old `traefik.containo.us` only with
+ *   `traefikEnableLegacy` (as ExternalDNS ≥ 0.19).
  */
 
 export const TRAEFIK_GROUP = 'traefik.io';
@@ -27,10 +28,12 @@ export const TRAEFIK_KINDS = ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUD
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
 /** The API groups the source reads with this config, current one first. */
-export function traefikGroups(config: Pick<Config, 'traefikDisableNew' | 'traefikDisableLegacy'>): string[] {
+export function traefikGroups(
+  config: Pick<Config, 'traefikDisableNew' | 'traefikEnableLegacy' | 'traefikDisableLegacy'>,
+): string[] {
   return [
     ...(config.traefikDisableNew ? [] : [TRAEFIK_GROUP]),
-    ...(config.traefikDisableLegacy ? [] : [TRAEFIK_LEGACY_GROUP]),
+    ...(readsTraefikLegacy(config) ? [TRAEFIK_LEGACY_GROUP] : []),
   ];
 }
 
@@ -159,6 +162,6 @@ function shadowed(o: KubernetesObject): PassWarning {
     code: 'shadowed-object',
     field: 'apiVersion',
     object: keyOf(o),
-    message: `the ${o.kind} in ${TRAEFIK_LEGACY_GROUP} differs from the one of the same name in ${TRAEFIK_GROUP}, which is the one read: delete the old copy, or set traefikDisableLegacy`,
+    message: `the ${o.kind} in ${TRAEFIK_LEGACY_GROUP} differs from the one of the same name in ${TRAEFIK_GROUP}, which is the one read: delete the old copy, or leave traefikEnableLegacy unset`,
   };
 }

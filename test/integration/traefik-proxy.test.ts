@@ -44,14 +44,16 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
+/** Traefik v2 clusters serve both groups; the old one is read only with traefikEnableLegacy. */
 async function world(
   objects: KubernetesObject[],
   zoneRecords: unknown[] = [],
+  config: Record<string, unknown> = { traefikEnableLegacy: true },
 ): Promise<{ sandbox: Sandbox; deps: ReconcileDeps }> {
   sandbox = await Sandbox.start();
   const scenario = await parseScenario(
     {
-      config: { domainFilters: ['example.com'], sources: SOURCES },
+      config: { domainFilters: ['example.com'], sources: SOURCES, ...config },
       clusters: [{ name: 'prod-eu', region: 'eu-central-1', objects }],
       route53: { zones: [{ name: 'example.com', records: zoneRecords }] },
     },
@@ -159,7 +161,7 @@ describe('Traefik IngressRoutes behind an NLB, through the scheduled handler', (
     );
   });
 
-  it('Traefik v3 (no old group) is normal: nothing is reported', async () => {
+  it('Traefik v3 (no old group) with traefikEnableLegacy is normal: nothing is reported', async () => {
     const { sandbox, deps } = await world([traefikRoute('IngressRoute', 'web', 'Host(`shop.example.com`)')]);
     sandbox.cluster('prod-eu').setMissingCrds(TRAEFIK_CRDS.filter((c) => c.endsWith('.traefik.containo.us')));
 

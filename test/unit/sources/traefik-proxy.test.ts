@@ -351,12 +351,32 @@ describe('traefik.io and traefik.containo.us', () => {
       [],
     ],
     [
-      'traefikDisableLegacy: the old group is not read',
+      'traefikEnableLegacy unset (the default, as in ExternalDNS ≥ 0.19): the old group is not read',
       [
         route({ name: 'a', matches: ['Host(`a.example.com`)'] }),
         legacy({ name: 'b', matches: ['Host(`b.example.com`)'] }),
       ],
-      { traefikDisableLegacy: true },
+      { traefikEnableLegacy: undefined },
+      [`a.example.com CNAME ${NLB} ingressroute/shop/a`],
+      [],
+    ],
+    [
+      'traefikDisableLegacy: false (an ExternalDNS < 0.19 config): the old group is read',
+      [
+        route({ name: 'a', matches: ['Host(`a.example.com`)'] }),
+        legacy({ name: 'b', matches: ['Host(`b.example.com`)'] }),
+      ],
+      { traefikEnableLegacy: undefined, traefikDisableLegacy: false },
+      [`a.example.com CNAME ${NLB} ingressroute/shop/a`, `b.example.com CNAME ${NLB} ingressroute/shop/b`],
+      [],
+    ],
+    [
+      'traefikDisableLegacy: true keeps it off',
+      [
+        route({ name: 'a', matches: ['Host(`a.example.com`)'] }),
+        legacy({ name: 'b', matches: ['Host(`b.example.com`)'] }),
+      ],
+      { traefikEnableLegacy: undefined, traefikDisableLegacy: true },
       [`a.example.com CNAME ${NLB} ingressroute/shop/a`],
       [],
     ],
@@ -375,16 +395,24 @@ describe('traefik.io and traefik.containo.us', () => {
       [],
     ],
   ])('%s', (_label, objects, overrides, expected, warnings) => {
-    const result = run(objects, overrides);
+    const result = run(objects, { traefikEnableLegacy: true, ...overrides });
     expect(published(result)).toEqual(expected);
     expect(result.warnings.map((w) => `${w.code} ${w.field} ${w.object}`)).toEqual(warnings);
   });
 
   it('config: both groups off with the source on is refused, naming the field', () => {
-    const both = { sources: ['traefik-proxy'], traefikDisableLegacy: true, traefikDisableNew: true };
-    expect(() => config(both)).toThrow(ConfigError);
-    expect(() => config(both)).toThrow(/traefikDisableNew/);
-    expect(() => config({ ...both, sources: ['service'] })).not.toThrow();
+    // The old group is off by default, so traefikDisableNew alone leaves nothing to read.
+    const none = { sources: ['traefik-proxy'], traefikDisableNew: true };
+    expect(() => config(none)).toThrow(ConfigError);
+    expect(() => config(none)).toThrow(/traefikDisableNew: .*set traefikEnableLegacy/);
+    expect(() => config({ ...none, traefikEnableLegacy: true })).not.toThrow();
+    expect(() => config({ ...none, sources: ['service'] })).not.toThrow();
+  });
+
+  it('config: the old and the new legacy flag contradicting each other is refused, naming the field', () => {
+    const both = { traefikEnableLegacy: true, traefikDisableLegacy: true };
+    expect(() => config(both)).toThrow(/traefikDisableLegacy: contradicts traefikEnableLegacy/);
+    expect(() => config({ traefikEnableLegacy: false, traefikDisableLegacy: true })).not.toThrow();
   });
 });
 
@@ -422,6 +450,6 @@ describe('filters', () => {
       route({ matches: ['Host(`new.example.com`)'] }),
       route({ apiVersion: LEGACY, labels: { team: 'old' }, matches: ['Host(`old.example.com`)'] }),
     ];
-    expect(run(objects, { labelFilter: 'team!=old' }).warnings).toEqual([]);
+    expect(run(objects, { labelFilter: 'team!=old', traefikEnableLegacy: true }).warnings).toEqual([]);
   });
 });
