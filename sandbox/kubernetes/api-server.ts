@@ -8,13 +8,15 @@ import type { SandboxClock } from '../clock.js';
 import { createClusterCertificates } from './certificate-authority.js';
 import {
   coreVersions,
+  crdVersionName,
   group,
   groupList,
-  type MissingCrds,
   resourceByPath,
   resourceList,
+  SERVED_RESOURCES,
   SERVER_VERSION,
   type ServedResource,
+  type Unserved,
 } from './discovery.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { ObjectStore } from './store.js';
@@ -65,6 +67,15 @@ export interface KubernetesApiServer {
    * were never installed. Objects already applied stay in the store. Every CRD is installed by default.
    */
   setMissingCrds(names: readonly string[]): void;
+  /**
+   * The versions of installed CRDs this cluster does not serve, by CRD name and version
+   * (`tlsroutes.gateway.networking.k8s.io/v1alpha2`), replacing the last call's: as a CRD version with
+   * `served: false`, its lists and objects answer 404 and discovery leaves it out, while the kind's other
+   * versions serve every object. TLSRoute is served at v1 and v1alpha2 by default (Gateway API 1.5's
+   * experimental channel); unserve v1alpha2 for its standard channel, v1 for a release before 1.5.
+   * Throws a TypeError for a name the sandbox does not serve.
+   */
+  setUnservedVersions(names: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +91,9 @@ export async function startKubernetesApiServer(
   for (const o of opts.objects ?? []) store.apply(o);
   const certs = await createClusterCertificates(opts.clusterName);
   let mode: KubernetesApiMode = opts.mode ?? 'ok';
-  let missing: MissingCrds = new Set();
+  let missingCrds: readonly string[] = [];
+  let unservedVersions: readonly string[] = [];
+  let unserved: Unserved = new Set();
   const unreachableDelayMs = opts.unreachableDelayMs ?? 200;
   const dropTimers = new Set<NodeJS.Timeout>();
   let serverAddress = '';
@@ -96,7 +109,7 @@ export async function startKubernetesApiServer(
       return undefined;
     }
     const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
-    const route = routeOf(url.pathname, serverAddress, missing);
+    const route = routeOf(url.pathname, serverAddress, unserved);
     const verb = verbOf(req.method ?? 'GET', route);
     opts.calls.record(
       'kubernetes',
@@ -183,7 +196,19 @@ export async function startKubernetesApiServer(
       mode = m;
     },
     setMissingCrds(names) {
-      missing = new Set(names);
+      missingCrds = [...names];
+      unserved = new Set([...missingCrds, ...unservedVersions]);
+    },
+    setUnservedVersions(names) {
+      const known = new Set(SERVED_RESOURCES.filter((r) => r.group).map(crdVersionName));
+      const unknown = names.filter((n) => !known.has(n));
+      if (unknown.length > 0) {
+        throw new TypeError(
+          `setUnservedVersions: the sandbox serves no ${unknown.join(', ')}; it serves ${[...known].join(', ')}`,
+        );
+      }
+      unservedVersions = [...names];
+      unserved = new Set([...missingCrds, ...unservedVersions]);
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -245,7 +270,7 @@ function listReply(
 }
 
 /** Maps a URL path to what it serves; paths are /api/v1/... for the core group, /apis/<g>/<v>/... else. */
-function routeOf(pathname: string, serverAddress: string, missing: MissingCrds): Route {
+function routeOf(pathname: string, serverAddress: string, unserved: Unserved): Route {
   let parts: string[];
   try {
     parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -255,7 +280,7 @@ function routeOf(pathname: string, serverAddress: string, missing: MissingCrds):
   if (parts.length === 1 && parts[0] === 'version') return { type: 'document', body: SERVER_VERSION };
   if (parts.length === 1 && parts[0] === 'api')
     return { type: 'document', body: coreVersions(serverAddress) };
-  if (parts.length === 1 && parts[0] === 'apis') return { type: 'document', body: groupList(missing) };
+  if (parts.length === 1 && parts[0] === 'apis') return { type: 'document', body: groupList(unserved) };
   let groupName: string;
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 2) {
@@ -264,7 +289,7 @@ function routeOf(pathname: string, serverAddress: string, missing: MissingCrds):
   } else if (parts[0] === 'apis' && parts.length >= 2) {
     groupName = parts[1]!;
     if (parts.length === 2) {
-      const body = group(groupName, missing);
+      const body = group(groupName, unserved);
       return body ? { type: 'document', body } : { type: 'missing' };
     }
     rest = parts.slice(2);
@@ -273,7 +298,7 @@ function routeOf(pathname: string, serverAddress: string, missing: MissingCrds):
   }
   const [version, ...tail] = rest as [string, ...string[]];
   if (tail.length === 0) {
-    const body = resourceList(groupName, version, missing);
+    const body = resourceList(groupName, version, unserved);
     return body ? { type: 'document', body } : { type: 'missing' };
   }
   let namespace: string | undefined;
@@ -283,7 +308,7 @@ function routeOf(pathname: string, serverAddress: string, missing: MissingCrds):
     path = tail.slice(2);
   }
   if (path.length > 2) return { type: 'missing' };
-  const resource = resourceByPath(groupName, version, path[0]!, missing);
+  const resource = resourceByPath(groupName, version, path[0]!, unserved);
   if (!resource) return { type: 'missing' };
   // A namespaced object is only addressable through its namespace; a cluster-scoped one never is.
   if (namespace !== undefined && !resource.namespaced) return { type: 'missing' };

@@ -74,15 +74,17 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     namespaced: true,
     categories: ['gateway-api'],
   },
-  {
+  // Both, as Gateway API 1.5's experimental channel: its standard channel serves only v1 (setUnservedVersions
+  // makes either cluster), older experimental ones only the alphas. The first listed is the preferred.
+  ...['v1', 'v1alpha2'].map((version) => ({
     name: 'tlsroutes',
     singularName: 'tlsroute',
     kind: 'TLSRoute',
     group: 'gateway.networking.k8s.io',
-    version: 'v1alpha2',
+    version,
     namespaced: true,
     categories: ['gateway-api'],
-  },
+  })),
   {
     name: 'tcproutes',
     singularName: 'tcproute',
@@ -118,20 +120,24 @@ export function groupVersion(r: Pick<ServedResource, 'group' | 'version'>): stri
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
-/** The resource serving a kind; `group` picks one where two groups serve it (Traefik's), else the first. */
-export function resourceByKind(kind: string, group?: string): ServedResource | undefined {
+/**
+ * The resource serving a kind; `group` picks one where two groups serve it (Traefik's), else the first;
+ * `version` picks one where a group serves the kind at several, else the preferred (first).
+ */
+export function resourceByKind(kind: string, group?: string, version?: string): ServedResource | undefined {
   const ofKind = SERVED_RESOURCES.filter((r) => r.kind === kind);
-  return ofKind.find((r) => r.group === group) ?? ofKind[0];
+  const inGroup = ofKind.filter((r) => r.group === (group ?? ofKind[0]?.group));
+  return inGroup.find((r) => r.version === version) ?? inGroup[0] ?? ofKind[0];
 }
 
 export function resourceByPath(
   group: string,
   version: string,
   name: string,
-  missing: MissingCrds = NONE,
+  unserved: Unserved = NONE,
 ): ServedResource | undefined {
   return SERVED_RESOURCES.find(
-    (r) => r.group === group && r.version === version && r.name === name && isServed(r, missing),
+    (r) => r.group === group && r.version === version && r.name === name && isServed(r, unserved),
   );
 }
 
@@ -147,25 +153,32 @@ export function coreVersions(serverAddress: string): object {
 }
 
 /**
- * CustomResourceDefinitions a cluster does not have, by CRD name (`httproutes.gateway.networking.k8s.io`):
- * their resources are not served. None by default.
+ * What a cluster does not serve: CustomResourceDefinitions it does not have, by CRD name
+ * (`httproutes.gateway.networking.k8s.io`), and versions of one it has but does not serve, by CRD name and
+ * version (`tlsroutes.gateway.networking.k8s.io/v1alpha2`, a CRD version with `served: false`). Nothing
+ * by default.
  */
-export type MissingCrds = ReadonlySet<string>;
+export type Unserved = ReadonlySet<string>;
 
-const NONE: MissingCrds = new Set();
+const NONE: Unserved = new Set();
 
-function crdName(r: Pick<ServedResource, 'name' | 'group'>): string {
+export function crdName(r: Pick<ServedResource, 'name' | 'group'>): string {
   return `${r.name}.${r.group}`;
 }
 
-function isServed(r: ServedResource, missing: MissingCrds): boolean {
-  return !r.group || !missing.has(crdName(r));
+/** How `Unserved` names one version of a CRD. */
+export function crdVersionName(r: Pick<ServedResource, 'name' | 'group' | 'version'>): string {
+  return `${crdName(r)}/${r.version}`;
 }
 
-function namedGroups(missing: MissingCrds): Map<string, string[]> {
+function isServed(r: ServedResource, unserved: Unserved): boolean {
+  return !r.group || !(unserved.has(crdName(r)) || unserved.has(crdVersionName(r)));
+}
+
+function namedGroups(unserved: Unserved): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const r of SERVED_RESOURCES) {
-    if (!r.group || !isServed(r, missing)) continue;
+    if (!r.group || !isServed(r, unserved)) continue;
     const versions = groups.get(r.group) ?? [];
     if (!versions.includes(r.version)) versions.push(r.version);
     groups.set(r.group, versions);
@@ -179,28 +192,24 @@ function apiGroup(name: string, versions: string[]): object {
 }
 
 /** `/apis`: every named group. */
-export function groupList(missing: MissingCrds = NONE): object {
+export function groupList(unserved: Unserved = NONE): object {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: [...namedGroups(missing)].map(([name, versions]) => apiGroup(name, versions)),
+    groups: [...namedGroups(unserved)].map(([name, versions]) => apiGroup(name, versions)),
   };
 }
 
 /** `/apis/<group>`, or undefined for a group not served. */
-export function group(name: string, missing: MissingCrds = NONE): object | undefined {
-  const versions = namedGroups(missing).get(name);
+export function group(name: string, unserved: Unserved = NONE): object | undefined {
+  const versions = namedGroups(unserved).get(name);
   return versions ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(name, versions) } : undefined;
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`, or undefined for a group version not served. */
-export function resourceList(
-  group: string,
-  version: string,
-  missing: MissingCrds = NONE,
-): object | undefined {
+export function resourceList(group: string, version: string, unserved: Unserved = NONE): object | undefined {
   const served = SERVED_RESOURCES.filter(
-    (r) => r.group === group && r.version === version && isServed(r, missing),
+    (r) => r.group === group && r.version === version && isServed(r, unserved),
   );
   if (served.length === 0) return undefined;
   return {

@@ -8,7 +8,9 @@ import type { Matcher } from './selectors.js';
  * One cluster's objects, the way etcd behind an API server keeps them: one resourceVersion counter for
  * the whole cluster, bumped by every write; lists in key order (namespace, then name); `limit`/`continue`
  * pages served from the snapshot the first page saw, until it is compacted (5 minutes, as the API
- * server's default etcd compaction interval), after which a continue answers 410 Expired.
+ * server's default etcd compaction interval), after which a continue answers 410 Expired. A kind served at
+ * several versions is kept once, at the version it was applied at, and read at any: the sandbox serves
+ * several versions only of kinds whose versions have one shape, so converting is rewriting apiVersion.
  */
 
 const COMPACTION_MS = 5 * 60_000;
@@ -65,8 +67,10 @@ export class ObjectStore {
     if (typeof kind !== 'string' || typeof name !== 'string' || !name) {
       throw new TypeError('cannot apply an object without kind and metadata.name');
     }
-    const group = typeof input.apiVersion === 'string' ? apiGroupOf(input.apiVersion) : undefined;
-    const resource = resourceByKind(kind, group);
+    const [group, version] = typeof input.apiVersion === 'string' ? splitApiVersion(input.apiVersion) : [];
+    // A version the sandbox does not serve is stored at the preferred one, not refused: scenarios written
+    // against another release of a CRD still load.
+    const resource = resourceByKind(kind, group, version);
     const label = `${kind} ${input.metadata.namespace ? `${input.metadata.namespace}/` : ''}${name}`;
     if (!resource) {
       const kinds = [...new Set(SERVED_RESOURCES.map((r) => r.kind))].join(', ');
@@ -112,12 +116,13 @@ export class ObjectStore {
     return resource ? this.entries(resource).map((e) => structuredClone(e.object)) : [];
   }
 
+  /** One object, at the version `resource` names. */
   get(resource: ServedResource, namespace: string | undefined, name: string): KubernetesObject | undefined {
     const o = this.bucket(resource).get(`${namespace ?? ''}/${name}`);
-    return o && structuredClone(o);
+    return o && { ...structuredClone(o), apiVersion: groupVersion(resource) };
   }
 
-  /** One page of a list call; items keep kind/apiVersion (the server strips them). */
+  /** One page of a list call, at any version of the kind; items keep kind/apiVersion (the server strips them). */
   listPage(resource: ServedResource, q: ListQuery): ListOutcome {
     this.compact();
     let entries = this.entries(resource);
@@ -195,7 +200,10 @@ export class ObjectStore {
   }
 }
 
-/** Where a resource's objects are kept: by group too, as two groups can serve one plural (Traefik's). */
+/**
+ * Where a resource's objects are kept: by group too, as two groups can serve one plural (Traefik's), but
+ * not by version, as every version of a kind reads the same objects.
+ */
 function bucketKey(r: ServedResource): string {
   return `${r.group}/${r.name}`;
 }
@@ -204,9 +212,10 @@ function keyOf(o: KubernetesObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-function apiGroupOf(apiVersion: string): string {
+/** `[group, version]`; the core group is ''. */
+function splitApiVersion(apiVersion: string): [string, string] {
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
+  return slash < 0 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
 }
 
 /** The real token's shape: base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}`. */

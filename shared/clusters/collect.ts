@@ -17,6 +17,7 @@ import {
   KubernetesApiError,
   KubernetesClient,
   type KubernetesResource,
+  listedVersions,
 } from './kubernetes-client.js';
 import { EksTokenCache } from './token.js';
 
@@ -296,15 +297,21 @@ function isNotServed(err: unknown): boolean {
   return err instanceof KubernetesApiError && err.status === 404;
 }
 
-/** Gateway API kinds only the experimental channel installs: a cluster with the standard one lacks them. */
-const EXPERIMENTAL: ReadonlySet<KubernetesResource> = new Set(['tlsroutes', 'tcproutes', 'udproutes']);
+/** Which Gateway API CRDs serve a kind at the versions listed; a cluster without them answers 404. */
+const CRDS: Partial<Record<KubernetesResource, string>> = {
+  grpcroutes: 'CRDs (v1.1 or later)',
+  tlsroutes: 'CRDs (v1.5 or later, or an older experimental channel)',
+  tcproutes: 'experimental-channel CRDs',
+  udproutes: 'experimental-channel CRDs',
+};
 
 function notServed(resource: KubernetesResource, source: string): PassWarning {
-  const { group, version } = KUBERNETES_RESOURCES[resource];
-  const crds = EXPERIMENTAL.has(resource) ? 'experimental-channel CRDs' : 'CRDs (v1.0 or later)';
+  const { group } = KUBERNETES_RESOURCES[resource];
+  const tried = listedVersions(resource).map((v) => `${resource}.${group}/${v}`);
+  const what = tried.length === 1 ? `${tried[0]} is not served` : `none of ${tried.join(', ')} is served`;
   return {
     code: 'api-not-served',
     field: 'sources',
-    message: `${resource}.${group}/${version} is not served (404): the Gateway API ${crds} are not installed, so the ${source} source finds nothing in this cluster`,
+    message: `${what} (404): the Gateway API ${CRDS[resource] ?? 'CRDs (v1.0 or later)'} are not installed, so the ${source} source finds nothing in this cluster`,
   };
 }

@@ -28,7 +28,13 @@ export type KubernetesResource =
 
 interface ResourceInfo {
   group: string;
+  /** The version listed first. */
   version: string;
+  /**
+   * Where to list next, in order, when the server does not serve `version` (404): a kind that graduated
+   * is served only at its new version by current clusters and only at the old ones by older clusters.
+   */
+  fallbackVersions?: readonly string[];
   kind: string;
   namespaced: boolean;
   /** The plural in URLs, when the key is not it: a kind served by two groups needs two keys. */
@@ -42,8 +48,16 @@ export const KUBERNETES_RESOURCES: Readonly<Record<KubernetesResource, ResourceI
   gateways: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway', namespaced: true },
   httproutes: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', namespaced: true },
   grpcroutes: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'GRPCRoute', namespaced: true },
-  // The experimental channel's kinds, at the version ExternalDNS lists them.
-  tlsroutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'TLSRoute', namespaced: true },
+  // Gateway API 1.5's standard channel serves TLSRoute at v1 only; every older experimental channel
+  // serves v1alpha2 (those serving v1alpha3 too still serve v1alpha2), so v1alpha3 would add only a 404.
+  tlsroutes: {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    fallbackVersions: ['v1alpha2'],
+    kind: 'TLSRoute',
+    namespaced: true,
+  },
+  // Still only in the experimental channel, at the version ExternalDNS lists them.
   tcproutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'TCPRoute', namespaced: true },
   udproutes: { group: 'gateway.networking.k8s.io', version: 'v1alpha2', kind: 'UDPRoute', namespaced: true },
   ingressroutes: { group: 'traefik.io', version: 'v1alpha1', kind: 'IngressRoute', namespaced: true },
@@ -72,6 +86,12 @@ export const KUBERNETES_RESOURCES: Readonly<Record<KubernetesResource, ResourceI
     plural: 'ingressrouteudps',
   },
 };
+
+/** The versions `listAll` tries for a resource, in order. */
+export function listedVersions(resource: KubernetesResource): readonly string[] {
+  const info = KUBERNETES_RESOURCES[resource];
+  return [info.version, ...(info.fallbackVersions ?? [])];
+}
 
 export interface KubernetesClientOptions {
   /** The API server URL, as DescribeCluster's `endpoint`. */
@@ -147,13 +167,20 @@ interface RequestContext {
   resource: string;
   /** `listing services in namespace shop` */
   action: string;
+  /** The group versions asked so far, named by a 404: `gateway.networking.k8s.io/v1 and .../v1alpha2`. */
+  tried: string;
 }
+
+/** One listing at one version: its objects, or the 404 its first page got (that version is not served). */
+type Listing = { ok: true; items: KubernetesObject[] } | { ok: false; notServed: KubernetesApiError };
 
 export class KubernetesClient {
   private readonly base: URL;
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly prefix: string;
+  /** The version each resource answered at: a client lives one pass, in which a cluster's CRDs stay put. */
+  private readonly servedVersions = new Map<KubernetesResource, string>();
 
   /** Throws a TypeError naming the field when the endpoint or CA cannot be used. */
   constructor(private readonly options: KubernetesClientOptions) {
@@ -177,27 +204,53 @@ export class KubernetesClient {
     this.agent = new Agent({ keepAlive: true, ca, maxSockets: 8 });
   }
 
-  /** Every object of a resource, across all pages, each with its kind and apiVersion restored. */
+  /**
+   * Every object of a resource, across all pages, each with its kind and apiVersion restored. A resource
+   * with fallback versions is listed at the first one the server serves (answers the first page with
+   * anything but 404), remembered for this client's later lists; when none is, the last 404 is thrown.
+   */
   async listAll(resource: KubernetesResource, options: ListOptions = {}): Promise<KubernetesObject[]> {
     const info = KUBERNETES_RESOURCES[resource];
     if (!info) throw new TypeError(`${this.prefix}unknown resource ${JSON.stringify(resource)}`);
     if (options.namespace !== undefined && !info.namespaced) {
       throw new TypeError(`${this.prefix}${resource} are not namespaced; list them without a namespace`);
     }
-    const ctx: RequestContext = {
-      resource,
-      action: `listing ${resource}${options.namespace ? ` in namespace ${options.namespace}` : ''}`,
-    };
-    const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const known = this.servedVersions.get(resource);
+    const versions = known ? [known] : listedVersions(resource);
+    const action = `listing ${resource}${options.namespace ? ` in namespace ${options.namespace}` : ''}`;
+    let notServed: KubernetesApiError | undefined;
+    for (const [i, version] of versions.entries()) {
+      const tried = versions
+        .slice(0, i + 1)
+        .map((v) => groupVersionOf(info.group, v))
+        .join(' and ');
+      const listing = await this.listAt(info, version, options, { resource, action, tried });
+      if (listing.ok) {
+        this.servedVersions.set(resource, version);
+        return listing.items;
+      }
+      notServed = listing.notServed;
+    }
+    throw notServed;
+  }
+
+  private async listAt(
+    info: ResourceInfo,
+    version: string,
+    options: ListOptions,
+    ctx: RequestContext,
+  ): Promise<Listing> {
+    const apiVersion = groupVersionOf(info.group, version);
     const collectionPath = [
-      info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`,
+      info.group ? `/apis/${info.group}/${version}` : `/api/${version}`,
       options.namespace !== undefined ? `/namespaces/${encodeURIComponent(options.namespace)}` : '',
-      `/${info.plural ?? resource}`,
+      `/${info.plural ?? ctx.resource}`,
     ].join('');
 
     let items: KubernetesObject[] = [];
     let continueToken: string | undefined;
     let restarts = 0;
+    let firstPage = true;
     for (;;) {
       const query = new URLSearchParams({ limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE) });
       if (options.labelSelector) query.set('labelSelector', options.labelSelector);
@@ -207,6 +260,10 @@ export class KubernetesClient {
       try {
         page = await this.getJson(`${collectionPath}?${query}`, ctx);
       } catch (err) {
+        // Only the first answer says whether this version is served; a 404 after it is an error.
+        if (err instanceof KubernetesApiError && err.status === 404 && firstPage) {
+          return { ok: false, notServed: err };
+        }
         // The snapshot behind a continue token was compacted: the only consistent answer is a new list.
         if (
           err instanceof KubernetesApiError &&
@@ -221,6 +278,7 @@ export class KubernetesClient {
         }
         throw err;
       }
+      firstPage = false;
       const list = page as { items?: unknown; metadata?: { continue?: unknown } };
       if (!Array.isArray(list?.items)) {
         throw this.apiError(200, { reason: 'InvalidResponse' }, ctx, 'the answer is not a list');
@@ -229,7 +287,7 @@ export class KubernetesClient {
         items.push({ apiVersion, kind: info.kind, ...item } as KubernetesObject);
       }
       const next = list.metadata?.continue;
-      if (typeof next !== 'string' || next === '') return items;
+      if (typeof next !== 'string' || next === '') return { ok: true, items };
       if (next === continueToken) {
         throw this.apiError(200, { reason: 'InvalidResponse' }, ctx, 'the server repeated a continue token');
       }
@@ -310,7 +368,7 @@ export class KubernetesClient {
     detail?: string,
   ): KubernetesApiError {
     const reason = body?.reason || STATUS_CODES[status] || 'Unknown';
-    const explanation = detail ?? explain(status, body?.message);
+    const explanation = detail ?? explain(status, body?.message, ctx.tried);
     return new KubernetesApiError(
       `${this.prefix}${status} ${reason} ${ctx.action}: ${explanation}`,
       status,
@@ -339,17 +397,21 @@ export class KubernetesClient {
   }
 }
 
-function explain(status: number, serverMessage: string | undefined): string {
+function explain(status: number, serverMessage: string | undefined, tried: string): string {
   switch (status) {
     case 401:
       return 'token rejected: the EKS token is invalid for this cluster (wrong cluster name, unknown or wrong credentials, or a clock more than 15 minutes off)';
     case 403:
       return `${serverMessage ?? 'forbidden'} (give the reconciler's IAM principal read access: an EKS access entry or RBAC)`;
     case 404:
-      return `${serverMessage ?? 'not found'} (is the resource's API, or its CRD, installed in this cluster?)`;
+      return `${serverMessage ?? 'not found'} (tried ${tried}: is the resource's API, or its CRD, installed in this cluster?)`;
     default:
       return serverMessage ?? 'no message from the server';
   }
+}
+
+function groupVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
 }
 
 function parseStatus(text: string): { reason?: string; message?: string } | undefined {

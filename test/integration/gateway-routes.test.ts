@@ -10,7 +10,7 @@ import { loadBalancerService } from '../support/kubernetes-objects.js';
 /**
  * The gateway-tlsroute and gateway-tcproute sources end to end: a Gateway and its v1alpha2 routes listed
  * from the sandbox API server by the real Kubernetes client, records written to the sandbox Route 53 by
- * the real SDK client, through the scheduled handler.
+ * the real SDK client, through the scheduled handler; TLSRoutes also at v1, as Gateway API 1.5 serves them.
  */
 
 const ALPHA2 = 'gateway.networking.k8s.io/v1alpha2';
@@ -73,6 +73,9 @@ function alpha2Route(
 }
 
 const DB_TLS = alpha2Route('TLSRoute', 'db', 'tls', { hostnames: ['db.example.com'] });
+const DB_TLS_V1: KubernetesObject = { ...DB_TLS, apiVersion: 'gateway.networking.k8s.io/v1' };
+const TLSROUTES_V1 = 'tlsroutes.gateway.networking.k8s.io/v1';
+const TLSROUTES_V1ALPHA2 = 'tlsroutes.gateway.networking.k8s.io/v1alpha2';
 const PG_TCP = alpha2Route('TCPRoute', 'pg', 'pg', {
   annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'pg.example.com' },
 });
@@ -174,6 +177,59 @@ describe('TLSRoutes and TCPRoutes behind an NLB Gateway, through the scheduled h
       expect.arrayContaining([
         expect.objectContaining({ name: 'pg.example.com.', type: 'CNAME' }),
         expect.objectContaining({ name: 'cname-pg.example.com.', type: 'TXT' }),
+      ]),
+    );
+  });
+});
+
+describe('TLSRoutes on clusters of either side of Gateway API 1.5', () => {
+  const dbRecords = [
+    {
+      name: 'db.example.com.',
+      type: 'A',
+      alias: { dnsName: `${NLB}.`, hostedZoneId: NLB_ZONE, evaluateTargetHealth: true },
+    },
+    { name: 'a-db.example.com.', type: 'TXT', ttl: 300, values: [ownership('tlsroute/shop/db')] },
+  ];
+
+  it.each([
+    ['1.5, standard channel: only v1 served, the route written as v1', DB_TLS_V1, TLSROUTES_V1ALPHA2],
+    ['before 1.5, experimental channel: only v1alpha2 served', DB_TLS, TLSROUTES_V1],
+  ])('%s: the route gets its records', async (_label, route, unserved) => {
+    const { sandbox, deps } = await world(['gateway-tlsroute'], [EDGE, route]);
+    sandbox.cluster('prod-eu').setUnservedVersions([unserved]);
+
+    const result = await createScheduledHandler(() => deps)(schedule);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.clusters).toEqual([{ name: 'prod-eu', status: 'ok', endpoints: 1 }]);
+    expect(records(sandbox)).toEqual(expect.arrayContaining(dbRecords));
+  });
+
+  it('neither version served: reported naming both, and the records the route owned are kept', async () => {
+    const { sandbox, deps } = await world(
+      ['gateway-tlsroute'],
+      [EDGE],
+      [
+        { name: 'db.example.com', type: 'CNAME', ttl: 300, values: [NLB] },
+        { name: 'cname-db.example.com', type: 'TXT', ttl: 300, values: [ownership('tlsroute/shop/db')] },
+      ],
+    );
+    sandbox.cluster('prod-eu').setUnservedVersions([TLSROUTES_V1, TLSROUTES_V1ALPHA2]);
+
+    const result = await createScheduledHandler(() => deps)(schedule);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'api-not-served', cluster: 'prod-eu', field: 'sources' }),
+    ]);
+    expect(result.warnings[0]?.message).toBe(
+      'none of tlsroutes.gateway.networking.k8s.io/v1, tlsroutes.gateway.networking.k8s.io/v1alpha2 is served (404): the Gateway API CRDs (v1.5 or later, or an older experimental channel) are not installed, so the gateway-tlsroute source finds nothing in this cluster',
+    );
+    expect(result.changes).toEqual([]);
+    expect(records(sandbox)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'db.example.com.', type: 'CNAME' }),
+        expect.objectContaining({ name: 'cname-db.example.com.', type: 'TXT' }),
       ]),
     );
   });

@@ -49,7 +49,18 @@ const others: KubernetesObject[] = [
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'x' } },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'tr', namespace: 'x' } },
   { apiVersion: 'v1', kind: 'Node', metadata: { name: 'ip-10-0-0-1.eu-central-1.compute.internal' } },
+  // One written before Gateway API 1.5, one after: every served version lists both.
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+    kind: 'TLSRoute',
+    metadata: { name: 'db', namespace: 'x' },
+  },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: { name: 'mq', namespace: 'y' } },
 ];
+
+const GATEWAY_API = 'gateway.networking.k8s.io';
+const TLSROUTES_V1 = `tlsroutes.${GATEWAY_API}/v1`;
+const TLSROUTES_V1ALPHA2 = `tlsroutes.${GATEWAY_API}/v1alpha2`;
 
 /** A GET with the cluster CA, for checking exact wire bodies. */
 function rawGet(
@@ -115,7 +126,10 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     });
     tokens = new EksTokenCache({ clock: clock.clock, credentials: identity });
   });
-  afterEach(() => server.setMode('ok'));
+  afterEach(() => {
+    server.setMode('ok');
+    server.setUnservedVersions([]);
+  });
   afterAll(async () => {
     for (const c of clients) c.close();
     await server.close();
@@ -168,6 +182,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     ['httproutes', 'gateway.networking.k8s.io/v1', 'HTTPRoute', 1],
     ['ingressroutes', 'traefik.io/v1alpha1', 'IngressRoute', 1],
     ['nodes', 'v1', 'Node', 1],
+    ['tlsroutes', 'gateway.networking.k8s.io/v1', 'TLSRoute', 2],
   ])('lists %s as %s %s', async (resource, apiVersion, kind, count) => {
     const items = await client().listAll(resource);
     expect(items).toHaveLength(count);
@@ -277,6 +292,106 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     const items = await c.listAll('services', { pageSize: 500 });
     expect(items).toHaveLength(1200);
     expect(calls.since(before)).toEqual({ kubernetes: { 'list services': 5 } });
+  });
+
+  describe('a kind served at several versions (TLSRoute: v1 since Gateway API 1.5, v1alpha2 before)', () => {
+    const names = (items: KubernetesObject[]) => items.map((o) => `${o.apiVersion} ${o.metadata.name}`);
+
+    it('lists at v1 with one request where v1 is served, whatever version the objects were written at', async () => {
+      server.setUnservedVersions([TLSROUTES_V1ALPHA2]);
+      const before = calls.snapshot();
+      const items = await client().listAll('tlsroutes');
+      expect(names(items)).toEqual([`${GATEWAY_API}/v1 db`, `${GATEWAY_API}/v1 mq`]);
+      expect(calls.since(before)).toEqual({ kubernetes: { 'list tlsroutes': 1 } });
+    });
+
+    it('lists at v1alpha2 after one 404 where v1 is not served, and does not ask v1 again', async () => {
+      server.setUnservedVersions([TLSROUTES_V1]);
+      const c = client();
+      const before = calls.snapshot();
+      const items = await c.listAll('tlsroutes');
+      expect(names(items)).toEqual([`${GATEWAY_API}/v1alpha2 db`, `${GATEWAY_API}/v1alpha2 mq`]);
+      expect(calls.since(before)).toEqual({
+        kubernetes: { [`get /apis/${GATEWAY_API}/v1/tlsroutes`]: 1, 'list tlsroutes': 1 },
+      });
+
+      const again = calls.snapshot();
+      const inY = await c.listAll('tlsroutes', { namespace: 'y' });
+      expect(names(inY)).toEqual([`${GATEWAY_API}/v1alpha2 mq`]);
+      expect(calls.since(again)).toEqual({ kubernetes: { 'list tlsroutes': 1 } });
+    });
+
+    it('throws the last 404, naming every version tried, where none is served', async () => {
+      server.setUnservedVersions([TLSROUTES_V1, TLSROUTES_V1ALPHA2]);
+      const before = calls.snapshot();
+      const error = await client()
+        .listAll('tlsroutes')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubernetesApiError);
+      expect(error).toMatchObject({
+        status: 404,
+        reason: 'NotFound',
+        resource: 'tlsroutes',
+        cluster: CLUSTER,
+      });
+      expect((error as Error).message).toBe(
+        `cluster prod-eu: 404 NotFound listing tlsroutes: the server could not find the requested resource (tried ${GATEWAY_API}/v1 and ${GATEWAY_API}/v1alpha2: is the resource's API, or its CRD, installed in this cluster?)`,
+      );
+      expect(calls.since(before)).toEqual({
+        kubernetes: {
+          [`get /apis/${GATEWAY_API}/v1/tlsroutes`]: 1,
+          [`get /apis/${GATEWAY_API}/v1alpha2/tlsroutes`]: 1,
+        },
+      });
+    });
+
+    it('throws a 403 at v1 as it is, without trying v1alpha2', async () => {
+      server.setMode('forbidden');
+      const before = calls.snapshot();
+      const error = await client()
+        .listAll('tlsroutes')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubernetesApiError);
+      expect(error).toMatchObject({ status: 403, reason: 'Forbidden', resource: 'tlsroutes' });
+      expect(calls.since(before)).toEqual({ kubernetes: { 'list tlsroutes': 1 } });
+    });
+
+    it('throws a 404 after the first page: the version answered, so it is not a version to skip', async () => {
+      let requests = 0;
+      const c = clientWith(async () => {
+        // v1 stops being served between the first page and the second.
+        if (++requests === 2) server.setUnservedVersions([TLSROUTES_V1]);
+        return fixedToken();
+      });
+      const before = calls.snapshot();
+      const error = await c.listAll('tlsroutes', { pageSize: 1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 404, resource: 'tlsroutes' });
+      expect(calls.since(before)).toEqual({
+        kubernetes: { 'list tlsroutes': 1, [`get /apis/${GATEWAY_API}/v1/tlsroutes`]: 1 },
+      });
+    });
+
+    it('serves an object at each served version, and discovery names only those', async () => {
+      const t = await fixedToken();
+      const servedAt = async (version: string) =>
+        ((await rawGet(server, `/apis/${GATEWAY_API}/${version}`, t)).body.resources as { name: string }[])
+          .map((r) => r.name)
+          .includes('tlsroutes');
+      expect([await servedAt('v1'), await servedAt('v1alpha2')]).toEqual([true, true]);
+      const db = await rawGet(server, `/apis/${GATEWAY_API}/v1/namespaces/x/tlsroutes/db`, t);
+      expect(db.body).toMatchObject({ apiVersion: `${GATEWAY_API}/v1`, kind: 'TLSRoute' });
+      const list = await rawGet(server, `/apis/${GATEWAY_API}/v1alpha2/tlsroutes`, t);
+      expect(list.body).toMatchObject({ kind: 'TLSRouteList', apiVersion: `${GATEWAY_API}/v1alpha2` });
+
+      server.setUnservedVersions([TLSROUTES_V1ALPHA2]);
+      // TCPRoute and UDPRoute keep the group version served.
+      expect([await servedAt('v1'), await servedAt('v1alpha2')]).toEqual([true, false]);
+      const gone = await rawGet(server, `/apis/${GATEWAY_API}/v1alpha2/namespaces/x/tlsroutes/db`, t);
+      expect(gone.status).toBe(404);
+      expect(() => server.setUnservedVersions([`tlsroutes.${GATEWAY_API}/v1alpha3`])).toThrow(
+        /serves no tlsroutes\.gateway\.networking\.k8s\.io\/v1alpha3/,
+      );
+    });
   });
 
   describe('authentication', () => {
