@@ -2,12 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditEventsHandler } from '../../functions/audit-events.js';
 import { createScheduledHandler } from '../../functions/scheduled.js';
 import { auditTrigger } from '../../sandbox/audit-log.js';
-import { Sandbox } from '../../sandbox/sandbox.js';
-import { parseScenario } from '../../sandbox/scenario.js';
-import type { ReconcileDeps } from '../../shared/reconcile.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
+import {
+  ownershipTxt,
+  SCHEDULE_EVENT,
+  type SourceWorld,
+  startSourceWorld,
+  type WorldCluster,
+  zoneRecords,
+} from '../support/source-world.js';
 
 /**
  * The gateway-httproute source end to end: Gateways and HTTPRoutes listed from the sandbox API server
@@ -67,35 +72,17 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function world(
-  clusters: { name: string; region: string; objects: KubernetesObject[] }[],
-  zoneRecords: unknown[] = [],
-): Promise<{ sandbox: Sandbox; deps: ReconcileDeps }> {
-  sandbox = await Sandbox.start();
-  const scenario = await parseScenario(
-    {
-      config: { domainFilters: ['example.com'], sources: SOURCES },
-      clusters,
-      route53: { zones: [{ name: 'example.com', records: zoneRecords }] },
-    },
-    process.cwd(),
-  );
-  await sandbox.load(scenario);
-  return {
-    sandbox,
-    deps: { config: scenario.config, aws: sandbox.awsClients(), clock: sandbox.clock.clock, log: silentLog },
-  };
+async function world(clusters: WorldCluster[], zoneRecords: unknown[] = []): Promise<SourceWorld> {
+  const w = await startSourceWorld({ sources: SOURCES }, clusters, zoneRecords);
+  sandbox = w.sandbox;
+  return w;
 }
 
-function records(s: Sandbox) {
-  return s.snapshot().zones.flatMap((z) => z.records.filter((r) => r.type !== 'SOA' && r.type !== 'NS'));
-}
+const records = zoneRecords;
 
-function ownership(owner: string, resource: string): string {
-  return `"heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}"`;
-}
+const ownership = ownershipTxt;
 
-const schedule = { source: 'edge-reconciler.schedule', scheduledTime: '2030-01-01T10:00:00Z' };
+const schedule = SCHEDULE_EVENT;
 
 describe('HTTPRoutes behind a Gateway, through the scheduled handler', () => {
   it('an NLB Gateway address becomes an ALIAS with TXT ownership of the route; a second pass changes nothing', async () => {

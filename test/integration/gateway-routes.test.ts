@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScheduledHandler } from '../../functions/scheduled.js';
-import { Sandbox } from '../../sandbox/sandbox.js';
-import { parseScenario } from '../../sandbox/scenario.js';
-import type { ReconcileDeps } from '../../shared/reconcile.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
+import {
+  ownershipTxt,
+  SCHEDULE_EVENT,
+  type SourceWorld,
+  startSourceWorld,
+  zoneRecords,
+} from '../support/source-world.js';
 
 /**
  * The gateway-tlsroute and gateway-tcproute sources end to end: a Gateway and its v1alpha2 routes listed
@@ -90,32 +94,21 @@ async function world(
   sources: string[],
   objects: KubernetesObject[],
   zoneRecords: unknown[] = [],
-): Promise<{ sandbox: Sandbox; deps: ReconcileDeps }> {
-  sandbox = await Sandbox.start();
-  const scenario = await parseScenario(
-    {
-      config: { domainFilters: ['example.com'], sources },
-      clusters: [{ name: 'prod-eu', region: 'eu-central-1', objects }],
-      route53: { zones: [{ name: 'example.com', records: zoneRecords }] },
-    },
-    process.cwd(),
+): Promise<SourceWorld> {
+  const w = await startSourceWorld(
+    { sources },
+    [{ name: 'prod-eu', region: 'eu-central-1', objects }],
+    zoneRecords,
   );
-  await sandbox.load(scenario);
-  return {
-    sandbox,
-    deps: { config: scenario.config, aws: sandbox.awsClients(), clock: sandbox.clock.clock, log: silentLog },
-  };
+  sandbox = w.sandbox;
+  return w;
 }
 
-function records(s: Sandbox) {
-  return s.snapshot().zones.flatMap((z) => z.records.filter((r) => r.type !== 'SOA' && r.type !== 'NS'));
-}
+const records = zoneRecords;
 
-function ownership(resource: string): string {
-  return `"heritage=external-dns,external-dns/owner=prod-eu,external-dns/resource=${resource}"`;
-}
+const ownership = (resource: string) => ownershipTxt('prod-eu', resource);
 
-const schedule = { source: 'edge-reconciler.schedule', scheduledTime: '2030-01-01T10:00:00Z' };
+const schedule = SCHEDULE_EVENT;
 
 describe('TLSRoutes and TCPRoutes behind an NLB Gateway, through the scheduled handler', () => {
   it('each route name becomes an ALIAS to the NLB owned by its route; a second pass changes nothing', async () => {

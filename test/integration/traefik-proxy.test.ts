@@ -2,12 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditEventsHandler } from '../../functions/audit-events.js';
 import { createScheduledHandler } from '../../functions/scheduled.js';
 import { auditTrigger } from '../../sandbox/audit-log.js';
-import { Sandbox } from '../../sandbox/sandbox.js';
-import { parseScenario } from '../../sandbox/scenario.js';
-import type { ReconcileDeps } from '../../shared/reconcile.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
+import {
+  ownershipTxt,
+  SCHEDULE_EVENT,
+  type SourceWorld,
+  startSourceWorld,
+  zoneRecords,
+} from '../support/source-world.js';
 
 /**
  * The traefik-proxy source end to end: IngressRoutes of both Traefik API groups listed from the sandbox
@@ -49,32 +53,21 @@ async function world(
   objects: KubernetesObject[],
   zoneRecords: unknown[] = [],
   config: Record<string, unknown> = { traefikEnableLegacy: true },
-): Promise<{ sandbox: Sandbox; deps: ReconcileDeps }> {
-  sandbox = await Sandbox.start();
-  const scenario = await parseScenario(
-    {
-      config: { domainFilters: ['example.com'], sources: SOURCES, ...config },
-      clusters: [{ name: 'prod-eu', region: 'eu-central-1', objects }],
-      route53: { zones: [{ name: 'example.com', records: zoneRecords }] },
-    },
-    process.cwd(),
+): Promise<SourceWorld> {
+  const w = await startSourceWorld(
+    { sources: SOURCES, ...config },
+    [{ name: 'prod-eu', region: 'eu-central-1', objects }],
+    zoneRecords,
   );
-  await sandbox.load(scenario);
-  return {
-    sandbox,
-    deps: { config: scenario.config, aws: sandbox.awsClients(), clock: sandbox.clock.clock, log: silentLog },
-  };
+  sandbox = w.sandbox;
+  return w;
 }
 
-function records(s: Sandbox) {
-  return s.snapshot().zones.flatMap((z) => z.records.filter((r) => r.type !== 'SOA' && r.type !== 'NS'));
-}
+const records = zoneRecords;
 
-function ownership(resource: string): string {
-  return `"heritage=external-dns,external-dns/owner=prod-eu,external-dns/resource=${resource}"`;
-}
+const ownership = (resource: string) => ownershipTxt('prod-eu', resource);
 
-const schedule = { source: 'edge-reconciler.schedule', scheduledTime: '2030-01-01T10:00:00Z' };
+const schedule = SCHEDULE_EVENT;
 
 describe('Traefik IngressRoutes behind an NLB, through the scheduled handler', () => {
   it('the target annotation naming the NLB becomes an ALIAS with TXT ownership of the route; a second pass changes nothing', async () => {
