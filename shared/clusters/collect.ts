@@ -189,12 +189,19 @@ async function listExposedObjects(
     token: tokens.provider(cluster.name, cluster.region),
     clusterName: cluster.name,
   });
+  // Every route source needs the same Gateways: one list per cluster, however many route kinds are on.
+  let gatewayList: Promise<KubernetesObject[]> | undefined;
+  const gateways = () => {
+    gatewayList ??= listIn(client, 'gateways', config.gatewayNamespace ? [config.gatewayNamespace] : []);
+    return gatewayList;
+  };
   try {
     const perSource = await Promise.all(
-      [...new Set(config.sources)].map((source) => listSource(client, source, config)),
+      [...new Set(config.sources)].map((source) => listSource(client, source, config, gateways)),
     );
+    const listedGateways = gatewayList ? await gatewayList.catch(() => []) : [];
     return {
-      objects: perSource.flatMap((l) => l.objects),
+      objects: [...perSource.flatMap((l) => l.objects), ...listedGateways],
       warnings: perSource.flatMap((l) => l.warnings),
       unread: perSource.flatMap((l) => l.unread),
     };
@@ -204,8 +211,9 @@ async function listExposedObjects(
 }
 
 /**
- * One source's objects: its kind in the namespaces `namespace` names (all when empty), and for a route
- * source the Gateways in `gatewayNamespace` (all when empty), as ExternalDNS lists them.
+ * One source's objects: its kind in the namespaces `namespace` names (all when empty); a route source
+ * also waits for the cluster's one list of Gateways in `gatewayNamespace` (all when empty), as
+ * ExternalDNS lists them, which the caller adds once.
  *
  * A cluster without the Gateway API answers 404 for its kinds. That is a cluster where the source has
  * nothing to find, not a broken one: reported, and the cluster's other sources go on. The one 404 that
@@ -217,16 +225,14 @@ async function listSource(
   client: KubernetesClient,
   source: Config['sources'][number],
   config: Config,
+  gatewayList: () => Promise<KubernetesObject[]>,
 ): Promise<Listed> {
   if (source === 'traefik-proxy') return listTraefik(client, config);
   const { resource, gateways } = LISTS[source];
   const own = listIn(client, resource, config.namespace);
   if (!gateways) return { objects: await own, warnings: [], unread: [] };
 
-  const [listedRoutes, listedGateways] = await Promise.allSettled([
-    own,
-    listIn(client, 'gateways', config.gatewayNamespace ? [config.gatewayNamespace] : []),
-  ]);
+  const [listedRoutes, listedGateways] = await Promise.allSettled([own, gatewayList()]);
   if (listedRoutes.status === 'rejected') {
     if (!isNotServed(listedRoutes.reason)) throw listedRoutes.reason;
     // Not served could also be an older API version only: hold whatever records routes own already.
@@ -236,7 +242,7 @@ async function listSource(
     if (!isNotServed(listedGateways.reason) || listedRoutes.value.length > 0) throw listedGateways.reason;
     return { objects: [], warnings: [notServed('gateways', source)], unread: [] };
   }
-  return { objects: [...listedRoutes.value, ...listedGateways.value], warnings: [], unread: [] };
+  return { objects: listedRoutes.value, warnings: [], unread: [] };
 }
 
 /**

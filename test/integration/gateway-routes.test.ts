@@ -133,6 +133,8 @@ describe('TLSRoutes and TCPRoutes behind an NLB Gateway, through the scheduled h
     );
     // Passthrough: the backends terminate TLS, so no certificate is the Gateway's to need.
     expect(first.tlsHosts).toEqual([]);
+    // Two route sources, one list of Gateways.
+    expect(sandbox.apiCalls().kubernetes?.['list gateways']).toBe(1);
 
     const second = await scheduled(schedule);
     expect(second.changes).toEqual([]);
