@@ -4,6 +4,7 @@ import { EksState, eksHandler } from './aws/eks.js';
 import { Elbv2State, elbv2Handler } from './aws/elbv2.js';
 import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
 import { Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
+import { Route53ChangeRefusals } from './aws/route53-refusals.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
 import { ROUTE53_DEFAULT_BUCKET, TokenBucket, type TokenBucketOptions } from './aws/throttle.js';
@@ -43,6 +44,8 @@ export class Sandbox {
   readonly elbv2: Elbv2State;
   readonly events: EventBridgeState;
   readonly sts: StsState;
+  /** Route 53 changes to refuse (`refuse({name})`: AccessDenied for any batch that touches `name`). */
+  readonly route53Refusals = new Route53ChangeRefusals();
   readonly clusters = new Map<string, KubernetesApiServer>();
   private server!: AwsServer;
 
@@ -68,7 +71,10 @@ export class Sandbox {
       : undefined;
     sandbox.server = await startAwsServer({
       handlers: {
-        route53: route53Handler(sandbox.route53),
+        route53: route53Handler(sandbox.route53, {
+          refusals: sandbox.route53Refusals,
+          identities: sandbox.sts,
+        }),
         acm: acmHandler(sandbox.acm),
         eks: eksHandler(sandbox.eks, { identities: sandbox.sts }),
         elasticloadbalancing: elbv2Handler(sandbox.elbv2),

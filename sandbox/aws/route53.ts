@@ -1,7 +1,9 @@
+import { SANDBOX_ACCOUNT } from '../credentials.js';
 import { xmlError } from './errors.js';
 import type { AwsRequest, ServiceHandler, ServiceResponse } from './protocol.js';
 import { compareAscii, escapeName, normalizeName, reversedLabels } from './route53-names.js';
 import { invalidInput, Route53Error } from './route53-records.js';
+import type { Route53ChangeRefusals } from './route53-refusals.js';
 import { bareZoneId, compareRecordSets, type Route53State } from './route53-state.js';
 import {
   changeInfoXml,
@@ -19,6 +21,7 @@ import {
   tagSetXml,
   vpcXml,
 } from './route53-xml.js';
+import type { CallerIdentities } from './sts.js';
 
 export type { RecordSet, RecordSetInput } from './route53-records.js';
 export { Route53Error } from './route53-records.js';
@@ -96,7 +99,20 @@ function hostedZoneResource(type: string): void {
   }
 }
 
-export function route53Handler(state: Route53State): ServiceHandler {
+export interface Route53HandlerOptions {
+  /** Changes to refuse, as an IAM record-name condition would (a fault hook for tests and scenarios). */
+  refusals?: Route53ChangeRefusals;
+  /** Who signed a request, for the ARN an AccessDenied message names. */
+  identities?: CallerIdentities;
+}
+
+function callerArn(req: AwsRequest, identities: CallerIdentities | undefined): string {
+  const token = req.headers['x-amz-security-token'];
+  const found = identities?.identityOf(req.accessKeyId, typeof token === 'string' ? token : undefined);
+  return found?.ok ? found.identity.arn : `arn:aws:iam::${SANDBOX_ACCOUNT}:user/unknown`;
+}
+
+export function route53Handler(state: Route53State, options: Route53HandlerOptions = {}): ServiceHandler {
   const operations: Record<string, (req: AwsRequest, params: string[]) => ServiceResponse> = {
     CreateHostedZone(req) {
       const input = readCreateHostedZone(req.body);
@@ -242,6 +258,11 @@ export function route53Handler(state: Route53State): ServiceHandler {
     ChangeResourceRecordSets(req, [id]) {
       state.zone(id!); // NoSuchHostedZone before any batch validation, as Route 53 answers
       const batch = readChangeBatch(req.body);
+      const refused = options.refusals?.check(batch.changes, {
+        zoneId: bareZoneId(id!),
+        callerArn: callerArn(req, options.identities),
+      });
+      if (refused) throw refused;
       const change = state.changeRecords(id!, batch.changes, batch.comment);
       return ok('ChangeResourceRecordSets', 'ChangeResourceRecordSetsResponse', [changeInfoXml(change)]);
     },

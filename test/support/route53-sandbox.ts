@@ -1,5 +1,6 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53State, route53Handler } from '../../sandbox/aws/route53.js';
+import { Route53ChangeRefusals } from '../../sandbox/aws/route53-refusals.js';
 import { type AwsServer, startAwsServer } from '../../sandbox/aws/server.js';
 import type { TokenBucket } from '../../sandbox/aws/throttle.js';
 import { ApiCallCounter } from '../../sandbox/calls.js';
@@ -9,6 +10,8 @@ export interface Route53Sandbox {
   server: AwsServer;
   state: Route53State;
   calls: ApiCallCounter;
+  /** Changes the server refuses (AccessDenied by default), as an IAM record-name condition would. */
+  refusals: Route53ChangeRefusals;
   /** An SDK client signed by the first sandbox identity; `stopRoute53Sandbox` destroys it. */
   client: Route53Client;
 }
@@ -25,8 +28,9 @@ export async function startRoute53Sandbox(opts: Route53SandboxOptions = {}): Pro
     opts.maxRecordSetsPerZone ? { maxRecordSetsPerZone: opts.maxRecordSetsPerZone } : {},
   );
   const calls = new ApiCallCounter();
+  const refusals = new Route53ChangeRefusals();
   const server = await startAwsServer({
-    handlers: { route53: route53Handler(state) },
+    handlers: { route53: route53Handler(state, { refusals }) },
     calls,
     ...(opts.throttle ? { throttle: opts.throttle } : {}),
   });
@@ -37,7 +41,7 @@ export async function startRoute53Sandbox(opts: Route53SandboxOptions = {}): Pro
     credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
   });
-  return { server, state, calls, client };
+  return { server, state, calls, refusals, client };
 }
 
 export async function stopRoute53Sandbox(s: Route53Sandbox): Promise<void> {

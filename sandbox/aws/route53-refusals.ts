@@ -1,0 +1,60 @@
+import { normalizeName } from './route53-names.js';
+import { type RecordChange, Route53Error } from './route53-records.js';
+
+/**
+ * A fault hook: Route 53 refusing every ChangeResourceRecordSets request whose batch touches a given
+ * record, the way an IAM record-name condition (`route53:ChangeResourceRecordSetsNormalizedRecordNames`)
+ * refuses it. IAM judges the request as a whole, so one denied name fails the entire batch, with the
+ * other changes in it not applied: HTTP 403 `AccessDenied` in Route 53's XML error body. Another code
+ * (`NoSuchHealthCheck`, 404, for a change naming a health check that is gone) can be given instead.
+ */
+export interface ChangeRefusal {
+  /** The record name a change must touch to be refused (any case, trailing dot optional). */
+  name: string;
+  /** Only changes of this record type; every type when absent. */
+  type?: string;
+  /** Route 53's error code; `AccessDenied` by default. */
+  code?: string;
+  /** The HTTP status; 403 for `AccessDenied`, else 400, unless given. */
+  status?: number;
+  /** The error message; IAM's explicit-deny wording by default. */
+  message?: string;
+}
+
+export interface RefusalContext {
+  zoneId: string;
+  /** The caller's ARN, as IAM names it in the message. */
+  callerArn: string;
+}
+
+/** The refusals a sandbox Route 53 applies; tests and fault scenarios add and clear them. */
+export class Route53ChangeRefusals {
+  private readonly refusals: ChangeRefusal[] = [];
+
+  refuse(refusal: ChangeRefusal): void {
+    this.refusals.push(refusal);
+  }
+
+  clear(): void {
+    this.refusals.length = 0;
+  }
+
+  /** The error a batch is refused with, when one of its changes matches a refusal. */
+  check(changes: readonly RecordChange[], context: RefusalContext): Route53Error | undefined {
+    const refusal = this.refusals.find((r) =>
+      changes.some(
+        (c) =>
+          normalizeName(c.record.name) === normalizeName(r.name) &&
+          (r.type === undefined || c.record.type === r.type.toUpperCase()),
+      ),
+    );
+    if (!refusal) return undefined;
+    const code = refusal.code ?? 'AccessDenied';
+    const status = refusal.status ?? (code === 'AccessDenied' ? 403 : 400);
+    const message =
+      refusal.message ??
+      `User: ${context.callerArn} is not authorized to perform: route53:ChangeResourceRecordSets on resource: ` +
+        `arn:aws:route53:::hostedzone/${context.zoneId} with an explicit deny in an identity-based policy`;
+    return new Route53Error(code, status, [message]);
+  }
+}
