@@ -29,6 +29,8 @@ async function cli(env: Record<string, string | undefined>, ...args: string[]) {
 
 /** `cli sandbox` as a standalone server on loopback, reached by real SDK clients through the env file it writes. */
 describe('cli sandbox', () => {
+  // Six CLI processes start here, each compiling TypeScript with tsx: on a loaded machine that alone
+  // can take longer than the default 30 s.
   it('serves the scenario on loopback for real clients and for plan / reconcile / resync, and stops on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'edge-sandbox-'));
     const child = spawn(
@@ -118,5 +120,5 @@ describe('cli sandbox', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 120_000);
 });
