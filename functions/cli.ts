@@ -28,7 +28,7 @@ Run a command with --help for its options.`;
 
 const SIMULATE_HELP = `Usage: npm run --silent cli -- simulate <scenario.yaml> [--rounds N] [--advance <duration>] [--json]
 
-Loads the scenario (see SCENARIOS.md) into the sandbox and runs N scheduled passes through the same
+Loads the scenario (format: docs/scenarios.md) into the sandbox and runs N scheduled passes through the same
 code path as the deployed Lambda.
 
 Options:

@@ -18,10 +18,16 @@ const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
 
 const clusterDeploySchema = z.strictObject({
-  /** Subscribe the audit function to `/aws/eks/<name>/cluster` (the log group must exist: audit logging on). */
-  auditLogs: z.boolean().optional(),
-  /** Create the EKS access entry for the reconciler's role in this stack. */
-  accessEntry: z.boolean().optional(),
+  auditLogs: z
+    .boolean()
+    .optional()
+    .describe(
+      'Subscribe the audit function to `/aws/eks/<name>/cluster` (the log group must exist: audit logging on).',
+    ),
+  accessEntry: z
+    .boolean()
+    .optional()
+    .describe("Create the EKS access entry for the reconciler's role in this stack."),
 });
 
 export const deploySchema = z
@@ -29,48 +35,79 @@ export const deploySchema = z
     stackName: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'letters, digits and hyphens, starting with a letter')
-      .default('EdgeReconciler'),
-    /** The account to deploy to; without it the stack is environment-agnostic (`cdk deploy` picks one). */
-    account: accountId.optional(),
-    /** The region to deploy to; defaults to the config's home `region`. */
-    region: awsRegion.optional(),
-    /** Minutes between scheduled fleet passes. */
-    scheduleMinutes: z.number().int().min(1).max(1440).default(5),
-    /** The heartbeat alarm fires after this many schedule periods without a completed pass. */
-    heartbeatPeriods: z.number().int().min(1).max(288).default(3),
+      .default('EdgeReconciler')
+      .describe('The CloudFormation stack name.'),
+    account: accountId
+      .optional()
+      .describe(
+        'The account to deploy to; without it the stack is environment-agnostic (`cdk deploy` picks one).',
+      ),
+    region: awsRegion.optional().describe("The region to deploy to; defaults to the config's home `region`."),
+    scheduleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(5)
+      .describe('Minutes between scheduled fleet passes.'),
+    heartbeatPeriods: z
+      .number()
+      .int()
+      .min(1)
+      .max(288)
+      .default(3)
+      .describe('The heartbeat alarm fires after this many schedule periods without a completed pass.'),
     logRetentionDays: z
       .number()
       .int()
       .refine((d) => (RETENTION_DAYS as readonly number[]).includes(d), {
         message: `one of ${RETENTION_DAYS.join(', ')}`,
       })
-      .default(30),
-    /** E-mail addresses subscribed to the alarm topic (each confirms once by mail). */
-    alarmEmails: z.array(z.email()).default([]),
-    memoryMiB: z.number().int().min(128).max(10240).default(1024),
-    timeoutSeconds: z.number().int().min(30).max(900).default(300),
-    /**
-     * Reserved concurrency 1 on each function, so two passes of one trigger never overlap. Accounts whose
-     * concurrency quota is still the new-account default (10) cannot reserve any; set false there.
-     */
-    serializePasses: z.boolean().default(true),
-    /** Private-endpoint clusters: run the functions in these subnets (they need egress to AWS APIs). */
+      .default(30)
+      .describe(`Days the functions' logs are kept: one of ${RETENTION_DAYS.join(', ')}.`),
+    alarmEmails: z
+      .array(z.email())
+      .default([])
+      .describe('E-mail addresses subscribed to the alarm topic (each confirms once by mail).'),
+    memoryMiB: z.number().int().min(128).max(10240).default(1024).describe("Each function's memory."),
+    timeoutSeconds: z.number().int().min(30).max(900).default(300).describe("Each function's timeout."),
+    serializePasses: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Reserved concurrency 1 on each function, so two passes of one trigger never overlap. Accounts whose ' +
+          'concurrency quota is still the new-account default (10) cannot reserve any; set false there.',
+      ),
     vpc: z
       .strictObject({
-        vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'a VPC id such as vpc-0abc…'),
-        subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id')).min(1),
-        securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id')).min(1),
+        vpcId: z
+          .string()
+          .regex(/^vpc-[0-9a-f]+$/, 'a VPC id such as vpc-0abc…')
+          .describe('The VPC.'),
+        subnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id'))
+          .min(1)
+          .describe('Subnets the functions run in.'),
+        securityGroupIds: z
+          .array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id'))
+          .min(1)
+          .describe("The functions' security groups."),
       })
-      .optional(),
-    /** Per-cluster deploy switches, keyed by cluster name (as in `clusters[].name`). */
-    clusters: z.record(z.string(), clusterDeploySchema).default({}),
-    /** Tags on every resource of the stack. */
-    tags: z.record(z.string(), z.string()).default({}),
+      .optional()
+      .describe(
+        'Private-endpoint clusters: run the functions in these subnets (they need egress to AWS APIs).',
+      ),
+    clusters: z
+      .record(z.string(), clusterDeploySchema)
+      .default({})
+      .describe('Per-cluster deploy switches, keyed by cluster name (as in `clusters[].name`).'),
+    tags: z.record(z.string(), z.string()).default({}).describe('Tags on every resource of the stack.'),
   })
   .refine((d) => d.scheduleMinutes * d.heartbeatPeriods <= 1440, {
     message: 'scheduleMinutes × heartbeatPeriods: at most 1440 (a CloudWatch alarm period is at most a day)',
     path: ['heartbeatPeriods'],
-  });
+  })
+  .describe('What only the stack needs; the functions never see it.');
 
 export type DeploySettings = z.infer<typeof deploySchema>;
 

@@ -16,7 +16,7 @@ import type { Scenario, ScenarioCluster } from './scenario.js';
 
 export type ZoneSnapshot = ZoneExport;
 
-/** The world after a pass, in SCENARIOS.md's output shape. */
+/** The world after a pass, in docs/scenarios.md's output shape. */
 export interface SandboxSnapshot {
   zones: ZoneExport[];
   certificates: CertificateExport[];
@@ -157,6 +157,8 @@ export class Sandbox {
         type: c.type,
         inUseBy: c.inUseBy,
         tags: c.tags,
+        // As documented: a certificate that names no region is in the first cluster's.
+        region: c.region ?? scenario.clusters[0]?.region ?? this.acm.defaultRegion,
         ...(c.notAfter ? { notAfter: c.notAfter } : {}),
       });
     }

@@ -8,7 +8,7 @@ import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';
 import type { KubernetesObject } from '../shared/sources/objects.js';
 import { CERTIFICATE_STATUSES } from './aws/acm.js';
 
-/** The scenario file of ../shared/SCENARIOS.md: a whole world before a reconcile. */
+/** The scenario file of docs/scenarios.md: a whole world before a reconcile. */
 
 const kubernetesObject = z.looseObject({
   apiVersion: z.string().min(1),
@@ -25,9 +25,18 @@ const clusterSchema = z.strictObject({
     .optional(),
   ownerId: z.string().min(1).optional(),
   tags: z.record(z.string(), z.string()).default({}),
-  unreachable: z.boolean().default(false),
-  objects: z.array(kubernetesObject).default([]),
-  objectFiles: z.array(z.string()).default([]),
+  unreachable: z
+    .boolean()
+    .default(false)
+    .describe("true: the cluster's API server answers every request with an error."),
+  objects: z
+    .array(kubernetesObject)
+    .default([])
+    .describe('Kubernetes objects as the API would list them, status included.'),
+  objectFiles: z
+    .array(z.string())
+    .default([])
+    .describe('Multi-document YAML manifests, relative to the scenario file.'),
 });
 
 const recordSchema = z
@@ -77,6 +86,11 @@ const certificateSchema = z.strictObject({
   inUseBy: z.array(z.string()).default([]),
   tags: z.record(z.string(), z.string()).default({}),
   type: z.enum(['AMAZON_ISSUED', 'IMPORTED', 'PRIVATE']).default('AMAZON_ISSUED'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1')
+    .optional()
+    .describe("The region the certificate is in; default: the first cluster's region."),
 });
 
 const loadBalancerSchema = z.strictObject({
@@ -105,13 +119,28 @@ const triggerSchema = z.union([
   z.strictObject({ advance: durationSchema }),
 ]);
 
-const scenarioSchema = z.strictObject({
-  config: z.unknown().optional(),
-  clusters: z.array(clusterSchema).default([]),
-  route53: z.strictObject({ zones: z.array(zoneSchema).default([]) }).prefault({}),
-  acm: z.strictObject({ certificates: z.array(certificateSchema).default([]) }).prefault({}),
-  loadBalancers: z.array(loadBalancerSchema).default([]),
-  triggers: z.array(triggerSchema).optional(),
+export const scenarioSchema = z.strictObject({
+  config: z
+    .unknown()
+    .optional()
+    .describe("The reconciler's config (docs/configuration.md); its clusters default to the scenario's."),
+  clusters: z.array(clusterSchema).default([]).describe('The clusters and the objects they hold.'),
+  route53: z
+    .strictObject({ zones: z.array(zoneSchema).default([]) })
+    .prefault({})
+    .describe('The hosted zones and the records they hold before the first pass.'),
+  acm: z
+    .strictObject({ certificates: z.array(certificateSchema).default([]) })
+    .prefault({})
+    .describe('ACM certificates that exist before the first pass.'),
+  loadBalancers: z
+    .array(loadBalancerSchema)
+    .default([])
+    .describe('ELBv2 load balancers the sandbox knows (DNS name → canonical hosted zone).'),
+  triggers: z
+    .array(triggerSchema)
+    .optional()
+    .describe('Handlers to run in order instead of scheduled passes.'),
 });
 
 export type ScenarioCluster = Omit<z.infer<typeof clusterSchema>, 'objects'> & {

@@ -11,64 +11,152 @@ const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region suc
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
 export const clusterConfigSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  region: awsRegion,
-  account: accountId.optional(),
-  /** TXT registry owner id; defaults to the cluster name. */
-  ownerId: z.string().min(1).optional(),
-  /** A role to assume for a cluster in another account. */
-  roleArn: z.string().startsWith('arn:').optional(),
-  tags: z.record(z.string(), z.string()).default({}),
-  /**
-   * The API server, when known without DescribeCluster (a kubeconfig context): `endpoint` and
-   * `certificateAuthorityData` (base64 PEM) together. The token is still EKS's, for `name` in `region`.
-   */
-  endpoint: z.url({ protocol: /^https$/ }).optional(),
-  certificateAuthorityData: z.base64().optional(),
+  name: z.string().min(1).max(100).describe('The EKS cluster name.'),
+  region: awsRegion.describe('The region the cluster runs in.'),
+  account: accountId
+    .optional()
+    .describe("The cluster's AWS account, when it is not the reconciler's own (then set `roleArn`)."),
+  ownerId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("This cluster's TXT registry owner id (ExternalDNS `--txt-owner-id`); defaults to `name`."),
+  roleArn: z
+    .string()
+    .startsWith('arn:')
+    .optional()
+    .describe('A role to assume for a cluster in another account (DescribeCluster and the EKS token).'),
+  tags: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Labels for reports; discovery fills them from the cluster.'),
+  endpoint: z
+    .url({ protocol: /^https$/ })
+    .optional()
+    .describe(
+      'The API server URL when known without DescribeCluster (a kubeconfig context); give ' +
+        "`certificateAuthorityData` with it. The token is still EKS's, for `name` in `region`.",
+    ),
+  certificateAuthorityData: z
+    .base64()
+    .optional()
+    .describe("The API server's CA bundle (base64 PEM), with `endpoint`."),
 });
 
 export const discoveryAccountSchema = z.strictObject({
-  id: accountId,
-  /** The role the reconciler assumes in that account (ListClusters, DescribeCluster, the EKS token). */
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
-  /** Regions to search in this account; the discovery's `regions` when absent. */
-  regions: z.array(awsRegion).min(1).optional(),
+  id: accountId.describe('The account to search.'),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
+    .describe(
+      'The role the reconciler assumes in that account (ListClusters, DescribeCluster, the EKS token).',
+    ),
+  regions: z
+    .array(awsRegion)
+    .min(1)
+    .optional()
+    .describe("Regions to search in this account; the discovery's `regions` when absent."),
 });
 
 export const clusterDiscoverySchema = z.strictObject({
-  /** Regions searched in the home account (and in each account without its own list). */
-  regions: z.array(awsRegion).min(1),
-  /** Tags a cluster must carry, every one with exactly this value. */
-  tags: z.record(z.string(), z.string()).default({}),
-  /** Search the reconciler's own account too. */
-  homeAccount: z.boolean().default(true),
-  accounts: z.array(discoveryAccountSchema).default([]),
+  regions: z
+    .array(awsRegion)
+    .min(1)
+    .describe('Regions searched in the home account (and in each account without its own list).'),
+  tags: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Tags a cluster must carry to join the fleet, every one with exactly this value.'),
+  homeAccount: z.boolean().default(true).describe("Search the reconciler's own account too."),
+  accounts: z
+    .array(discoveryAccountSchema)
+    .default([])
+    .describe('Other accounts to search, each through a role.'),
 });
 
+const duration = (example: string) => z.string().regex(/^\d+(s|m|h|d)$/, `a duration such as ${example}`);
+
 export const configSchema = z.strictObject({
-  policy: z.enum(['sync', 'upsert-only', 'create-only']).default('sync'),
-  /** The home region: Route 53, EventBridge and STS calls go here. */
-  region: awsRegion.default('us-east-1'),
-  dryRun: z.boolean().default(false),
+  policy: z
+    .enum(['sync', 'upsert-only', 'create-only'])
+    .default('sync')
+    .describe(
+      'What a pass may do to records it owns: `sync` creates, updates and deletes; `upsert-only` never ' +
+        'deletes; `create-only` only creates (ExternalDNS `--policy`).',
+    ),
+  region: awsRegion
+    .default('us-east-1')
+    .describe('The home region: Route 53, EventBridge and STS calls go here.'),
+  dryRun: z
+    .boolean()
+    .default(false)
+    .describe('Plan and report every pass without writing to Route 53 or ACM and without sending events.'),
 
   // --- which names we manage
-  domainFilters: z.array(z.string()).default([]),
-  excludeDomains: z.array(z.string()).default([]),
-  regexDomainFilter: z.string().optional(),
-  regexDomainExclusion: z.string().optional(),
+  domainFilters: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Manage only names under these domains; every name when empty (ExternalDNS `--domain-filter`).',
+    ),
+  excludeDomains: z
+    .array(z.string())
+    .default([])
+    .describe('Never manage names under these domains, even inside `domainFilters` (`--exclude-domains`).'),
+  regexDomainFilter: z
+    .string()
+    .optional()
+    .describe(
+      'Manage only names matching this regular expression, instead of `domainFilters` (`--regex-domain-filter`).',
+    ),
+  regexDomainExclusion: z
+    .string()
+    .optional()
+    .describe(
+      'With `regexDomainFilter`: skip names matching this regular expression (`--regex-domain-exclusion`).',
+    ),
 
   // --- which zones we write
-  zoneIdFilters: z.array(z.string()).default([]),
-  zoneType: z.enum(['', 'public', 'private']).default(''),
-  /** `key=value` pairs a zone must carry (ExternalDNS `--aws-zone-tags`). */
-  zoneTags: z.array(z.string().regex(/^[^=]+=.*$/, 'key=value')).default([]),
+  zoneIdFilters: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Write only to these hosted zone ids; every zone the account holds when empty (`--zone-id-filter`).',
+    ),
+  zoneType: z
+    .enum(['', 'public', 'private'])
+    .default('')
+    .describe('Write only to public or only to private zones; both when empty (`--aws-zone-type`).'),
+  zoneTags: z
+    .array(z.string().regex(/^[^=]+=.*$/, 'key=value'))
+    .default([])
+    .describe('`key=value` pairs a zone must carry to be written (ExternalDNS `--aws-zone-tags`).'),
 
   // --- registry
-  txtPrefix: z.string().default(''),
-  txtSuffix: z.string().default(''),
-  txtWildcardReplacement: z.string().default(''),
-  managedRecordTypes: z.array(recordType).default(['A', 'AAAA', 'CNAME']),
-  excludeRecordTypes: z.array(recordType).default([]),
+  txtPrefix: z
+    .string()
+    .default('')
+    .describe(
+      'Prefix of the ownership TXT record names (`--txt-prefix`); `%{record_type}` is replaced by the type.',
+    ),
+  txtSuffix: z
+    .string()
+    .default('')
+    .describe('Suffix of the ownership TXT record names (`--txt-suffix`); exclusive with `txtPrefix`.'),
+  txtWildcardReplacement: z
+    .string()
+    .default('')
+    .describe(
+      'What replaces `*` in the TXT record name of a wildcard record (`--txt-wildcard-replacement`).',
+    ),
+  managedRecordTypes: z
+    .array(recordType)
+    .default(['A', 'AAAA', 'CNAME'])
+    .describe('Record types the reconciler creates and deletes (`--managed-record-types`).'),
+  excludeRecordTypes: z
+    .array(recordType)
+    .default([])
+    .describe('Record types never touched, even if managed (`--exclude-record-types`).'),
 
   // --- sources
   sources: z
@@ -84,74 +172,164 @@ export const configSchema = z.strictObject({
         'traefik-proxy',
       ]),
     )
-    .default(['service', 'ingress']),
-  annotationPrefix: z.string().endsWith('/').default('external-dns.alpha.kubernetes.io/'),
-  namespace: z.array(z.string()).default([]),
-  ingressClass: z.array(z.string()).default([]),
-  labelFilter: z.string().default(''),
-  annotationFilter: z.string().default(''),
-  serviceTypeFilter: z.array(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'])).default([]),
-  ignoreHostnameAnnotation: z.boolean().default(false),
-  ignoreIngressTlsSpec: z.boolean().default(false),
-  ignoreIngressRulesSpec: z.boolean().default(false),
-  publishInternalServices: z.boolean().default(false),
-  /** Gateway API routes count only through a parent Gateway of this name (ExternalDNS `--gateway-name`). */
-  gatewayName: z.string().default(''),
-  /** ... only through Gateways in this namespace; every namespace when empty. */
-  gatewayNamespace: z.string().default(''),
-  /** ... only through Gateways whose labels match this selector. */
-  gatewayLabelFilter: z.string().default(''),
-  /**
-   * The traefik-proxy source also reads Traefik's old `traefik.containo.us` group (ExternalDNS ≥ 0.19
-   * `--traefik-enable-legacy`; off by default there too: Traefik v3 reads only `traefik.io`).
-   */
-  traefikEnableLegacy: z.boolean().optional(),
-  /**
-   * ExternalDNS < 0.19's `--traefik-disable-legacy`, accepted so such a config reads the same: `false`
-   * turns the old group on, `true` keeps it off. Unset, `traefikEnableLegacy` decides.
-   */
-  traefikDisableLegacy: z.boolean().optional(),
-  /** ... skips the `traefik.io` group (`--traefik-disable-new`). */
-  traefikDisableNew: z.boolean().default(false),
+    .default(['service', 'ingress'])
+    .describe('The kinds of Kubernetes objects read, by ExternalDNS source name (`--source`).'),
+  annotationPrefix: z
+    .string()
+    .endsWith('/')
+    .default('external-dns.alpha.kubernetes.io/')
+    .describe('The prefix of the annotations read (`hostname`, `ttl`, `target`, ...), ending in `/`.'),
+  namespace: z
+    .array(z.string())
+    .default([])
+    .describe('Read objects only in these namespaces; every namespace when empty (`--namespace`).'),
+  ingressClass: z
+    .array(z.string())
+    .default([])
+    .describe('Read only Ingresses of these classes; every class when empty (`--ingress-class`).'),
+  labelFilter: z
+    .string()
+    .default('')
+    .describe('A label selector objects must match, such as `team=edge,env!=dev` (`--label-filter`).'),
+  annotationFilter: z
+    .string()
+    .default('')
+    .describe('An annotation selector objects must match, in label-selector syntax (`--annotation-filter`).'),
+  serviceTypeFilter: z
+    .array(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']))
+    .default([])
+    .describe('Read only Services of these types; every type when empty (`--service-type-filter`).'),
+  ignoreHostnameAnnotation: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Ignore the `hostname` annotation; names come from the objects' specs only (`--ignore-hostname-annotation`).",
+    ),
+  ignoreIngressTlsSpec: z
+    .boolean()
+    .default(false)
+    .describe("Take no record names from an Ingress's `spec.tls` hosts (`--ignore-ingress-tls-spec`)."),
+  ignoreIngressRulesSpec: z
+    .boolean()
+    .default(false)
+    .describe("Take no record names from an Ingress's `spec.rules` hosts (`--ignore-ingress-rules-spec`)."),
+  publishInternalServices: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Give ClusterIP Services records too, pointing at their cluster IP (`--publish-internal-services`).',
+    ),
+  gatewayName: z
+    .string()
+    .default('')
+    .describe(
+      'Gateway API routes count only through a parent Gateway of this name (ExternalDNS `--gateway-name`).',
+    ),
+  gatewayNamespace: z
+    .string()
+    .default('')
+    .describe(
+      '... only through Gateways in this namespace; every namespace when empty (`--gateway-namespace`).',
+    ),
+  gatewayLabelFilter: z
+    .string()
+    .default('')
+    .describe('... only through Gateways whose labels match this selector (`--gateway-label-filter`).'),
+  traefikEnableLegacy: z
+    .boolean()
+    .optional()
+    .describe(
+      "The traefik-proxy source also reads Traefik's old `traefik.containo.us` group (ExternalDNS ≥ 0.19 " +
+        '`--traefik-enable-legacy`; off by default there too: Traefik v3 reads only `traefik.io`).',
+    ),
+  traefikDisableLegacy: z
+    .boolean()
+    .optional()
+    .describe(
+      "ExternalDNS < 0.19's `--traefik-disable-legacy`, accepted so such a config reads the same: `false` " +
+        'turns the old group on, `true` keeps it off. Unset, `traefikEnableLegacy` decides.',
+    ),
+  traefikDisableNew: z
+    .boolean()
+    .default(false)
+    .describe('The traefik-proxy source skips the `traefik.io` group (`--traefik-disable-new`).'),
 
   // --- Route 53
-  preferCname: z.boolean().default(false),
-  evaluateTargetHealth: z.boolean().default(true),
-  batchChangeSize: z.number().int().min(1).max(1000).default(1000),
-  defaultTtl: z.number().int().min(0).max(2147483647).default(300),
+  preferCname: z
+    .boolean()
+    .default(false)
+    .describe('Point at load balancers with CNAME records instead of ALIAS records (`--aws-prefer-cname`).'),
+  evaluateTargetHealth: z
+    .boolean()
+    .default(true)
+    .describe('Set EvaluateTargetHealth on ALIAS records (`--aws-evaluate-target-health`).'),
+  batchChangeSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(1000)
+    .describe(
+      "Changes per ChangeResourceRecordSets call, at most Route 53's 1,000 (`--aws-batch-change-size`).",
+    ),
+  defaultTtl: z
+    .number()
+    .int()
+    .min(0)
+    .max(2147483647)
+    .default(300)
+    .describe('TTL in seconds of records whose object sets no `ttl` annotation.'),
 
   // --- guards
   deletionGuard: z
     .strictObject({
-      /** Hold back a pass's deletions when they exceed this share of one owner's records. */
-      maxShare: z.number().min(0).max(1).default(0.5),
-      /** Below this many owned records the share is not checked (deleting 1 of 1 is normal). */
-      minRecords: z.number().int().min(0).default(4),
-      /** Let a large deletion through (a deliberate clean-up). */
-      allow: z.boolean().default(false),
+      maxShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe("Hold back a pass's deletions when they exceed this share of one owner's records."),
+      minRecords: z
+        .number()
+        .int()
+        .min(0)
+        .default(4)
+        .describe('Below this many owned records the share is not checked (deleting 1 of 1 is normal).'),
+      allow: z.boolean().default(false).describe('Let a large deletion through (a deliberate clean-up).'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Holds back a pass that would delete too large a share of one owner's records."),
 
   // --- the fleet
-  clusters: z.array(clusterConfigSchema).default([]),
-  clusterConcurrency: z.number().int().min(1).max(64).default(8),
-  /** Clusters found by ListClusters besides the listed ones; absent: only `clusters`. */
-  clusterDiscovery: clusterDiscoverySchema.optional(),
+  clusters: z.array(clusterConfigSchema).default([]).describe('The clusters of the fleet.'),
+  clusterConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe('Clusters read in parallel during a pass.'),
+  clusterDiscovery: clusterDiscoverySchema
+    .optional()
+    .describe('Clusters found by ListClusters besides the listed ones; absent: only `clusters`.'),
 
   // --- ACM certificates for the TLS hosts (cert-manager's job, done once for the fleet)
   certificates: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      /** Every certificate in this region (us-east-1 for CloudFront); absent: each cluster's own region. */
-      region: awsRegion.optional(),
-      /** Our certificates carry this tag, valued `ownerId`; validation CNAMEs are owned by `ownerId`. */
+      enabled: z.boolean().default(false).describe('Request and keep ACM certificates for every TLS host.'),
+      region: awsRegion
+        .optional()
+        .describe(
+          "Every certificate in this region (us-east-1 for CloudFront); absent: each cluster's own region.",
+        ),
       ownerTagKey: z
         .string()
         .min(1)
         .max(128)
         .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'an ACM tag key')
         .refine((k) => !k.toLowerCase().startsWith('aws:'), 'must not start with aws:')
-        .default('edge-reconciler:owner'),
+        .default('edge-reconciler:owner')
+        .describe('Our certificates carry this tag, valued `ownerId`; only they are ever deleted.'),
       ownerId: z
         .string()
         .min(1)
@@ -160,56 +338,84 @@ export const configSchema = z.strictObject({
           /^[\p{L}\p{N}_.:/+\-@]+$/u,
           'letters, digits and _.:/+-@ only (an ACM tag value and a TXT label)',
         )
-        .default('edge-reconciler-certificates'),
-      /** The account's "domain names per ACM certificate" quota. */
-      maxNamesPerCertificate: z.number().int().min(1).max(100).default(10),
-      /** ACM's "certificates per year (last 365 days)" quota for a region. */
-      yearlyRequestQuota: z.number().int().min(1).default(5000),
-      /** A broken source must not spend the yearly quota in one pass. */
-      maxRequestsPerPass: z.number().int().min(0).max(1000).default(20),
-      keyAlgorithm: z.enum(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1']).default('RSA_2048'),
-      /** After a failed request: wait `initial`, doubling per attempt up to `max` (cert-manager's 1 h doubling). */
+        .default('edge-reconciler-certificates')
+        .describe('The value of the owner tag, and the TXT owner of the validation CNAMEs.'),
+      maxNamesPerCertificate: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(10)
+        .describe('The account\'s "domain names per ACM certificate" quota.'),
+      yearlyRequestQuota: z
+        .number()
+        .int()
+        .min(1)
+        .default(5000)
+        .describe('ACM\'s "certificates per year (last 365 days)" quota for a region.'),
+      maxRequestsPerPass: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(20)
+        .describe(
+          'Certificate requests one pass may make, so a broken source cannot spend the yearly quota.',
+        ),
+      keyAlgorithm: z
+        .enum(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'])
+        .default('RSA_2048')
+        .describe('The key algorithm of requested certificates.'),
       retryBackoff: z
         .strictObject({
-          initial: z
-            .string()
-            .regex(/^\d+(s|m|h|d)$/, 'a duration such as 1h')
-            .default('1h'),
-          max: z
-            .string()
-            .regex(/^\d+(s|m|h|d)$/, 'a duration such as 32h')
-            .default('32h'),
+          initial: duration('1h').default('1h').describe('The wait after the first failed request.'),
+          max: duration('32h').default('32h').describe('The longest wait between attempts.'),
         })
-        .prefault({}),
-      /** Our certificates no hostname needs and nothing uses are deleted after this long. */
-      cleanupGracePeriod: z
-        .string()
-        .regex(/^\d+(s|m|h|d)$/, 'a duration such as 24h')
-        .default('24h'),
-      expiryWarningDays: z.number().int().min(0).default(30),
-      pendingWarningAfter: z
-        .string()
-        .regex(/^\d+(s|m|h|d)$/, 'a duration such as 2h')
-        .default('2h'),
-      /** An issued certificate nothing uses this long after issue will not be renewed by ACM: reported. */
-      unusedWarningAfter: z
-        .string()
-        .regex(/^\d+(s|m|h|d)$/, 'a duration such as 24h')
-        .default('24h'),
-      /** Parallel ACM calls per region (ACM allows about 10 requests a second for most actions). */
-      apiConcurrency: z.number().int().min(1).max(10).default(4),
+        .prefault({})
+        .describe(
+          "After a failed request: wait `initial`, doubling per attempt up to `max` (cert-manager's).",
+        ),
+      cleanupGracePeriod: duration('24h')
+        .default('24h')
+        .describe('Our certificates no hostname needs and nothing uses are deleted after this long.'),
+      expiryWarningDays: z
+        .number()
+        .int()
+        .min(0)
+        .default(30)
+        .describe('Warn when a certificate in use expires within this many days.'),
+      pendingWarningAfter: duration('2h')
+        .default('2h')
+        .describe('Warn when a requested certificate is still pending validation after this long.'),
+      unusedWarningAfter: duration('24h')
+        .default('24h')
+        .describe(
+          'An issued certificate nothing uses this long after issue will not be renewed by ACM: reported.',
+        ),
+      apiConcurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(4)
+        .describe('Parallel ACM calls per region (ACM allows about 10 requests a second for most actions).'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("ACM certificates for the fleet's TLS hosts (cert-manager's job, done once for the fleet)."),
 
   // --- reporting
   events: z
     .strictObject({
-      /** The bus the "Reconcile Completed" summary goes to. */
-      busName: z.string().min(1).max(256).default('default'),
-      /** Publish the summary event at all. */
-      enabled: z.boolean().default(true),
+      busName: z
+        .string()
+        .min(1)
+        .max(256)
+        .default('default')
+        .describe('The bus the "Reconcile Completed" summary goes to and "Resync Requested" is heard on.'),
+      enabled: z.boolean().default(true).describe('Publish the summary event at all.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The EventBridge summary of each pass.'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -16,7 +16,7 @@ export interface SimulateOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** One entry of `passes` in SCENARIOS.md's output. */
+/** One entry of `passes` in docs/scenarios.md's output. */
 export interface SimulatedPass {
   trigger: string;
   changes: PassResult['changes'];

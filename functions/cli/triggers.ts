@@ -8,7 +8,7 @@ import { createClusterLifecycleHandler } from '../cluster-lifecycle.js';
 import { createManualHandler } from '../manual.js';
 import { createScheduledHandler } from '../scheduled.js';
 
-/** What one handler invocation did, before its API calls are added: one `passes` entry of SCENARIOS.md. */
+/** What one handler invocation did, before its API calls are added: one `passes` entry of docs/scenarios.md. */
 export interface TriggerOutcome {
   trigger: string;
   changes: PassResult['changes'];

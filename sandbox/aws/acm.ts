@@ -146,7 +146,7 @@ export interface ExistingCertificate {
   failureReason?: string;
 }
 
-/** One certificate in the SCENARIOS.md `certificates` output shape. */
+/** One certificate in the docs/scenarios.md `certificates` output shape. */
 export interface CertificateExport {
   arn: string;
   domain: string;
@@ -428,7 +428,7 @@ export class AcmState {
     return this.all(region).map((c) => this.view(c));
   }
 
-  /** Every certificate in the SCENARIOS.md `certificates` output shape. */
+  /** Every certificate in the docs/scenarios.md `certificates` output shape. */
   exportCertificates(): CertificateExport[] {
     return this.all().map((c) => ({
       arn: c.arn,

@@ -50,7 +50,7 @@ export interface ChangeInfo {
   comment?: string;
 }
 
-/** One record in the SCENARIOS.md `zones` output. */
+/** One record in the docs/scenarios.md `zones` output. */
 export interface RecordExport {
   name: string;
   type: string;
@@ -363,7 +363,7 @@ export class Route53State {
     return matches.flatMap((r) => (r.alias ? [r.alias.dnsName] : [...(r.values ?? [])]));
   }
 
-  /** Every zone with every record, in the SCENARIOS.md `zones` output shape and order. */
+  /** Every zone with every record, in the docs/scenarios.md `zones` output shape and order. */
   exportZones(): ZoneExport[] {
     const byName = (a: { name: string }, b: { name: string }) => compareAscii(a.name, b.name);
     return [...this.zonesById.values()]

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-/** `simulate` as a user runs it: a child process, its stdout, stderr and exit code (SCENARIOS.md). */
+/** `simulate` as a user runs it: a child process, its stdout, stderr and exit code (docs/scenarios.md). */
 
 const run = promisify(execFile);
 
