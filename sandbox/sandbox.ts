@@ -28,6 +28,8 @@ export interface SandboxOptions {
   start?: Date;
   /** Throttle Route 53 with an account-level token bucket (burst 50, 5/s unless given). */
   throttle?: boolean | TokenBucketOptions;
+  /** Told why a cluster's API server refused a token (the client only sees 401, as from EKS). */
+  onTokenRefused?: (cluster: string, reason: string) => void;
 }
 
 /** Services every `apiCalls` lists, even when a pass made no call to them. */
@@ -48,6 +50,7 @@ export class Sandbox {
   readonly route53Refusals = new Route53ChangeRefusals();
   readonly clusters = new Map<string, KubernetesApiServer>();
   private server!: AwsServer;
+  private onTokenRefused: SandboxOptions['onTokenRefused'];
 
   private constructor(
     readonly clock: SandboxClock,
@@ -66,6 +69,7 @@ export class Sandbox {
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const sandbox = new Sandbox(new SandboxClock(options.start), new ApiCallCounter());
+    sandbox.onTokenRefused = options.onTokenRefused;
     const bucket = options.throttle
       ? new TokenBucket(options.throttle === true ? { ...ROUTE53_DEFAULT_BUCKET } : options.throttle)
       : undefined;
@@ -114,6 +118,9 @@ export class Sandbox {
       objects: c.objects,
       mode: c.unreachable ? 'unreachable' : 'ok',
       identities: this.sts,
+      ...(this.onTokenRefused
+        ? { onTokenRefused: (reason: string) => this.onTokenRefused?.(c.name, reason) }
+        : {}),
     });
     this.clusters.set(c.name, server);
     this.eks.addCluster({

@@ -16,22 +16,32 @@ export interface ServedSandbox {
  * `plan`/`reconcile` commands: writes `env` (credentials and AWS_ENDPOINT_URL) and a `kubeconfig` with one
  * context per cluster whose user runs `aws eks get-token`, so kubectl authenticates the way it does on EKS.
  */
-export async function serveSandbox(scenario: Scenario | undefined, dir: string): Promise<ServedSandbox> {
-  const sandbox = await Sandbox.start();
+export async function serveSandbox(
+  scenario: Scenario | undefined,
+  dir: string,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<ServedSandbox> {
+  const sandbox = await Sandbox.start({
+    // EKS answers a bad token with a bare 401; the person at the sandbox's terminal is told why.
+    onTokenRefused: (cluster, reason) => log(`sandbox: cluster ${cluster} refused a token: ${reason}`),
+  });
   if (scenario) await sandbox.load(scenario);
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
   const id = SANDBOX_IDENTITIES[0]!;
+  const region = scenario?.config.region ?? 'us-east-1';
   const env: Record<string, string> = {
     AWS_ACCESS_KEY_ID: id.accessKeyId,
     AWS_SECRET_ACCESS_KEY: id.secretAccessKey,
-    AWS_REGION: scenario?.config.region ?? 'us-east-1',
+    AWS_REGION: region,
+    // The AWS CLI v1 reads only this one.
+    AWS_DEFAULT_REGION: region,
     AWS_ENDPOINT_URL: sandbox.url,
   };
   const envFile = join(out, 'env');
   await writeFile(
     envFile,
-    `# source this file: the AWS SDK and AWS CLI >= 2.13 then talk to the sandbox\n# (older CLIs: aws --endpoint-url "$AWS_ENDPOINT_URL" ...)\n${Object.entries(
+    `# source this file: the AWS SDK and AWS CLI >= 2.13 then talk to the sandbox\n# (older CLIs: aws --endpoint-url "$AWS_ENDPOINT_URL" ...)\n# A session token of your own would not match the sandbox's keys.\nunset AWS_SESSION_TOKEN\n${Object.entries(
       env,
     )
       .map(([k, v]) => `export ${k}=${v}`)
@@ -65,9 +75,13 @@ export async function serveSandbox(scenario: Scenario | undefined, dir: string):
             command: 'aws',
             args: ['eks', 'get-token', '--cluster-name', server.clusterName, '--region', region],
             // The token presigns STS's real host, as EKS requires; only the credentials are the sandbox's.
+            // The sourced env file's AWS_ENDPOINT_URL would make CLIs that honour it (v2 ≥ 2.13, v1 on
+            // botocore ≥ 1.31) presign for the sandbox's host, which no EKS accepts: they are told to
+            // ignore it. Older CLIs ignore both variables.
             env: [
               { name: 'AWS_ACCESS_KEY_ID', value: id.accessKeyId },
               { name: 'AWS_SECRET_ACCESS_KEY', value: id.secretAccessKey },
+              { name: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', value: 'true' },
             ],
             interactiveMode: 'Never',
           },

@@ -46,6 +46,8 @@ export interface KubernetesApiServerOptions {
   identities?: CallerIdentities;
   /** How long an `unreachable` server holds a request before dropping the connection (default 200 ms). */
   unreachableDelayMs?: number;
+  /** Told why a request's token was refused; clients only ever see 401 Unauthorized, as from EKS. */
+  onTokenRefused?: (reason: string) => void;
 }
 
 export interface KubernetesApiServer {
@@ -120,7 +122,10 @@ export async function startKubernetesApiServer(
     const review = auth
       ? await reviewEksToken(auth[1]!, opts.clusterName, opts.clock.now(), opts.identities)
       : undefined;
-    if (!review?.ok) return reply(401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (!review?.ok) {
+      opts.onTokenRefused?.(review ? review.reason : 'no bearer token in the Authorization header');
+      return reply(401, status(401, 'Unauthorized', 'Unauthorized'));
+    }
 
     if (
       req.method !== 'GET' ||
