@@ -1,5 +1,5 @@
+import { checkHostname } from '../endpoint/names.js';
 import { GA_ANNOTATION_PREFIX } from '../sources/annotations.js';
-import { checkHostname } from '../sources/names.js';
 import { isRecord } from '../sources/shape.js';
 import { hostsInRule } from '../sources/traefik-proxy.js';
 

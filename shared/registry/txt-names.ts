@@ -1,4 +1,5 @@
 import type { RecordType } from '../endpoint/endpoint.js';
+import { nameLengthProblem } from '../endpoint/names.js';
 
 /**
  * How ExternalDNS's TXT registry names the ownership record of a DNS record, both ways
@@ -130,4 +131,21 @@ export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
 export function isInZone(name: string, zone: string): boolean {
   const z = zone.toLowerCase().replace(/\.$/, '');
   return name === z || name.endsWith(`.${z}`);
+}
+
+/** The record types a source publishes (and, after ALIAS resolution, A/AAAA for a CNAME target). */
+const PUBLISHED_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME'];
+
+/**
+ * Why the ownership TXT names this registry would write for `dnsName` (`a-`, `aaaa-`, `cname-` with the
+ * prefix or suffix) break DNS's length limits, though the name itself does not. Route 53 would refuse
+ * that TXT, and with it the whole batch, every pass.
+ */
+export function ownershipNameProblem(mapper: TxtNameMapper, dnsName: string): string | undefined {
+  for (const type of PUBLISHED_TYPES) {
+    const txtName = mapper.txtName(dnsName, type);
+    const problem = nameLengthProblem(txtName);
+    if (problem) return `its ownership TXT name ${txtName} ${problem}`;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { FailoverRole, GeoLocation, Route53Properties } from '../endpoint/endpoint.js';
+import { splitNameList, targetProblem } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
-import { targetProblem } from './names.js';
 
 /**
  * ExternalDNS's annotations, read the way `source/annotations` reads them, with one difference the
@@ -138,14 +138,6 @@ export function readAnnotation(annotations: unknown, key: string, report: Report
   return undefined;
 }
 
-/** ExternalDNS's list syntax: every space removed, split on commas; empty entries dropped. */
-export function splitList(value: string): string[] {
-  return value
-    .replace(/\s+/g, '')
-    .split(',')
-    .filter((s) => s !== '');
-}
-
 /** The object is another controller's: ExternalDNS skips it when `controller` is set to anything else. */
 export function isForeignController(reader: AnnotationReader): boolean {
   const controller = reader.get('controller');
@@ -245,7 +237,7 @@ export function readEndpointSettings(reader: AnnotationReader, report: Report): 
 
   const target = reader.get('target');
   if (target) {
-    const targets = splitList(target.value).map((t) => t.replace(/\.$/, ''));
+    const targets = splitNameList(target.value).map((t) => t.replace(/\.$/, ''));
     for (const t of targets) {
       const problem = targetProblem(t);
       if (problem) bad(target, `target "${t}" ${problem}`);

@@ -1,5 +1,6 @@
+import { splitNameList } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
-import { AnnotationReader, GA_ANNOTATION_PREFIX, readEndpointSettings, splitList } from './annotations.js';
+import { AnnotationReader, GA_ANNOTATION_PREFIX, readEndpointSettings } from './annotations.js';
 import { passesCommonFilters } from './filters.js';
 import {
   GATEWAY_GROUP,
@@ -230,7 +231,7 @@ function routeHosts(
   }
   const annotation = env.config.ignoreHostnameAnnotation ? undefined : reader.get('hostname');
   if (annotation) {
-    for (const raw of splitList(annotation.value)) add({ raw, field: annotation.key }, 'bad-annotation');
+    for (const raw of splitNameList(annotation.value)) add({ raw, field: annotation.key }, 'bad-annotation');
   }
   // ExternalDNS asks whether the spec lists hostnames, not whether any was usable: a bad entry must
   // not widen the route to every name its listeners take.

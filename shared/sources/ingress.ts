@@ -1,6 +1,6 @@
-import { readEndpointSettings, splitList } from './annotations.js';
+import { checkHostname, splitNameList } from '../endpoint/names.js';
+import { readEndpointSettings } from './annotations.js';
 import { ingressClassMatches, passesCommonFilters } from './filters.js';
-import { checkHostname } from './names.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, type ObjectOutput, openObject, type SourceEnv } from './output.js';
 import { isRecord, statusTargets } from './shape.js';
@@ -39,7 +39,7 @@ export function readIngress(ing: KubernetesObject, env: SourceEnv): ObjectOutput
   const annotationHosts: NamedHost[] = [];
   const hostnameAnnotation = reader.get('hostname');
   if (hostnameAnnotation && !env.config.ignoreHostnameAnnotation) {
-    for (const raw of splitList(hostnameAnnotation.value))
+    for (const raw of splitNameList(hostnameAnnotation.value))
       annotationHosts.push({ raw, field: hostnameAnnotation.key });
   }
 

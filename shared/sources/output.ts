@@ -6,10 +6,11 @@ import {
   newEndpoint,
   type RecordType,
 } from '../endpoint/endpoint.js';
+import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from '../endpoint/names.js';
+import { ownershipNameProblem, txtNameMapper } from '../registry/txt-names.js';
 import type { PassWarning } from '../warnings.js';
 import { AnnotationReader, type EndpointSettings, type Issue, isForeignController } from './annotations.js';
 import type { SourceFilters } from './filters.js';
-import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from './names.js';
 import type { KubernetesObject } from './objects.js';
 
 /** A hostname an Ingress or an opted-in Service terminates TLS for: what the certificate planner needs. */
@@ -78,10 +79,31 @@ export function openObject(
     resourceLabel(kind, obj.metadata.namespace, obj.metadata.name),
     env.cluster,
     env.ownerId,
+    registryCheckFor(env.config),
   );
   const reader = new AnnotationReader(obj.metadata.annotations, env.config.annotationPrefix, out.report);
   if (isForeignController(reader)) return undefined;
   return { out, reader };
+}
+
+type NameCheck = (dnsName: string) => string | undefined;
+
+// The same config serves every object of a pass: build its TXT naming once.
+const registryChecks = new WeakMap<Config, NameCheck>();
+
+/** Whether the registry can write a name's ownership TXTs within DNS's limits, for this config. */
+function registryCheckFor(config: Config): NameCheck {
+  let check = registryChecks.get(config);
+  if (!check) {
+    const mapper = txtNameMapper({
+      prefix: config.txtPrefix,
+      suffix: config.txtSuffix,
+      wildcardReplacement: config.txtWildcardReplacement,
+    });
+    check = (dnsName) => ownershipNameProblem(mapper, dnsName);
+    registryChecks.set(config, check);
+  }
+  return check;
 }
 
 /** What one object contributes to the pass, collected as its kind's reader walks it. */
@@ -95,6 +117,7 @@ export class ObjectOutput {
     readonly resource: string,
     readonly cluster: string,
     readonly ownerId: string,
+    private readonly registryProblem: NameCheck = () => undefined,
   ) {}
 
   private readonly reported = new Set<string>();
@@ -107,20 +130,29 @@ export class ObjectOutput {
     this.warnings.push({ ...issue, object: this.resource, cluster: this.cluster });
   };
 
-  /** The valid, normalized, de-duplicated names among `hosts`; each invalid one is reported. */
+  /**
+   * The valid, normalized, de-duplicated names among `hosts`; each invalid one is reported. A valid name
+   * whose ownership TXT would break DNS's limits is reported and held: what it has stays, nothing is new.
+   */
   validNames(hosts: readonly NamedHost[], code: 'bad-annotation' | 'invalid-hostname'): string[] {
     const out = new Set<string>();
     for (const h of hosts) {
       const checked = checkHostname(h.raw);
-      if (checked.ok) out.add(checked.name);
-      else {
-        this.report({
-          code,
-          field: h.field,
-          dnsName: checked.name,
-          message: `${h.field}: hostname "${h.raw}" ${checked.problem}`,
-        });
+      const problem = checked.ok ? undefined : checked.problem;
+      const registryProblem = checked.ok ? this.registryProblem(checked.name) : undefined;
+      if (!problem && !registryProblem) {
+        out.add(checked.name);
+        continue;
       }
+      this.report({
+        code: problem ? code : 'txt-name-too-long',
+        field: h.field,
+        dnsName: checked.name,
+        message: problem
+          ? `${h.field}: hostname "${h.raw}" ${problem}`
+          : `${h.field}: hostname "${h.raw}": ${registryProblem}; its records are held, nothing new is published`,
+      });
+      if (registryProblem) this.hold([checked.name]);
     }
     return [...out];
   }

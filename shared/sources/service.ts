@@ -1,10 +1,10 @@
+import { splitNameList } from '../endpoint/names.js';
 import {
   type AnnotationReader,
   CERTIFICATE_ANNOTATION,
   readAnnotation,
   readEndpointSettings,
   SSL_CERT_ANNOTATION,
-  splitList,
 } from './annotations.js';
 import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
@@ -138,7 +138,7 @@ function reportNoCertificateNames(out: ObjectOutput, why: string): void {
 
 function addTlsHosts(out: ObjectOutput, svc: KubernetesObject, names: readonly string[]): void {
   const sslCert = readAnnotation(svc.metadata.annotations, SSL_CERT_ANNOTATION, out.report);
-  const attached = sslCert ? splitList(sslCert.value) : [];
+  const attached = sslCert ? splitNameList(sslCert.value) : [];
   for (const host of names) {
     out.tlsHosts.push({
       host,
@@ -152,7 +152,7 @@ function addTlsHosts(out: ObjectOutput, svc: KubernetesObject, names: readonly s
 function annotatedNames(out: ObjectOutput, reader: AnnotationReader, suffix: string): string[] {
   const a = reader.get(suffix);
   if (!a) return [];
-  const hosts: NamedHost[] = splitList(a.value).map((raw) => ({ raw, field: a.key }));
+  const hosts: NamedHost[] = splitNameList(a.value).map((raw) => ({ raw, field: a.key }));
   return out.validNames(hosts, 'bad-annotation');
 }
 

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Config, readsTraefikLegacy } from '../config.js';
+import { splitNameList } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
-import { readEndpointSettings, splitList } from './annotations.js';
+import { readEndpointSettings } from './annotations.js';
 import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, type ObjectOutput, openObject, resourceLabel, type SourceEnv } from './output.js';
@@ -98,7 +99,7 @@ function readTraefikRoute(route: KubernetesObject, env: SourceEnv): ObjectOutput
   const annotationHosts: NamedHost[] = [];
   const hostname = reader.get('hostname');
   if (hostname && !env.config.ignoreHostnameAnnotation) {
-    for (const raw of splitList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
+    for (const raw of splitNameList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
   }
   const ruleNames = route.kind === 'IngressRouteUDP' ? [] : ruleHosts(route.spec);
   const names = [

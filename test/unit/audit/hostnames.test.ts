@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { publishedHostnames } from '../../../shared/audit/hostnames.js';
-import { dnsNameProblem } from '../../../shared/sources/names.js';
+import { dnsNameProblem } from '../../../shared/endpoint/names.js';
 import { fixture } from './fixtures.js';
 
 const annotated = (annotations: Record<string, unknown>) => ({

@@ -5,7 +5,6 @@ import {
   parseGoDurationSeconds,
   parseTtl,
   readEndpointSettings,
-  splitList,
 } from '../../../shared/sources/annotations.js';
 import { ALPHA, GA } from './helpers.js';
 
@@ -57,18 +56,6 @@ describe('parseGoDurationSeconds (time.ParseDuration)', () => {
   });
   it.each(['', '1', 'h', '1x', '1.s.s'])('%j is not a duration', (text) => {
     expect(parseGoDurationSeconds(text)).toBeUndefined();
-  });
-});
-
-describe('splitList (SplitHostnameAnnotation: spaces removed, comma-separated)', () => {
-  it.each([
-    ['a.example.com', ['a.example.com']],
-    [' a.example.com , b.example.com ', ['a.example.com', 'b.example.com']],
-    ['a.example.com,,b.example.com,', ['a.example.com', 'b.example.com']],
-    ['a. example.com', ['a.example.com']],
-    ['', []],
-  ])('%j → %j', (text, list) => {
-    expect(splitList(text)).toEqual(list);
   });
 });
 

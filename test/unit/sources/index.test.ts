@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitList } from '../../../shared/sources/annotations.js';
-import { checkHostname, dnsNameProblem } from '../../../shared/sources/names.js';
+import { checkHostname, dnsNameProblem, splitNameList } from '../../../shared/endpoint/names.js';
 import { ALPHA, codes, ELB, GA, ingress, run, service, summary } from './helpers.js';
 
 const host = (h: string) => ({ [`${ALPHA}hostname`]: h });
@@ -230,7 +229,7 @@ describe('property: arbitrary annotation values never throw', () => {
         const read = (suffix: string) => svcAnnotations[ALPHA + suffix] ?? svcAnnotations[GA + suffix];
         const controller = read('controller');
         if (controller !== undefined && controller !== 'dns-controller') return;
-        const named = splitList(read('hostname') ?? '')
+        const named = splitNameList(read('hostname') ?? '')
           .map(checkHostname)
           .filter((c) => c.ok);
         const svcNames = new Set(
