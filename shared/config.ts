@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RECORD_TYPES } from './endpoint/endpoint.js';
+import { domainFilterProblem } from './endpoint/names.js';
 
 /**
  * The reconciler's one config. Field names are ExternalDNS's flags in lowerCamelCase
@@ -10,17 +11,61 @@ const recordType = z.enum(RECORD_TYPES);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
-export const clusterConfigSchema = z.strictObject({
+/**
+ * An owner id travels inside the TXT registry's value (`"heritage=external-dns,external-dns/owner=<id>,..."`):
+ * a separator or quote in it would make the record say something else, or nothing, to every reader.
+ */
+const OWNER_ID = /^[\x21-\x7e]+$/;
+const REGISTRY_SPECIALS = /[,"=\\]/;
+const OWNER_ID_RULE = 'printable ASCII without whitespace or the TXT registry\'s , " = \\ characters';
+function ownerIdProblem(id: string): string | undefined {
+  if (!OWNER_ID.test(id) || REGISTRY_SPECIALS.test(id)) return `"${id}": ${OWNER_ID_RULE}`;
+  return undefined;
+}
+const ownerId = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((id) => !ownerIdProblem(id), { error: (i) => ownerIdProblem(String(i.input)) ?? OWNER_ID_RULE });
+
+/** A `domainFilters` / `excludeDomains` entry: a domain, optionally with a leading dot (below it only). */
+const domainEntry = z.string().superRefine((entry, ctx) => {
+  const problem = domainFilterProblem(entry);
+  if (problem) ctx.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
+});
+
+/** A regular expression that JavaScript compiles (as the domain filter will at every pass). */
+const regexSource = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(err as Error).message})` });
+  }
+});
+
+/**
+ * Which names a cluster may publish. In the config's top level they bound the whole reconciler; on a
+ * cluster they narrow that further for the cluster's own objects (a dev cluster kept to dev names).
+ */
+const domainFields = {
+  domainFilters: z.array(domainEntry),
+  excludeDomains: z.array(domainEntry),
+  regexDomainFilter: regexSource,
+  regexDomainExclusion: regexSource,
+};
+
+const clusterFields = {
   name: z.string().min(1).max(100).describe('The EKS cluster name.'),
   region: awsRegion.describe('The region the cluster runs in.'),
   account: accountId
     .optional()
     .describe("The cluster's AWS account, when it is not the reconciler's own (then set `roleArn`)."),
-  ownerId: z
-    .string()
-    .min(1)
+  ownerId: ownerId
     .optional()
-    .describe("This cluster's TXT registry owner id (ExternalDNS `--txt-owner-id`); defaults to `name`."),
+    .describe(
+      "This cluster's TXT registry owner id (ExternalDNS `--txt-owner-id`); defaults to `name`. No whitespace " +
+        'and none of the registry\'s `,` `"` `=` `\\` characters.',
+    ),
   roleArn: z
     .string()
     .startsWith('arn:')
@@ -40,8 +85,51 @@ export const clusterConfigSchema = z.strictObject({
   certificateAuthorityData: z
     .base64()
     .optional()
-    .describe("The API server's CA bundle (base64 PEM), with `endpoint`."),
-});
+    .describe("The API server's CA bundle (base64 PEM), with `endpoint` (required with it)."),
+  domainFilters: domainFields.domainFilters
+    .optional()
+    .describe(
+      "This cluster's own domains, inside the global `domainFilters`: a name of its objects outside them is " +
+        'not published (a warning names the object, the cluster and the name).',
+    ),
+  excludeDomains: domainFields.excludeDomains
+    .optional()
+    .describe("Names under these domains are never published from this cluster's objects."),
+  regexDomainFilter: domainFields.regexDomainFilter
+    .optional()
+    .describe("This cluster's objects publish only names matching this regular expression."),
+  regexDomainExclusion: domainFields.regexDomainExclusion
+    .optional()
+    .describe("With this cluster's `regexDomainFilter`: names matching this are not published."),
+};
+
+/** What the cluster fields cannot say one at a time. */
+function checkCluster(
+  c: { name: string; ownerId?: string; endpoint?: string; certificateAuthorityData?: string },
+  ctx: z.RefinementCtx,
+): void {
+  // Without an ownerId the name is the owner id, and goes into the TXT registry the same way.
+  const nameAsOwner = c.ownerId === undefined ? ownerIdProblem(c.name) : undefined;
+  if (nameAsOwner) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['name'],
+      message: `is the owner id (no ownerId set): ${nameAsOwner}`,
+    });
+  }
+  if (c.endpoint && !c.certificateAuthorityData) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['certificateAuthorityData'],
+      message: 'required with endpoint: the API server is trusted only through its own CA (base64 PEM)',
+    });
+  }
+  if (c.certificateAuthorityData && !c.endpoint) {
+    ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'required with certificateAuthorityData' });
+  }
+}
+
+export const clusterConfigSchema = z.strictObject(clusterFields).superRefine(checkCluster);
 
 export const discoveryAccountSchema = z.strictObject({
   id: accountId.describe('The account to search.'),
@@ -93,32 +181,52 @@ export const configSchema = z.strictObject({
     .describe('Plan and report every pass without writing to Route 53 or ACM and without sending events.'),
 
   // --- which names we manage
-  domainFilters: z
-    .array(z.string())
+  domainFilters: domainFields.domainFilters
     .default([])
     .describe(
-      'Manage only names under these domains; every name when empty (ExternalDNS `--domain-filter`).',
+      'Manage only names under these domains; every name when empty (ExternalDNS `--domain-filter`). ' +
+        'Each a domain (`example.com`, or `.example.com` for names below it only): not `*`, empty or spaced.',
     ),
-  excludeDomains: z
-    .array(z.string())
+  excludeDomains: domainFields.excludeDomains
     .default([])
     .describe('Never manage names under these domains, even inside `domainFilters` (`--exclude-domains`).'),
-  regexDomainFilter: z
-    .string()
+  regexDomainFilter: domainFields.regexDomainFilter
     .optional()
     .describe(
       'Manage only names matching this regular expression, instead of `domainFilters` (`--regex-domain-filter`).',
     ),
-  regexDomainExclusion: z
-    .string()
+  regexDomainExclusion: domainFields.regexDomainExclusion
     .optional()
     .describe(
       'With `regexDomainFilter`: skip names matching this regular expression (`--regex-domain-exclusion`).',
     ),
 
+  // --- caps: what no sane workload reaches; past them nothing new is published and nothing deleted
+  maxNamesPerObject: z
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe(
+      'Host names one object may publish; past it the object publishes nothing new and its records stay as they are.',
+    ),
+  maxEndpointsPerCluster: z
+    .number()
+    .int()
+    .min(1)
+    .default(5000)
+    .describe(
+      'Endpoints one cluster may publish; past it the cluster is frozen like a failed one (nothing created, ' +
+        'updated or deleted) and reported failed with the reason.',
+    ),
+
   // --- which zones we write
   zoneIdFilters: z
-    .array(z.string())
+    .array(
+      z
+        .string()
+        .regex(/^\S+$/, 'must be a hosted zone id such as Z0123456789ABCDEFGHIJ, not empty or spaced'),
+    )
     .default([])
     .describe(
       'Write only to these hosted zone ids; every zone the account holds when empty (`--zone-id-filter`).',

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { deployConfigFrom, loadDeployConfig } from '../../infra/deploy-config.js';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError, parseConfig } from '../../shared/config.js';
+import { UNCARRIABLE } from '../support/uncarriable-config.js';
+import { synthesize } from './synth.js';
 
 const minimal = { domainFilters: ['example.com'], zoneIdFilters: ['Z1'] };
 
@@ -50,5 +56,37 @@ describe('deployConfigFrom', () => {
 
   it('names the file when it is not YAML', () => {
     expect(() => loadDeployConfig('/nonexistent/deploy.yaml')).toThrow('/nonexistent/deploy.yaml:');
+  });
+});
+
+describe("the CDK app refuses config the registry or IAM cannot carry, with the loader's message", () => {
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it.each(UNCARRIABLE)('%s', (_title, input) => {
+    const document = { ...minimal, ...input };
+    const loaded = message(() => parseConfig(document, 'f'));
+    expect(loaded).not.toBe('accepted');
+    expect(message(() => deployConfigFrom(document, 'f'))).toBe(loaded);
+  });
+
+  it('cdk synth stops on the same message, naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-deploy-'));
+    try {
+      const file = join(dir, 'deploy.yaml');
+      const document = { ...minimal, clusters: [{ name: 'dev', region: 'eu-west-1', ownerId: 'dev,prod' }] };
+      writeFileSync(file, stringify(document));
+      const expected = message(() => parseConfig(document, file));
+      expect(expected).toContain(`${file}.clusters[0].ownerId:`);
+      expect(() => synthesize({ configFile: file, bundle: false })).toThrow(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
