@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { type Config, formatPath, parseConfig } from '../shared/config.js';
+import { type Config, clusterConfigSchema, formatPath, parseConfig } from '../shared/config.js';
 import { checkConfig } from '../shared/config-source.js';
 import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';
 import type { KubernetesObject } from '../shared/sources/objects.js';
@@ -16,15 +16,12 @@ const kubernetesObject = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
 });
 
-const clusterSchema = z.strictObject({
-  name: z.string().min(1),
-  region: z.string().min(1),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
-    .optional(),
-  ownerId: z.string().min(1).optional(),
-  tags: z.record(z.string(), z.string()).default({}),
+/**
+ * A scenario cluster is a config cluster (`clusters[]` of the config, every field of it) plus what the
+ * sandbox's cluster holds. Its region is checked where the config is, so the message names config.
+ */
+const clusterSchema = clusterConfigSchema.safeExtend({
+  region: z.string().min(1).describe('The region the cluster runs in (checked as the config checks it).'),
   unreachable: z
     .boolean()
     .default(false)
@@ -251,13 +248,7 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
     rawConfig.clusters === undefined
       ? {
           ...rawConfig,
-          clusters: clusters.map((c) => ({
-            name: c.name,
-            region: c.region,
-            ...(c.account ? { account: c.account } : {}),
-            ...(c.ownerId ? { ownerId: c.ownerId } : {}),
-            tags: c.tags,
-          })),
+          clusters: clusters.map(({ unreachable, objects, objectFiles, ...asConfigured }) => asConfigured),
         }
       : rawConfig;
   let config: Config;

@@ -105,7 +105,7 @@ export async function collectDesired(
   };
   type Outcome = { owner: string; name: string } & (
     | { result: SourceResult; unread: string[] }
-    | { error: string }
+    | { error: string; warning?: PassWarning }
   );
   const outcomes = await mapConcurrent(
     described,
@@ -119,7 +119,14 @@ export async function collectDesired(
           config,
           clusterName: d.cluster.name,
           ownerId: d.cluster.ownerId,
+          ...(clusters[i] ? { domains: clusters[i] } : {}),
         });
+        const capped = overEndpointCap(
+          d.cluster.name,
+          result.endpoints.length,
+          config.maxEndpointsPerCluster,
+        );
+        if (capped) return { owner, name: d.cluster.name, error: capped.message, warning: capped };
         return {
           owner,
           name: d.cluster.name,
@@ -150,11 +157,27 @@ export async function collectDesired(
       fleet.clusters.push({ name: o.name, status: 'failed', endpoints: 0, error: o.error });
       fleet.frozenOwners.add(o.owner);
       fleet.errors.push(o.error);
+      if (o.warning) fleet.warnings.push(o.warning);
     }
   }
   // An owner shared with a failed cluster stays frozen: part of its desired state is unknown.
   for (const o of fleet.frozenOwners) fleet.knownOwners.delete(o);
   return fleet;
+}
+
+/**
+ * A cluster publishing more endpoints than the cap is frozen like a failed one: nothing new, nothing
+ * updated, nothing deleted, until someone looks. A source gone wrong (a template stamping out names)
+ * looks exactly like this, and so does a cluster trying to flood the shared zones.
+ */
+function overEndpointCap(cluster: string, endpoints: number, max: number): PassWarning | undefined {
+  if (endpoints <= max) return undefined;
+  return {
+    code: 'cap-exceeded',
+    cluster,
+    field: 'maxEndpointsPerCluster',
+    message: `cluster ${cluster}: ${endpoints} endpoints, above maxEndpointsPerCluster (${max}): it publishes nothing new and its records are frozen as they are`,
+  };
 }
 
 /** Clusters whose API server the config already gives (a kubeconfig context) skip DescribeCluster. */

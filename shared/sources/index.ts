@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { DomainFilterOptions } from '../dns/domain-filter.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 import { compileSourceFilters, type SourceFilters } from './filters.js';
@@ -9,6 +10,7 @@ import type { KubernetesObject } from './objects.js';
 import type { HeldName, ObjectOutput, SourceEnv, SourceResult, TlsHost } from './output.js';
 import { readService } from './service.js';
 import { isRecord } from './shape.js';
+import { capNamesPerObject, clusterDomains, keepInsideDomains } from './tenancy.js';
 import { TRAEFIK_KINDS, traefikProxyReader } from './traefik-proxy.js';
 
 export { GA_ANNOTATION_PREFIX, parseTtl } from './annotations.js';
@@ -26,6 +28,8 @@ export interface SourceContext {
   config: Config;
   clusterName: string;
   ownerId: string;
+  /** The cluster's own domains (config `clusters[]`), inside the global ones; none: the global ones. */
+  domains?: DomainFilterOptions;
 }
 
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
@@ -67,6 +71,7 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
     ownerId: ctx.ownerId,
     filters: filtersFor(ctx.config),
   };
+  const domains = clusterDomains(ctx.domains);
   const warnings: PassWarning[] = [];
   const held: HeldName[] = [];
   const tlsHosts: TlsHost[] = [];
@@ -94,6 +99,8 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
       }
       const out = read(o, env);
       if (!out) continue;
+      capNamesPerObject(out, ctx.config.maxNamesPerObject);
+      keepInsideDomains(out, domains);
       endpoints.push(...out.endpoints);
       held.push(...out.held);
       tlsHosts.push(...out.tlsHosts);
