@@ -267,7 +267,7 @@ function routingPolicyName(r: RecordSet): string {
   if (r.failover !== undefined) return 'failover';
   if (r.geoLocation !== undefined) return 'geolocation';
   if (r.multiValueAnswer !== undefined) return 'multivalue answer';
-  return 'non-weighted';
+  return 'simple';
 }
 
 /**
@@ -308,13 +308,12 @@ export function applyChange(
 
   const sameNameOthers = [...records.values()].filter((r) => r.name === record.name && recordKey(r) !== key);
   const sameType = sameNameOthers.filter((r) => r.type === record.type);
-  const mixed = sameType.find(
-    (r) => (r.setIdentifier === undefined) !== (record.setIdentifier === undefined),
-  );
+  // One routing policy per name and type: a simple set stands alone, routed sets share their policy.
+  const mixed = sameType.find((r) => routingPolicyName(r) !== routingPolicyName(record));
   if (mixed) {
     return record.setIdentifier === undefined
       ? [
-          `RRSet with DNS name ${record.name}, type ${record.type} cannot be created as ${routingPolicyName(mixed)} sets exist with the same name and type.`,
+          `RRSet with DNS name ${record.name}, type ${record.type} cannot be created as other RRSets exist with the same name and type.`,
         ]
       : [
           `RRSet with DNS name ${record.name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-${routingPolicyName(record)} set exists with the same name and type.`,

@@ -119,3 +119,74 @@ export function dropCnameConflicts(desired: Endpoint[]): { kept: Endpoint[]; war
   }
   return { kept, warnings };
 }
+
+/**
+ * A record set's routing policy: `simple` without a SetIdentifier, else the policy its properties name.
+ * Route 53 holds one policy per name and type: a weighted set next to a simple one (or a latency one) is
+ * refused with InvalidChangeBatch, so the planner must choose before it sends.
+ */
+export function routingPolicyOf(e: Endpoint): string {
+  const p = e.properties;
+  if (e.setIdentifier === undefined) return 'simple';
+  if (p.weight !== undefined) return 'weighted';
+  if (p.region !== undefined) return 'latency';
+  if (p.failover !== undefined) return 'failover';
+  if (p.geolocation !== undefined) return 'geolocation';
+  if (p.multiValueAnswer) return 'multivalue answer';
+  return 'routed';
+}
+
+/**
+ * Claims on one name and type that want different routing policies (one cluster weighted, another simple):
+ * one policy is kept, the other claims lose with a warning. The incumbent decides first — the policy of the
+ * claims whose owners hold the name and type now, else of the records there now — and only a free name
+ * goes by the conflict order (the lowest claim's policy).
+ */
+export function settleRoutingPolicies(
+  claims: readonly Endpoint[],
+  current: readonly Endpoint[],
+): { kept: Endpoint[]; warnings: PassWarning[] } {
+  const byNameType = new Map<string, Endpoint[]>();
+  for (const c of claims) {
+    const key = `${c.dnsName}|${c.recordType}`;
+    byNameType.set(key, [...(byNameType.get(key) ?? []), c]);
+  }
+  const currentByNameType = new Map<string, Endpoint[]>();
+  for (const r of current) {
+    const key = `${r.dnsName}|${r.recordType}`;
+    currentByNameType.set(key, [...(currentByNameType.get(key) ?? []), r]);
+  }
+  const kept: Endpoint[] = [];
+  const warnings: PassWarning[] = [];
+  for (const [key, group] of byNameType) {
+    if (new Set(group.map(routingPolicyOf)).size <= 1) {
+      kept.push(...group);
+      continue;
+    }
+    const holding = currentByNameType.get(key) ?? [];
+    const holders = new Set(holding.map(ownerOf));
+    const incumbents = group.filter((c) => holders.has(ownerOf(c)));
+    const deciding =
+      incumbents.length > 0
+        ? (incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
+          resolveCreate(incumbents))
+        : (holding[0] ?? resolveCreate(group));
+    const policy = routingPolicyOf(deciding);
+    const holder = holding.includes(deciding)
+      ? describeClaim(deciding)
+      : `${describeClaim(deciding)}'s claim`;
+    for (const c of group) {
+      if (routingPolicyOf(c) === policy) kept.push(c);
+      else
+        warnings.push({
+          ...conflictWarning(
+            c,
+            holder,
+            `it wants a ${routingPolicyOf(c)} record where ${policy} routing ${holding.length > 0 ? 'is' : 'goes'}; Route 53 holds one routing policy per name and type`,
+          ),
+          code: 'routing-policy-conflict',
+        });
+    }
+  }
+  return { kept, warnings };
+}

@@ -19,7 +19,9 @@ import {
   resolveCreate,
   resolveUpdate,
   resourceOf,
+  routingPolicyOf,
   sameClaim,
+  settleRoutingPolicies,
   targetsKey,
 } from './conflicts.js';
 
@@ -115,8 +117,10 @@ export function planChanges(input: PlanInput): PlanResult {
   }
   const typed = dropCnameConflicts(wanted);
   warnings.push(...typed.warnings);
+  const routed = settleRoutingPolicies(typed.kept, current);
+  warnings.push(...routed.warnings);
   const candidatesByKey = new Map<string, Endpoint[]>();
-  for (const d of typed.kept)
+  for (const d of routed.kept)
     candidatesByKey.set(endpointKey(d), [...(candidatesByKey.get(endpointKey(d)) ?? []), d]);
 
   const updates: { old: Endpoint; next: Endpoint }[] = [];
@@ -227,6 +231,9 @@ export function planChanges(input: PlanInput): PlanResult {
     const blocker =
       atName.find((r) => (winner.recordType === 'CNAME') !== (r.recordType === 'CNAME')) ??
       atName.find(
+        (r) => r.recordType === winner.recordType && routingPolicyOf(r) !== routingPolicyOf(winner),
+      ) ??
+      atName.find(
         (r) =>
           considered(r) &&
           (r.setIdentifier ?? '') === (winner.setIdentifier ?? '') &&
@@ -234,9 +241,11 @@ export function planChanges(input: PlanInput): PlanResult {
       );
     if (blocker) {
       const why =
-        winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
-          ? 'a CNAME cannot share its name'
-          : 'the name holds records of another owner';
+        blocker.recordType === winner.recordType && routingPolicyOf(blocker) !== routingPolicyOf(winner)
+          ? `it wants a ${routingPolicyOf(winner)} record where ${routingPolicyOf(blocker)} routing is; Route 53 holds one routing policy per name and type`
+          : winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
+            ? 'a CNAME cannot share its name'
+            : 'the name holds records of another owner';
       warnings.push(
         conflictWarning(winner, `${describeClaim(blocker)} with a ${blocker.recordType} record`, why),
       );

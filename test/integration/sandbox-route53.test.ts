@@ -570,7 +570,15 @@ describe('sandbox Route 53 through @aws-sdk/client-route-53', () => {
         title: 'a simple record beside weighted ones of the same name and type',
         changes: [change('CREATE', a('w.example.com', '192.0.2.2'))],
         message:
-          'RRSet with DNS name w.example.com., type A cannot be created as weighted sets exist with the same name and type.',
+          'RRSet with DNS name w.example.com., type A cannot be created as other RRSets exist with the same name and type.',
+      },
+      {
+        title: 'a latency record beside weighted ones of the same name and type',
+        changes: [
+          change('CREATE', a('w.example.com', '192.0.2.2', { SetIdentifier: 'eu', Region: 'eu-west-1' })),
+        ],
+        message:
+          'RRSet with DNS name w.example.com., type A, SetIdentifier eu cannot be created as a non-latency set exists with the same name and type.',
       },
       {
         title: 'more than 1,000 ResourceRecord elements',

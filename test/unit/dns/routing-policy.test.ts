@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { routingPolicyOf } from '../../../shared/dns/conflicts.js';
+import { DomainFilter } from '../../../shared/dns/domain-filter.js';
+import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
+import { type Endpoint, endpointKey, newEndpoint } from '../../../shared/endpoint/endpoint.js';
+
+/** `pay A` claimed by `owner`, weighted under `setIdentifier` when given, simple otherwise. */
+function claim(owner: string, target: string, setIdentifier?: string, weight = 10): Endpoint {
+  return newEndpoint('pay.example.com', 'A', [target], {
+    ...(setIdentifier ? { setIdentifier } : {}),
+    labels: { owner, resource: `service/pay/${owner}` },
+    properties: setIdentifier ? { weight } : {},
+  });
+}
+
+function plan(input: Partial<PlanInput>): PlanResult {
+  return planChanges({
+    current: [],
+    desired: [],
+    policy: 'sync',
+    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+    excludeRecordTypes: [],
+    domainFilter: new DomainFilter({}),
+    knownOwners: new Set(['dev', 'prod', 'qa']),
+    frozenOwners: new Set(),
+    held: [],
+    deletionGuard: { maxShare: 0.5, minRecords: 4, allow: false },
+    ...input,
+  });
+}
+
+const created = (r: PlanResult) => r.create.map((e) => `${e.labels.owner}/${routingPolicyOf(e)}`);
+const policyWarnings = (r: PlanResult) => r.warnings.filter((w) => w.code === 'routing-policy-conflict');
+
+/**
+ * What Route 53 refuses with InvalidChangeBatch, applied to the plan's outcome: at one name and type, one
+ * routing policy (a simple set alone, or routed sets of one policy).
+ */
+function zoneAfter(current: Endpoint[], r: PlanResult): Endpoint[] {
+  const gone = new Set([...r.delete, ...r.updateOld].map(endpointKey));
+  return [...current.filter((c) => !gone.has(endpointKey(c))), ...r.updateNew, ...r.create];
+}
+function mixesPolicies(records: Endpoint[]): boolean {
+  const byNameType = new Map<string, Set<string>>();
+  for (const e of records) {
+    const k = `${e.dnsName}|${e.recordType}`;
+    byNameType.set(k, (byNameType.get(k) ?? new Set()).add(routingPolicyOf(e)));
+  }
+  return [...byNameType.values()].some((p) => p.size > 1);
+}
+
+describe('weighted next to simple: the planner chooses, Route 53 never has to refuse', () => {
+  it('a free name: the lowest claim decides the policy; the other claims are warned about', () => {
+    const r = plan({ desired: [claim('prod', '192.0.2.1', 'prod'), claim('dev', '192.0.2.66')] });
+    expect(created(r)).toEqual(['dev/simple']);
+    expect(policyWarnings(r)).toHaveLength(1);
+    expect(policyWarnings(r)[0]).toMatchObject({ object: 'service/pay/prod', dnsName: 'pay.example.com' });
+    expect(policyWarnings(r)[0]?.message).toContain('wants a weighted record where simple routing goes');
+  });
+
+  it('the incumbent first: prod holds a weighted record, so dev cannot add a simple one', () => {
+    const current = [claim('prod', '192.0.2.1', 'prod')];
+    const r = plan({ current, desired: [claim('prod', '192.0.2.1', 'prod'), claim('dev', '192.0.2.66')] });
+    expect(created(r)).toEqual([]);
+    expect(r.delete).toEqual([]);
+    expect(policyWarnings(r)[0]?.message).toMatch(
+      /service\/pay\/dev \(owner dev\) wants it but .*owner prod/,
+    );
+  });
+
+  it('the incumbent first: a simple record held by prod keeps dev and qa from adding weighted ones', () => {
+    const current = [claim('prod', '192.0.2.1')];
+    const r = plan({
+      current,
+      desired: [
+        claim('prod', '192.0.2.1'),
+        claim('dev', '192.0.2.66', 'dev'),
+        claim('qa', '192.0.2.77', 'qa'),
+      ],
+    });
+    expect(created(r)).toEqual([]);
+    expect(policyWarnings(r).map((w) => w.object)).toEqual(['service/pay/dev', 'service/pay/qa']);
+  });
+
+  it('a record no one manages is an incumbent too', () => {
+    const foreign = newEndpoint('pay.example.com', 'A', ['192.0.2.9'], { labels: {}, properties: {} });
+    const r = plan({ current: [foreign], desired: [claim('dev', '192.0.2.66', 'dev')] });
+    expect(created(r)).toEqual([]);
+    expect(r.warnings.map((w) => w.message).join('\n')).toContain('simple routing is');
+  });
+
+  it('an owner switching its own record from simple to weighted: deleted and created in one plan', () => {
+    const current = [claim('prod', '192.0.2.1')];
+    const r = plan({ current, desired: [claim('prod', '192.0.2.1', 'blue'), claim('dev', '192.0.2.66')] });
+    expect(r.delete.map((e) => routingPolicyOf(e))).toEqual(['simple']);
+    expect(created(r)).toEqual(['prod/weighted']);
+    expect(policyWarnings(r).map((w) => w.object)).toEqual(['service/pay/dev']);
+  });
+
+  it('a switch whose delete is held back (frozen elsewhere, upsert-only) creates nothing beside the old record', () => {
+    const current = [claim('prod', '192.0.2.1')];
+    const r = plan({ current, policy: 'upsert-only', desired: [claim('prod', '192.0.2.1', 'blue')] });
+    expect(r.delete).toEqual([]);
+    expect(created(r)).toEqual([]);
+    expect(r.warnings.map((w) => w.message).join('\n')).toContain(
+      'wants a weighted record where simple routing is',
+    );
+  });
+
+  it('weighted next to latency is refused like weighted next to simple', () => {
+    const latency = newEndpoint('pay.example.com', 'A', ['192.0.2.5'], {
+      setIdentifier: 'eu',
+      labels: { owner: 'qa', resource: 'service/pay/qa' },
+      properties: { region: 'eu-west-1' },
+    });
+    const r = plan({ desired: [latency, claim('prod', '192.0.2.1', 'prod')] });
+    expect(created(r)).toEqual(['prod/weighted']);
+    expect(policyWarnings(r).map((w) => w.object)).toEqual(['service/pay/qa']);
+  });
+
+  it('any mix of claims and records never leaves two policies at one name and type (property)', () => {
+    const owners = fc.constantFrom('dev', 'prod', 'qa');
+    const anyClaim = fc
+      .tuple(
+        owners,
+        fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+        fc.integer({ min: 1, max: 9 }),
+      )
+      .map(([owner, id, n]) => claim(owner, `192.0.2.${n}`, id ? `${owner}-${id}` : undefined));
+    const zone = fc.oneof(
+      fc.constant<Endpoint[]>([]),
+      fc.uniqueArray(anyClaim, { selector: endpointKey, maxLength: 3 }).filter((r) => !mixesPolicies(r)),
+    );
+    fc.assert(
+      fc.property(
+        zone,
+        fc.array(anyClaim, { maxLength: 6 }),
+        fc.constantFrom('sync', 'upsert-only'),
+        (current, desired, policy) => {
+          const r = plan({ current, desired, policy: policy as PlanInput['policy'] });
+          expect(mixesPolicies(zoneAfter(current, r))).toBe(false);
+        },
+      ),
+    );
+  });
+});
