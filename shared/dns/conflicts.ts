@@ -1,4 +1,4 @@
-import { type Endpoint, LABEL_OWNER, LABEL_RESOURCE } from '../endpoint/endpoint.js';
+import { type Endpoint, endpointKey, LABEL_OWNER, LABEL_RESOURCE } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 
 /**
@@ -166,9 +166,12 @@ export function settleRoutingPolicies(
     const holding = currentByNameType.get(key) ?? [];
     const holders = new Set(holding.map(ownerOf));
     const incumbents = group.filter((c) => holders.has(ownerOf(c)));
+    // The claim on the very record set there now, else one from the resource holding it (switching its
+    // own record's policy), else the holders' lowest claim.
     const deciding =
       incumbents.length > 0
-        ? (incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
+        ? (incumbents.find((c) => holding.some((r) => endpointKey(r) === endpointKey(c))) ??
+          incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
           resolveCreate(incumbents))
         : (holding[0] ?? resolveCreate(group));
     const policy = routingPolicyOf(deciding);

@@ -108,6 +108,17 @@ describe('weighted next to simple: the planner chooses, Route 53 never has to re
     );
   });
 
+  it('one resource claiming both policies settles once: the next pass keeps the record set it created', () => {
+    const both = [
+      { ...claim('prod', '192.0.2.1', 'blue'), labels: { owner: 'prod', resource: 'service/pay/api' } },
+      { ...claim('prod', '192.0.2.1'), labels: { owner: 'prod', resource: 'service/pay/api' } },
+    ];
+    const first = plan({ desired: both });
+    expect(first.create).toHaveLength(1);
+    const second = plan({ current: first.create, desired: [...both].reverse() });
+    expect([second.create, second.delete, second.updateNew]).toEqual([[], [], []]);
+  });
+
   it('weighted next to latency is refused like weighted next to simple', () => {
     const latency = newEndpoint('pay.example.com', 'A', ['192.0.2.5'], {
       setIdentifier: 'eu',
