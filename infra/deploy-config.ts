@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type Config, ConfigError, formatPath, parseConfig } from '../shared/config.js';
+import { inexpressibleNameFilters } from './least-privilege.js';
 
 /**
  * The deploy file: the reconciler's config (the schema of shared/config.ts, passed to the functions as it
@@ -165,6 +166,7 @@ export function deployConfigFrom(document: unknown, where = 'deploy config'): De
 /**
  * The IAM policy is narrowed to the zones and names the config manages, so a deployable config must say
  * which: without zone ids and domain filters the only honest policy would be `hostedzone/*` on any name.
+ * A regex name filter the record-name condition cannot carry is refused too (`inexpressibleNameFilters`).
  */
 function requireForLeastPrivilege(config: Config, where: string): void {
   const missing: { path: string; message: string }[] = [];
@@ -180,6 +182,7 @@ function requireForLeastPrivilege(config: Config, where: string): void {
       message: 'list the domains to manage; record changes are allowed only for names under them',
     });
   }
+  missing.push(...inexpressibleNameFilters(config));
   if (missing.length > 0) {
     throw new ConfigError(missing.map((m) => `${where}.${m.path}: ${m.message}`).join('; '), missing);
   }

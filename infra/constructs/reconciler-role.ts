@@ -66,7 +66,7 @@ export class ReconcilerRole extends Construct {
     );
     allow('Route53ChangeManagedNames', ['route53:ChangeResourceRecordSets'], zoneArns, {
       'ForAllValues:StringLike': {
-        'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNamePatterns(config.domainFilters),
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNamePatterns(config),
       },
       'ForAllValues:StringEquals': {
         'route53:ChangeResourceRecordSetsRecordTypes': changeableRecordTypes(config),

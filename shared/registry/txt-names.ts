@@ -41,6 +41,12 @@ export interface TxtNameMapper {
   recordFor(txtName: string): { dnsName: string; recordType?: RecordType } | undefined;
   /** The name a record is looked up under: its leading `*` replaced as the TXT names replace it. */
   lookupName(dnsName: string): string;
+  /**
+   * Every TXT name the registry may write or delete for records of these types at `dnsName`: the
+   * new-format name of each type, and the old-format one (no type) it deletes with the last record that
+   * relies on it. What the IAM record-name condition has to allow next to the record names themselves.
+   */
+  ownershipNames(dnsName: string, recordTypes: readonly RecordType[]): string[];
 }
 
 export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
@@ -85,16 +91,25 @@ export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
     return { rest };
   };
 
+  /** `type` undefined: the old format, with neither a `<type>-` marker nor a type in the affix. */
+  const nameWithAffix = (dnsName: string, type: string | undefined): string => {
+    const dot = dnsName.indexOf('.');
+    let host = replaceWildcard(dot < 0 ? dnsName : dnsName.slice(0, dot));
+    const domain = dot < 0 ? '' : dnsName.slice(dot + 1);
+    if (type !== undefined && !typeInAffix) host = `${type}-${host}`;
+    const label =
+      prefix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '') +
+      host +
+      suffix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '');
+    return domain ? `${label}.${domain}` : label;
+  };
+
   return {
-    txtName(dnsName, recordType) {
-      const type = recordType.toLowerCase();
-      const dot = dnsName.indexOf('.');
-      let host = replaceWildcard(dot < 0 ? dnsName : dnsName.slice(0, dot));
-      const domain = dot < 0 ? '' : dnsName.slice(dot + 1);
-      if (!typeInAffix) host = `${type}-${host}`;
-      const label =
-        prefix.replaceAll(RECORD_TYPE_TEMPLATE, type) + host + suffix.replaceAll(RECORD_TYPE_TEMPLATE, type);
-      return domain ? `${label}.${domain}` : label;
+    txtName: (dnsName, recordType) => nameWithAffix(dnsName, recordType.toLowerCase()),
+
+    ownershipNames(dnsName, recordTypes) {
+      const names = recordTypes.map((t) => nameWithAffix(dnsName, t.toLowerCase()));
+      return [...new Set([...names, nameWithAffix(dnsName, undefined)])];
     },
 
     recordFor(txtName) {

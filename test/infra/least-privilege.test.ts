@@ -4,35 +4,74 @@ import { auditFilterPattern, auditResources, MAX_FILTER_PATTERN_LENGTH } from '.
 import {
   changeableRecordTypes,
   hostedZoneIds,
+  inexpressibleNameFilters,
   normalizeDomain,
+  type RecordNameScope,
   recordNamePatterns,
+  regexFilterScope,
+  route53NormalizedName,
 } from '../../infra/least-privilege.js';
+import { normalizedRecordName, stringLike } from '../support/iam-policy.js';
 
-/** IAM's StringLike: `*` any run of characters, `?` one character. */
-function stringLike(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
-}
-/** Route 53's normalised record name: lower case, no trailing dot, `*` as `\052`. */
-function normalized(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '').replaceAll('*', '\\052');
-}
-const allowed = (patterns: string[], name: string) => patterns.some((p) => stringLike(p, normalized(name)));
+const scope = (domainFilters: string[], registry: Partial<RecordNameScope> = {}): RecordNameScope => ({
+  domainFilters,
+  txtPrefix: '',
+  txtSuffix: '',
+  txtWildcardReplacement: '',
+  managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+  excludeRecordTypes: [],
+  ...registry,
+});
+const allowed = (patterns: string[], name: string) =>
+  patterns.some((p) => stringLike(p, normalizedRecordName(name)));
 
 describe('recordNamePatterns', () => {
   it.each([
-    [['example.com'], ['*.example.com', 'example.com']],
-    [['Example.COM.'], ['*.example.com', 'example.com']],
+    [
+      ['example.com'],
+      ['*.example.com', 'a-example.com', 'aaaa-example.com', 'cname-example.com', 'example.com'],
+    ],
+    [
+      ['Example.COM.'],
+      ['*.example.com', 'a-example.com', 'aaaa-example.com', 'cname-example.com', 'example.com'],
+    ],
     [['.example.com'], ['*.example.com']],
     [
       ['a.example.com', 'example.com', 'a.example.com'],
-      ['*.a.example.com', '*.example.com', 'a.example.com', 'example.com'],
+      [
+        '*.a.example.com',
+        '*.example.com',
+        'a-example.com',
+        'aaaa-example.com',
+        'cname-example.com',
+        'example.com',
+      ],
     ],
   ])('%j → %j', (filters, patterns) => {
-    expect(recordNamePatterns(filters)).toEqual(patterns);
+    expect(recordNamePatterns(scope(filters))).toEqual(patterns);
+  });
+
+  it('lists the ownership TXTs of a filter below its zone by name, with the configured affix', () => {
+    expect(recordNamePatterns(scope(['kargo.example.com']))).toEqual([
+      '*.kargo.example.com',
+      'a-kargo.example.com',
+      'aaaa-kargo.example.com',
+      'cname-kargo.example.com',
+      'kargo.example.com',
+    ]);
+    expect(recordNamePatterns(scope(['kargo.example.com'], { txtSuffix: '-%{record_type}' }))).toEqual([
+      '*.kargo.example.com',
+      'kargo-.example.com',
+      'kargo-a.example.com',
+      'kargo-aaaa.example.com',
+      'kargo-cname.example.com',
+      'kargo.example.com',
+    ]);
+    // A prefix ending in a dot keeps every TXT under the filter: nothing to list by name.
+    expect(recordNamePatterns(scope(['kargo.example.com'], { txtPrefix: '%{record_type}.' }))).toEqual([
+      '*.kargo.example.com',
+      'kargo.example.com',
+    ]);
   });
 
   it.each([
@@ -46,14 +85,14 @@ describe('recordNamePatterns', () => {
     ['notexample.com', false],
     ['example.org', false],
   ])('lets a change to %s through: %s', (name, expected) => {
-    expect(allowed(recordNamePatterns(['example.com']), name)).toBe(expected);
+    expect(allowed(recordNamePatterns(scope(['example.com'])), name)).toBe(expected);
   });
 
   it('allows every name under a managed domain and none outside it', () => {
     const label = fc.stringMatching(/^[a-z0-9_-]{1,20}$/);
     fc.assert(
       fc.property(fc.array(label, { minLength: 0, maxLength: 4 }), label, (sub, other) => {
-        const patterns = recordNamePatterns(['example.com']);
+        const patterns = recordNamePatterns(scope(['example.com']));
         expect(allowed(patterns, [...sub, 'example.com'].join('.'))).toBe(true);
         expect(allowed(patterns, [...sub, `${other}example`, 'com'].join('.'))).toBe(false);
       }),
@@ -62,6 +101,45 @@ describe('recordNamePatterns', () => {
 
   it('normalizes domains as Route 53 compares them', () => {
     expect(normalizeDomain('  .Apps.Example.org.. ')).toBe('apps.example.org');
+    expect(route53NormalizedName('*.Shop.example.com.')).toBe('\\052.shop.example.com');
+    expect(route53NormalizedName('a b@x.example.com')).toBe('a\\040b\\100x.example.com');
+  });
+});
+
+describe('regexFilterScope', () => {
+  it.each([
+    ['^(shop|pay)\\.example\\.com$', { under: 'example.com' }],
+    ['\\.example\\.com$', { under: 'example.com' }],
+    ['^shop\\.example\\.com$', { exact: 'shop.example.com' }],
+    ['example\\.com$', { under: 'com' }],
+    ['^[a-z]+-api\\.apps\\.example\\.com$', { under: 'apps.example.com' }],
+    ['example\\.com', undefined],
+    ['^a\\.example\\.com$|^b\\.example\\.org$', undefined],
+    ['^(a|b)\\.example\\.com+$', undefined],
+    ['^a\\.example\\.com\\$', undefined],
+    ['(', undefined],
+  ])('%s → %j', (regex, expected) => {
+    expect(regexFilterScope(regex)).toEqual(expected);
+  });
+});
+
+describe('inexpressibleNameFilters', () => {
+  it('names the field, and says what the role would allow', () => {
+    expect(
+      inexpressibleNameFilters({ domainFilters: ['example.com'], regexDomainFilter: '\\.example\\.org$' }),
+    ).toEqual([
+      {
+        path: 'regexDomainFilter',
+        message:
+          'selects names under example.org, outside domainFilters (example.com); record changes are allowed only under domainFilters',
+      },
+    ]);
+    expect(
+      inexpressibleNameFilters({ domainFilters: ['.example.com'], regexDomainFilter: '^example\\.com$' }),
+    ).toHaveLength(1);
+    expect(
+      inexpressibleNameFilters({ domainFilters: ['.example.com'], regexDomainFilter: '\\.example\\.com$' }),
+    ).toEqual([]);
   });
 });
 

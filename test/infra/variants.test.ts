@@ -85,7 +85,14 @@ describe('a private fleet across accounts, in a VPC', () => {
     )!.statement;
     expect(
       change.Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'],
-    ).toEqual(['*.apps.example.org', '*.internal.example.org', 'apps.example.org']);
+    ).toEqual([
+      '*.apps.example.org',
+      '*.internal.example.org',
+      'a-apps.example.org',
+      'aaaa-apps.example.org',
+      'apps.example.org',
+      'cname-apps.example.org',
+    ]);
     expect(
       change.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsRecordTypes'],
     ).toEqual(['A', 'AAAA', 'CNAME', 'TXT']);

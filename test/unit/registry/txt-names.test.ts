@@ -163,3 +163,26 @@ describe('TXT names (ExternalDNS affix mapper)', () => {
     );
   });
 });
+
+describe('ownershipNames', () => {
+  it('lists the new-format name of each type and the old-format name, as the registry writes them', () => {
+    const names = txtNameMapper({ prefix: 'txt-', suffix: '', wildcardReplacement: '' });
+    expect(names.ownershipNames('kargo.example.com', ['A', 'CNAME'])).toEqual([
+      'txt-a-kargo.example.com',
+      'txt-cname-kargo.example.com',
+      'txt-kargo.example.com',
+    ]);
+    const typed = txtNameMapper({ prefix: '', suffix: '-%{record_type}', wildcardReplacement: 'any' });
+    expect(typed.ownershipNames('*.example.com', ['AAAA'])).toEqual([
+      'any-aaaa.example.com',
+      'any-.example.com',
+    ]);
+  });
+
+  it('agrees with txtName and recordFor', () => {
+    const names = txtNameMapper({ prefix: '', suffix: '.own', wildcardReplacement: '' });
+    const [typed, old] = names.ownershipNames('shop.example.com', ['A']);
+    expect(typed).toBe(names.txtName('shop.example.com', 'A'));
+    expect(names.recordFor(old as string)).toEqual({ dnsName: 'shop.example.com' });
+  });
+});
