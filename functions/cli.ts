@@ -1,8 +1,10 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadScenarioFile, ScenarioError } from '../sandbox/scenario.js';
+import { rbacYaml } from '../shared/clusters/rbac.js';
 import { ConfigError } from '../shared/config.js';
 import { formatSimulation } from './cli/format.js';
 import { resync, runPass } from './cli/operate.js';
+import { rbacConfig } from './cli/rbac.js';
 import { serveSandbox } from './cli/serve-sandbox.js';
 import { type SimulateOptions, simulateFile } from './cli/simulate.js';
 import { InvalidEventError } from './middleware.js';
@@ -23,6 +25,7 @@ Commands:
   plan                       a dry-run pass against real AWS (or AWS_ENDPOINT_URL): the diff, nothing written
   reconcile                  the same pass, applied
   resync                     ask the deployed reconciler for a pass (direct invoke or EventBridge event)
+  rbac                       print the ClusterRole + binding that let the reconciler list what its sources read
 
 Run a command with --help for its options.`;
 
@@ -71,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
       return passCommand(rest, true);
     case 'resync':
       return resyncCommand(rest);
+    case 'rbac':
+      return rbacCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -136,6 +141,31 @@ async function startCommand(args: string[]): Promise<number> {
   const options = simulateOptions({ ...values, rounds: values.rounds ?? '2' });
   const outcome = await simulateFile(file, { ...options, logLevel: values.verbose ? 'debug' : 'warn' });
   process.stdout.write(formatSimulation(outcome, { title: 'examples/kargo.yaml' }));
+  return 0;
+}
+
+const RBAC_HELP = `Usage: npm run --silent cli -- rbac [--config file.yaml]
+
+Prints the ClusterRole that lets the reconciler list exactly the kinds its enabled sources read, and the
+ClusterRoleBinding to the group its EKS access entry puts it in, as YAML for kubectl:
+
+  npm run --silent cli -- rbac --config edge-reconciler.config.yaml | kubectl apply -f -
+
+Options:
+  --config <file>  the deploy file or a reconciler config (YAML/JSON); default: EDGE_RECONCILER_CONFIG(_FILE)`;
+
+async function rbacCommand(args: string[]): Promise<number> {
+  const { values, positionals } = flags(
+    args,
+    { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    RBAC_HELP,
+  );
+  if (values.help) {
+    process.stdout.write(`${RBAC_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`rbac takes no arguments\n\n${RBAC_HELP}`);
+  process.stdout.write(rbacYaml(rbacConfig(values.config)));
   return 0;
 }
 

@@ -13,6 +13,7 @@ import { EdgeReconcilerStack } from './stack.js';
  *   edge-reconciler:member-of       instead of the reconciler, synthesize the stack a member account deploys
  *                                   so the reconciler (this role ARN) can read its clusters
  *   edge-reconciler:member-clusters comma-separated cluster names for that stack
+ *   edge-reconciler:member-access   group (default) or view-policy: deploy.kubernetesAccess for that stack
  */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CONFIG_CONTEXT = 'edge-reconciler:config';
@@ -50,7 +51,16 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
   const stack = new Stack(app, 'EdgeReconcilerMemberAccess', {
     description: 'edge-reconciler: read access to this account’s clusters for the reconciler account',
   });
-  new MemberAccountRole(stack, 'Access', { reconcilerAccount: account, reconcilerRoleArn, clusters });
+  const access = app.node.tryGetContext('edge-reconciler:member-access') ?? 'group';
+  if (access !== 'group' && access !== 'view-policy') {
+    throw new ConfigError(`edge-reconciler:member-access: ${access}: group or view-policy`, []);
+  }
+  new MemberAccountRole(stack, 'Access', {
+    reconcilerAccount: account,
+    reconcilerRoleArn,
+    clusters,
+    kubernetesAccess: access,
+  });
   return stack;
 }
 

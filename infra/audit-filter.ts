@@ -1,20 +1,12 @@
+import { KUBERNETES_RESOURCES } from '../shared/sources/api-resources.js';
+import { SOURCE_READS, type SourceReads } from '../shared/sources/reads.js';
+
 /**
  * The CloudWatch Logs subscription filter on a cluster's audit log: only completed, successful writes to
  * the kinds the configured sources read reach the audit function. Reads (including the reconciler's own
  * list calls), other kinds and other control-plane log streams (authenticator, scheduler …) never invoke it.
+ * The kinds come from the table of what each source reads (shared/sources/reads.ts).
  */
-
-/** Kubernetes resources (audit `objectRef.resource`) each ExternalDNS source name reads. */
-const RESOURCES_BY_SOURCE: Readonly<Record<string, readonly string[]>> = {
-  service: ['services'],
-  ingress: ['ingresses'],
-  'gateway-httproute': ['httproutes', 'gateways'],
-  'gateway-grpcroute': ['grpcroutes', 'gateways'],
-  'gateway-tlsroute': ['tlsroutes', 'gateways'],
-  'gateway-tcproute': ['tcproutes', 'gateways'],
-  'gateway-udproute': ['udproutes', 'gateways'],
-  'traefik-proxy': ['ingressroutes', 'ingressroutetcps', 'ingressrouteudps'],
-};
 
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
@@ -24,13 +16,15 @@ export const MAX_FILTER_PATTERN_LENGTH = 1024;
 export function auditResources(sources: readonly string[]): string[] {
   const resources = new Set<string>();
   for (const source of sources) {
-    const kinds = RESOURCES_BY_SOURCE[source];
-    if (!kinds) {
+    const reads = (SOURCE_READS as Readonly<Record<string, SourceReads | undefined>>)[source];
+    if (!reads) {
       throw new Error(
-        `sources: ${source}: no audit-log mapping for this source; add its Kubernetes resources to infra/audit-filter.ts`,
+        `sources: ${source}: no audit-log mapping for this source; add what it reads to shared/sources/reads.ts`,
       );
     }
-    for (const k of kinds) resources.add(k);
+    // The audit log names a resource by its plural alone, whatever its API group.
+    for (const r of reads.resources) resources.add(KUBERNETES_RESOURCES[r].plural ?? r);
+    if (reads.gateways) resources.add('gateways');
   }
   return [...resources].sort();
 }

@@ -98,6 +98,15 @@ export const deploySchema = z
       .describe(
         'Private-endpoint clusters: run the functions in these subnets (they need egress to AWS APIs).',
       ),
+    kubernetesAccess: z
+      .enum(['group', 'view-policy'])
+      .default('group')
+      .describe(
+        "How the reconciler's role reads the clusters: `group` puts it in the Kubernetes group " +
+          '`edge-reconciler-view` only, bound in each cluster to the ClusterRole that lists exactly what the ' +
+          'sources read (`npm run --silent cli -- rbac --config <file>`); `view-policy` adds ' +
+          'AmazonEKSViewPolicy, cluster-wide, for a quick start without that step.',
+      ),
     clusters: z
       .record(z.string(), clusterDeploySchema)
       .default({})

@@ -4,7 +4,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/config.js';
 import { ReconcilerAlarms } from './constructs/alarms.js';
-import { ClusterAccess } from './constructs/cluster-access.js';
+import { ClusterAccess, KUBERNETES_GROUP, VIEW_POLICY } from './constructs/cluster-access.js';
 import { ReconcilerDashboard } from './constructs/dashboard.js';
 import { ReconcilerFunction } from './constructs/reconciler-function.js';
 import { ReconcilerRole } from './constructs/reconciler-role.js';
@@ -92,6 +92,7 @@ export class EdgeReconcilerStack extends Stack {
     new ClusterAccess(this, 'ClusterAccess', {
       role: role.role,
       clusters: local.filter((c) => deploy.clusters[c]?.accessEntry !== false),
+      mode: deploy.kubernetesAccess,
     });
 
     const alarms = new ReconcilerAlarms(this, 'Alarms', {
@@ -118,6 +119,13 @@ export class EdgeReconcilerStack extends Stack {
     output('ReconcilerFunctionName', this.reconciler.functionName, 'Invoke for a resync by hand');
     output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe on-call tooling here');
     output('DeadLetterQueueUrl', deadLetterQueue.queueUrl, 'Undeliverable triggers and failed invocations');
+    output(
+      'KubernetesAccess',
+      deploy.kubernetesAccess === 'group'
+        ? `group ${KUBERNETES_GROUP}: apply the ClusterRole in each cluster (npm run --silent cli -- rbac --config <deploy file> | kubectl apply -f -)`
+        : `group ${KUBERNETES_GROUP} + ${VIEW_POLICY}; Gateway API and Traefik sources also need the ClusterRole (npm run --silent cli -- rbac)`,
+      'What the reconciler may read in the clusters, and the step left to do in each (docs/deploy.md)',
+    );
     const remote = config.clusters.filter((c) => !local.includes(c.name)).map((c) => `${c.name}@${c.region}`);
     if (remote.length > 0) {
       output(

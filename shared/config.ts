@@ -11,6 +11,18 @@ const recordType = z.enum(RECORD_TYPES);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
+/** ExternalDNS's `--source` names this reconciler reads (what each lists: shared/sources/reads.ts). */
+export const SOURCE_NAMES = [
+  'service',
+  'ingress',
+  'gateway-httproute',
+  'gateway-grpcroute',
+  'gateway-tlsroute',
+  'gateway-tcproute',
+  'gateway-udproute',
+  'traefik-proxy',
+] as const;
+
 /**
  * An owner id travels inside the TXT registry's value (`"heritage=external-dns,external-dns/owner=<id>,..."`):
  * a separator or quote in it would make the record say something else, or nothing, to every reader.
@@ -268,18 +280,7 @@ export const configSchema = z.strictObject({
 
   // --- sources
   sources: z
-    .array(
-      z.enum([
-        'service',
-        'ingress',
-        'gateway-httproute',
-        'gateway-grpcroute',
-        'gateway-tlsroute',
-        'gateway-tcproute',
-        'gateway-udproute',
-        'traefik-proxy',
-      ]),
-    )
+    .array(z.enum(SOURCE_NAMES))
     .default(['service', 'ingress'])
     .describe('The kinds of Kubernetes objects read, by ExternalDNS source name (`--source`).'),
   annotationPrefix: z

@@ -1,8 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
-import { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import { AccountPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { KUBERNETES_GROUP, VIEW_POLICY } from './cluster-access.js';
+import { accessEntry, type KubernetesAccessMode } from './cluster-access.js';
 
 export interface MemberAccountRoleProps {
   /** The account the reconciler runs in. */
@@ -12,14 +11,16 @@ export interface MemberAccountRoleProps {
   /** The clusters of this account (in this stack's region) the reconciler reads. */
   clusters: readonly string[];
   roleName?: string;
+  /** `group` (default): the ClusterRole of `cli rbac` gives access; `view-policy`: AmazonEKSViewPolicy too. */
+  kubernetesAccess?: KubernetesAccessMode;
 }
 
 /**
  * For clusters in another account: deploy this in that account (one stack per region with clusters), then
  * set the cluster's `roleArn` in the reconciler config to `role.roleArn`. The trust names the reconciler's
  * role through `aws:PrincipalArn` rather than as the principal itself, so recreating that role does not
- * silently break the trust. The role can describe only the listed clusters; its access entries are
- * read-only, exactly like the home account's.
+ * silently break the trust. The role can describe only the listed clusters; its access entries give the
+ * same read access as the home account's (cluster-access.ts).
  */
 export class MemberAccountRole extends Construct {
   readonly role: Role;
@@ -44,17 +45,10 @@ export class MemberAccountRole extends Construct {
       );
     }
     for (const cluster of props.clusters) {
-      new CfnAccessEntry(this, `Entry-${cluster}`, {
-        clusterName: cluster,
+      accessEntry(this, `Entry-${cluster}`, {
+        cluster,
         principalArn: this.role.roleArn,
-        type: 'STANDARD',
-        kubernetesGroups: [KUBERNETES_GROUP],
-        accessPolicies: [
-          {
-            policyArn: `arn:${Aws.PARTITION}:eks::aws:cluster-access-policy/${VIEW_POLICY}`,
-            accessScope: { type: 'cluster' },
-          },
-        ],
+        mode: props.kubernetesAccess ?? 'group',
       });
     }
   }

@@ -64,6 +64,12 @@ export interface KubernetesApiServer {
   list(kind: string): KubernetesObject[];
   setMode(mode: KubernetesApiMode): void;
   /**
+   * RBAC for every authenticated caller, as the rules of the ClusterRoles bound to its groups
+   * (`{apiGroups, resources, verbs}`, `*` matching anything): a resource request no rule allows is refused
+   * with Kubernetes' 403. Undefined (the default): everything is allowed, as for a cluster admin.
+   */
+  setRbacRules(rules: readonly RbacRule[] | undefined): void;
+  /**
    * The CRDs this cluster lacks, by name (`httproutes.gateway.networking.k8s.io`), replacing the last
    * call's: their lists and objects answer 404 and discovery leaves them out, as in a cluster where they
    * were never installed. Objects already applied stay in the store. Every CRD is installed by default.
@@ -81,6 +87,17 @@ export interface KubernetesApiServer {
   close(): Promise<void>;
 }
 
+export interface RbacRule {
+  apiGroups: readonly string[];
+  resources: readonly string[];
+  verbs: readonly string[];
+}
+
+function rbacAllows(rules: readonly RbacRule[], group: string, resource: string, verb: string): boolean {
+  const has = (list: readonly string[], value: string) => list.includes('*') || list.includes(value);
+  return rules.some((r) => has(r.apiGroups, group) && has(r.resources, resource) && has(r.verbs, verb));
+}
+
 type Route =
   | { type: 'document'; body: object }
   | { type: 'resource'; resource: ServedResource; namespace?: string; name?: string }
@@ -93,6 +110,7 @@ export async function startKubernetesApiServer(
   for (const o of opts.objects ?? []) store.apply(o);
   const certs = await createClusterCertificates(opts.clusterName);
   let mode: KubernetesApiMode = opts.mode ?? 'ok';
+  let rbacRules: readonly RbacRule[] | undefined;
   let missingCrds: readonly string[] = [];
   let unservedVersions: readonly string[] = [];
   let unserved: Unserved = new Set();
@@ -148,7 +166,7 @@ export async function startKubernetesApiServer(
       ...(resource.group ? { group: resource.group } : {}),
       kind: resource.name,
     };
-    if (mode === 'forbidden') {
+    if (mode === 'forbidden' || (rbacRules && !rbacAllows(rbacRules, resource.group, resource.name, verb))) {
       const subject = name ? `${resource.name} "${name}"` : resource.name;
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       const message = `${subject} is forbidden: User "${review.identity.arn}" cannot ${verb} resource "${resource.name}" in API group "${resource.group}" ${scope}`;
@@ -199,6 +217,9 @@ export async function startKubernetesApiServer(
     list: (kind) => store.list(kind),
     setMode(m) {
       mode = m;
+    },
+    setRbacRules(rules) {
+      rbacRules = rules && [...rules];
     },
     setMissingCrds(names) {
       missingCrds = [...names];

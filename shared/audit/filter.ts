@@ -1,3 +1,5 @@
+import { KUBERNETES_RESOURCES, type KubernetesResource } from '../sources/api-resources.js';
+import { SOURCE_READS } from '../sources/reads.js';
 import type { AuditEvent } from './decode.js';
 
 /**
@@ -17,24 +19,13 @@ export interface WatchedResource {
   kind: string;
 }
 
-/** Every kind a source reads (Service, Ingress, Gateway API routes and Gateways, Traefik IngressRoutes). */
+/** Every kind a source reads, in every API group it may read it from (shared/sources/reads.ts). */
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
-  { group: '', resource: 'services', kind: 'Service' },
-  { group: 'networking.k8s.io', resource: 'ingresses', kind: 'Ingress' },
-  { group: 'gateway.networking.k8s.io', resource: 'gateways', kind: 'Gateway' },
-  { group: 'gateway.networking.k8s.io', resource: 'httproutes', kind: 'HTTPRoute' },
-  { group: 'gateway.networking.k8s.io', resource: 'grpcroutes', kind: 'GRPCRoute' },
-  { group: 'gateway.networking.k8s.io', resource: 'tlsroutes', kind: 'TLSRoute' },
-  { group: 'gateway.networking.k8s.io', resource: 'tcproutes', kind: 'TCPRoute' },
-  { group: 'gateway.networking.k8s.io', resource: 'udproutes', kind: 'UDPRoute' },
-  { group: 'traefik.io', resource: 'ingressroutes', kind: 'IngressRoute' },
-  { group: 'traefik.io', resource: 'ingressroutetcps', kind: 'IngressRouteTCP' },
-  { group: 'traefik.io', resource: 'ingressrouteudps', kind: 'IngressRouteUDP' },
-  // Traefik before v3 served the same CRDs under its old group.
-  { group: 'traefik.containo.us', resource: 'ingressroutes', kind: 'IngressRoute' },
-  { group: 'traefik.containo.us', resource: 'ingressroutetcps', kind: 'IngressRouteTCP' },
-  { group: 'traefik.containo.us', resource: 'ingressrouteudps', kind: 'IngressRouteUDP' },
-];
+  ...new Set<KubernetesResource>([...Object.values(SOURCE_READS).flatMap((s) => s.resources), 'gateways']),
+].map((r) => {
+  const { group, kind, plural } = KUBERNETES_RESOURCES[r];
+  return { group, resource: plural ?? r, kind };
+});
 
 export type IgnoredBecause = 'stage' | 'verb' | 'resource' | 'subresource' | 'failed' | 'dry-run';
 

@@ -8,7 +8,7 @@ import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
-import { TRAEFIK_KINDS, traefikGroups } from '../sources/traefik-proxy.js';
+import { kindsReadBy, resourcesListedBy, SOURCE_READS } from '../sources/reads.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters, errorMessage } from './discover.js';
@@ -42,23 +42,6 @@ export interface FleetDesired {
   errors: string[];
   warnings: PassWarning[];
 }
-
-/**
- * What each source lists: its own kind, and for a Gateway API route source the Gateways as well.
- * traefik-proxy lists three kinds in up to two groups: `listTraefik`.
- */
-const LISTS: Record<
-  Exclude<Config['sources'][number], 'traefik-proxy'>,
-  { resource: KubernetesResource; kind: string; gateways: boolean }
-> = {
-  service: { resource: 'services', kind: 'service', gateways: false },
-  ingress: { resource: 'ingresses', kind: 'ingress', gateways: false },
-  'gateway-httproute': { resource: 'httproutes', kind: 'httproute', gateways: true },
-  'gateway-grpcroute': { resource: 'grpcroutes', kind: 'grpcroute', gateways: true },
-  'gateway-tlsroute': { resource: 'tlsroutes', kind: 'tlsroute', gateways: true },
-  'gateway-tcproute': { resource: 'tcproutes', kind: 'tcproute', gateways: true },
-  'gateway-udproute': { resource: 'udproutes', kind: 'udproute', gateways: true },
-};
 
 interface Listed {
   objects: KubernetesObject[];
@@ -251,7 +234,9 @@ async function listSource(
   gatewayList: () => Promise<KubernetesObject[]>,
 ): Promise<Listed> {
   if (source === 'traefik-proxy') return listTraefik(client, config);
-  const { resource, gateways } = LISTS[source];
+  // Every other source lists one resource of its own (shared/sources/reads.ts).
+  const [resource] = resourcesListedBy(source, config) as [KubernetesResource];
+  const { gateways } = SOURCE_READS[source];
   const own = listIn(client, resource, config.namespace);
   if (!gateways) return { objects: await own, warnings: [], unread: [] };
 
@@ -259,7 +244,8 @@ async function listSource(
   if (listedRoutes.status === 'rejected') {
     if (!isNotServed(listedRoutes.reason)) throw listedRoutes.reason;
     // Not served could also be an older API version only: hold whatever records routes own already.
-    return { objects: [], warnings: [notServed(resource, source)], unread: [LISTS[source].kind] };
+    const kind = KUBERNETES_RESOURCES[resource].kind.toLowerCase();
+    return { objects: [], warnings: [notServed(resource, source)], unread: [kind] };
   }
   if (listedGateways.status === 'rejected') {
     if (!isNotServed(listedGateways.reason) || listedRoutes.value.length > 0) throw listedGateways.reason;
@@ -275,10 +261,10 @@ async function listSource(
  * are kept, as for the Gateway API: not served is not gone.
  */
 async function listTraefik(client: KubernetesClient, config: Config): Promise<Listed> {
-  const groups = traefikGroups(config);
-  const lists = TRAEFIK_KINDS.flatMap((kind) =>
-    groups.map((group) => ({ kind, group, resource: resourceOf(kind, group) })),
-  );
+  const lists = resourcesListedBy('traefik-proxy', config).map((resource) => ({
+    kind: KUBERNETES_RESOURCES[resource].kind,
+    resource,
+  }));
   const settled = await Promise.allSettled(lists.map((l) => listIn(client, l.resource, config.namespace)));
   const objects: KubernetesObject[] = [];
   const served = new Set<string>();
@@ -289,24 +275,23 @@ async function listTraefik(client: KubernetesClient, config: Config): Promise<Li
       served.add(kind);
     } else if (!isNotServed(listed.reason)) throw listed.reason;
   }
-  const unread = TRAEFIK_KINDS.filter((k) => !served.has(k));
+  const kinds = kindsReadBy('traefik-proxy');
+  const unread = kinds.filter((k) => !served.has(k));
   if (unread.length === 0) return { objects, warnings: [], unread: [] };
-  const where = groups.map((g) => `${g}/${KUBERNETES_RESOURCES[resourceOf('IngressRoute', g)].version}`);
-  const what = unread.length === TRAEFIK_KINDS.length ? 'nothing' : `no ${unread.join(', ')}`;
+  const where = [
+    ...new Set(
+      lists.map(
+        (l) => `${KUBERNETES_RESOURCES[l.resource].group}/${KUBERNETES_RESOURCES[l.resource].version}`,
+      ),
+    ),
+  ];
+  const what = unread.length === kinds.length ? 'nothing' : `no ${unread.join(', ')}`;
   const warning: PassWarning = {
     code: 'api-not-served',
     field: 'sources',
     message: `${unread.join(', ')} ${unread.length === 1 ? 'is' : 'are'} not served (404) in ${where.join(' or ')}: the Traefik CRDs are not installed, so the traefik-proxy source finds ${what} in this cluster`,
   };
   return { objects, warnings: [warning], unread: unread.map((k) => k.toLowerCase()) };
-}
-
-function resourceOf(kind: string, group: string): KubernetesResource {
-  const found = (Object.keys(KUBERNETES_RESOURCES) as KubernetesResource[]).find(
-    (r) => KUBERNETES_RESOURCES[r].kind === kind && KUBERNETES_RESOURCES[r].group === group,
-  );
-  if (!found) throw new Error(`no Kubernetes resource for ${kind} in ${group}`);
-  return found;
 }
 
 /** Every object of `resource` in these namespaces, or in all of them when none is given. */

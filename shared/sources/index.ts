@@ -8,10 +8,11 @@ import { readIngress } from './ingress.js';
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
 import type { HeldName, ObjectOutput, SourceEnv, SourceResult, TlsHost } from './output.js';
+import { kindsReadBy, type SourceName } from './reads.js';
 import { readService } from './service.js';
 import { isRecord } from './shape.js';
 import { capNamesPerObject, clusterDomains, keepInsideDomains } from './tenancy.js';
-import { TRAEFIK_KINDS, traefikProxyReader } from './traefik-proxy.js';
+import { traefikProxyReader } from './traefik-proxy.js';
 
 export { GA_ANNOTATION_PREFIX, parseTtl } from './annotations.js';
 export { compileSourceFilters, parseSelector, type Selector, selectorMatches } from './filters.js';
@@ -34,22 +35,23 @@ export interface SourceContext {
 
 type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
-interface SourceKind {
-  /** The kind (or kinds) whose objects produce this source's endpoints. */
-  kind: string | readonly string[];
-  /** The reader for one cluster's objects; a route source first needs that cluster's Gateways. */
-  reader: (objects: readonly KubernetesObject[], env: SourceEnv, report: (w: PassWarning) => void) => Reader;
-}
+/** The reader for one cluster's objects of a source; a route source first needs that cluster's Gateways. */
+type ReaderFactory = (
+  objects: readonly KubernetesObject[],
+  env: SourceEnv,
+  report: (w: PassWarning) => void,
+) => Reader;
 
-const READERS: Record<Config['sources'][number], SourceKind> = {
-  service: { kind: 'Service', reader: () => readService },
-  ingress: { kind: 'Ingress', reader: () => readIngress },
-  'gateway-httproute': { kind: 'HTTPRoute', reader: gatewayRouteReader('HTTPRoute') },
-  'gateway-grpcroute': { kind: 'GRPCRoute', reader: gatewayRouteReader('GRPCRoute') },
-  'gateway-tlsroute': { kind: 'TLSRoute', reader: gatewayRouteReader('TLSRoute') },
-  'gateway-tcproute': { kind: 'TCPRoute', reader: gatewayRouteReader('TCPRoute') },
-  'gateway-udproute': { kind: 'UDPRoute', reader: gatewayRouteReader('UDPRoute') },
-  'traefik-proxy': { kind: TRAEFIK_KINDS, reader: traefikProxyReader },
+/** Each source's reader; which kinds it reads comes from the one table of what sources read (./reads.ts). */
+const READERS: Record<SourceName, ReaderFactory> = {
+  service: () => readService,
+  ingress: () => readIngress,
+  'gateway-httproute': gatewayRouteReader('HTTPRoute'),
+  'gateway-grpcroute': gatewayRouteReader('GRPCRoute'),
+  'gateway-tlsroute': gatewayRouteReader('TLSRoute'),
+  'gateway-tcproute': gatewayRouteReader('TCPRoute'),
+  'gateway-udproute': gatewayRouteReader('UDPRoute'),
+  'traefik-proxy': traefikProxyReader,
 };
 
 // The same config serves every cluster of a pass: parse its selectors once.
@@ -82,9 +84,8 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
 
   const enabled = [...new Set(ctx.config.sources)];
   for (const source of enabled) {
-    const { kind, reader } = READERS[source];
-    const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
-    const read = reader(objects, env, report);
+    const kinds = kindsReadBy(source);
+    const read = READERS[source](objects, env, report);
     const endpoints: Endpoint[] = [];
     for (const o of objects) {
       if (!isRecord(o) || !kinds.includes(o.kind)) continue;

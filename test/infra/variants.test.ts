@@ -57,6 +57,7 @@ describe('a private fleet across accounts, in a VPC', () => {
             securityGroupIds: ['sg-0123456789abcdef0'],
           },
           clusters: { green: { auditLogs: false } },
+          kubernetesAccess: 'view-policy',
         },
       }),
     });
@@ -109,6 +110,21 @@ describe('a private fleet across accounts, in a VPC', () => {
       (r) => r.Type === 'AWS::EKS::AccessEntry',
     );
     expect(entries.map((e) => e.Properties.ClusterName).sort()).toEqual(['blue', 'green']);
+    // kubernetesAccess: view-policy, the quick start: the group and AmazonEKSViewPolicy on the cluster.
+    for (const entry of entries) {
+      expect(entry.Properties.KubernetesGroups).toEqual(['edge-reconciler-view']);
+      expect(entry.Properties.AccessPolicies).toEqual([
+        {
+          PolicyArn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSViewPolicy'],
+            ],
+          },
+          AccessScope: { Type: 'cluster' },
+        },
+      ]);
+    }
     const subscriptions = Object.values<Cfn>(synth.json.Resources).filter(
       (r) => r.Type === 'AWS::Logs::SubscriptionFilter',
     );
@@ -249,6 +265,10 @@ describe('the member-account stack', () => {
       (r) => r.Type === 'AWS::EKS::AccessEntry',
     );
     expect(entries.map((e) => e.Properties.ClusterName)).toEqual(['partner-a', 'partner-b']);
+    for (const entry of entries) {
+      expect(entry.Properties.KubernetesGroups).toEqual(['edge-reconciler-view']);
+      expect(entry.Properties).not.toHaveProperty('AccessPolicies');
+    }
     const statements = policyStatements(synth.json);
     expect(statements).toHaveLength(1);
     const statement = statements[0]!.statement;
