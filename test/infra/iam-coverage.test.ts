@@ -69,3 +69,19 @@ describe('the role allows every name the planner writes in the corpus', () => {
     }
   }
 });
+
+describe('per-cluster domains never widen the role', () => {
+  it('derives the condition from the global filters alone, whatever a cluster sets', () => {
+    const global = { domainFilters: ['kargo.example.com'], zoneIdFilters: ['Z0123456789EXAMPLEABC'] };
+    const cluster = { name: 'dev', region: 'eu-central-1' };
+    const plain = recordNameCondition(parseConfig({ ...global, clusters: [cluster] }));
+    const wider = recordNameCondition(
+      parseConfig({
+        ...global,
+        clusters: [{ ...cluster, domainFilters: ['example.com', 'other.org'], regexDomainFilter: '.*' }],
+      }),
+    );
+    expect(wider.patterns).toEqual(plain.patterns);
+    expect(wider.refused(['www.example.com', 'x.other.org'])).toEqual(['www.example.com', 'x.other.org']);
+  });
+});
