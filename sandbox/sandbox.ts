@@ -1,4 +1,5 @@
 import { AwsClients } from '../shared/aws-clients.js';
+import { canonicalHostedZoneId } from '../shared/dns/alias.js';
 import { AcmState, acmHandler, type CertificateExport } from './aws/acm.js';
 import { EksState, eksHandler } from './aws/eks.js';
 import { Elbv2State, elbv2Handler } from './aws/elbv2.js';
@@ -12,6 +13,7 @@ import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_IDENTITIES } from './credentials.js';
 import { type KubernetesApiServer, startKubernetesApiServer } from './kubernetes/api-server.js';
+import { SERVED_RESOURCES } from './kubernetes/discovery.js';
 import type { Scenario, ScenarioCluster } from './scenario.js';
 
 export type ZoneSnapshot = ZoneExport;
@@ -56,7 +58,10 @@ export class Sandbox {
     readonly clock: SandboxClock,
     readonly calls: ApiCallCounter,
   ) {
-    this.route53 = new Route53State({ clock: clock.clock });
+    this.route53 = new Route53State({
+      clock: clock.clock,
+      loadBalancer: (dnsName) => this.loadBalancer(dnsName),
+    });
     this.acm = new AcmState({
       clock,
       lookupPublicRecord: (name, type) => this.route53.findPublicRecordValues(name, type),
@@ -134,6 +139,25 @@ export class Sandbox {
     return server;
   }
 
+  /**
+   * The account's load balancer behind an ELB DNS name: one ELBv2 lists, or one a cluster's object names
+   * in its status (the controller that wrote the status made it; a scenario need not list it again), with
+   * the canonical zone of its hostname.
+   */
+  private loadBalancer(dnsName: string): { canonicalHostedZoneId: string } | undefined {
+    const listed = this.elbv2.loadBalancers().find((lb) => lb.dnsName === dnsName);
+    if (listed) return { canonicalHostedZoneId: listed.canonicalHostedZoneId };
+    const zone = canonicalHostedZoneId(dnsName);
+    if (!zone) return undefined;
+    for (const server of this.clusters.values()) {
+      for (const kind of new Set(SERVED_RESOURCES.map((r) => r.kind))) {
+        if (server.list(kind).some((o) => statusNames(o.status, dnsName)))
+          return { canonicalHostedZoneId: zone };
+      }
+    }
+    return undefined;
+  }
+
   cluster(name: string): KubernetesApiServer {
     const c = this.clusters.get(name);
     if (!c) throw new Error(`sandbox: no cluster ${name}`);
@@ -192,4 +216,12 @@ export class Sandbox {
   async close(): Promise<void> {
     await Promise.all([this.server?.close(), ...[...this.clusters.values()].map((c) => c.close())]);
   }
+}
+
+/** Whether `name` is one of the strings in an object's status (a load balancer ingress, a Gateway address). */
+function statusNames(status: unknown, name: string): boolean {
+  if (typeof status === 'string') return status.toLowerCase().replace(/\.$/, '') === name;
+  if (Array.isArray(status)) return status.some((s) => statusNames(s, name));
+  if (status && typeof status === 'object') return Object.values(status).some((s) => statusNames(s, name));
+  return false;
 }

@@ -37,11 +37,11 @@ export function isWithinZone(name: string, zoneName: string): boolean {
 }
 
 /** A label check strict enough to catch malformed names without rejecting what Route 53 accepts. */
-export function nameProblem(name: string): string | undefined {
+export function nameProblem(name: string, opts = { labelLength: true }): string | undefined {
   if (name === '.') return 'the root name is not allowed';
   if (name.length > 255) return 'longer than 255 characters';
   const labels = name.replace(/\.$/, '').split('.');
   if (labels.some((l) => l.length === 0)) return 'contains an empty label';
-  if (labels.some((l) => l.length > 63)) return 'has a label longer than 63 characters';
+  if (opts.labelLength && labels.some((l) => l.length > 63)) return 'has a label longer than 63 characters';
   return undefined;
 }

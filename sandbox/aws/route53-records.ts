@@ -1,4 +1,5 @@
 import { nameProblem, normalizeName } from './route53-names.js';
+import { MAX_VALUE_LENGTH, nameLabelProblem, valueProblems } from './route53-rdata.js';
 
 /**
  * Route 53 record sets as the sandbox holds them, and the per-record rules that do not depend on a
@@ -99,6 +100,9 @@ function changeContext(action: string, r: Pick<RecordSet, 'name' | 'type' | 'set
   return `Change with [Action=${action}, Name=${r.name}, Type=${r.type}, SetIdentifier=${r.setIdentifier ?? 'null'}]`;
 }
 
+/** Types whose empty value Route 53 reports as a bad value of that type rather than a missing one. */
+const VALUE_CHECKED_TYPES = new Set(['A', 'AAAA', 'CNAME', 'NS', 'PTR']);
+
 const ROUTING_FIELDS = ['weight', 'region', 'failover', 'geoLocation', 'multiValueAnswer'] as const;
 
 /**
@@ -110,7 +114,8 @@ export function normalizeRecord(input: RecordSetInput, action = 'CREATE'): Recor
     throw invalidInput(`Invalid request: a record set needs a Name (${action})`);
   }
   const name = normalizeName(input.name.trim());
-  const problem = nameProblem(name);
+  // A label over 63 characters is a content error Route 53 lists in InvalidChangeBatch (applyChange).
+  const problem = nameProblem(name, { labelLength: false });
   if (problem) throw invalidInput(`Invalid request: DNS name ${name} is not valid: ${problem}`);
   const type = typeof input.type === 'string' ? input.type.toUpperCase() : '';
   if (!RECORD_TYPES.has(type)) {
@@ -156,8 +161,14 @@ export function normalizeRecord(input: RecordSetInput, action = 'CREATE'): Recor
         `Invalid request: TTL must be an integer from 0 to 2147483647, got ${ttl} in ${ctx}`,
       );
     }
-    if (input.values!.some((v) => typeof v !== 'string' || v === '')) {
+    if (input.values!.some((v) => typeof v !== 'string' || (v === '' && !VALUE_CHECKED_TYPES.has(type)))) {
       throw invalidInput(`Invalid request: a ResourceRecord Value is empty in ${ctx}`);
+    }
+    const oversized = input.values!.find((v) => v.length > MAX_VALUE_LENGTH);
+    if (oversized !== undefined) {
+      throw invalidInput(
+        `1 validation error detected: Value '${oversized}' at 'changeBatch.changes.member.resourceRecordSet.resourceRecords.member.value' failed to satisfy constraint: Member must have length less than or equal to ${MAX_VALUE_LENGTH}`,
+      );
     }
     record.ttl = ttl;
     record.values = [...input.values!];
@@ -274,10 +285,32 @@ function routingPolicyName(r: RecordSet): string {
  * Checks one change against a zone's record sets (after the batch's earlier changes) and applies it to
  * `records` when valid. Returns Route 53's InvalidChangeBatch messages for it, empty when it applied.
  */
+/**
+ * Route 53's messages for what is wrong inside one record set, whatever the zone holds: its name's
+ * labels, its values for its type, its alias target's name (route53-rdata.ts says where each comes from).
+ */
+export function recordContentProblems(record: RecordSet): string[] {
+  const problems: string[] = [];
+  const name = nameLabelProblem(record.name);
+  if (name) problems.push(name);
+  if (record.alias) {
+    const target = nameLabelProblem(record.alias.dnsName);
+    if (target) problems.push(target);
+  } else problems.push(...valueProblems(record.type, record.values ?? []));
+  return problems;
+}
+
+/**
+ * Checks an alias target beyond the zone itself (a load balancer, a canonical zone); returns Route 53's
+ * messages, empty when the target is acceptable.
+ */
+export type AliasTargetCheck = (record: RecordSet & { alias: AliasTarget }) => string[];
+
 export function applyChange(
   records: Map<string, RecordSet>,
   zone: { id: string; name: string },
   change: RecordChange,
+  checkAliasTarget?: AliasTargetCheck,
 ): string[] {
   const { action, record } = change;
   const key = recordKey(record);
@@ -285,6 +318,10 @@ export function applyChange(
 
   if (record.name !== zone.name && !record.name.endsWith(`.${zone.name}`)) {
     return [`RRSet with DNS name ${record.name} is not permitted in zone ${zone.name}`];
+  }
+  if (action !== 'DELETE') {
+    const content = recordContentProblems(record);
+    if (content.length > 0) return content;
   }
   if (record.type === 'CNAME' && record.name === zone.name) {
     return [`RRSet of type CNAME with DNS name ${record.name} is not permitted at apex in zone ${zone.name}`];
@@ -319,6 +356,21 @@ export function applyChange(
           `RRSet with DNS name ${record.name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-${routingPolicyName(record)} set exists with the same name and type.`,
         ];
   }
+  // One name and type holds one routing policy: an UPSERT that turns a weighted set into a latency set,
+  // or a set of another policy beside it, is refused as a simple record beside routed sets is
+  // (kubernetes-sigs/external-dns#1411 and #4345 quote these answers; ExternalDNS's AWS provider sends
+  // DELETE + CREATE in one batch for a policy change for this reason).
+  if (record.setIdentifier !== undefined) {
+    const policy = routingPolicyName(record);
+    const other = [...sameType, ...(existing ? [existing] : [])].find(
+      (r) => r.setIdentifier !== undefined && routingPolicyName(r) !== policy,
+    );
+    if (other) {
+      return [
+        `RRSet with DNS name ${record.name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-${policy} set exists with the same name and type.`,
+      ];
+    }
+  }
   if (record.type === 'CNAME' && sameNameOthers.some((r) => r.type !== 'CNAME')) {
     return [
       `RRSet of type CNAME with DNS name ${record.name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
@@ -333,12 +385,24 @@ export function applyChange(
     const target = [...records.values()].some(
       (r) => r.name === record.alias!.dnsName && r.type === record.type,
     );
-    if (!target) {
-      return [
-        `Tried to create an alias that targets ${record.alias.dnsName}, type ${record.type} in zone ${zone.id}, but that target was not found`,
-      ];
-    }
+    if (!target) return [aliasTargetNotFound(record as RecordSet & { alias: AliasTarget })];
+  } else if (record.alias && checkAliasTarget) {
+    const problems = checkAliasTarget(record as RecordSet & { alias: AliasTarget });
+    if (problems.length > 0) return problems;
   }
   records.set(key, record);
   return [];
+}
+
+/**
+ * Route 53's answers for an alias whose target is not where the alias says (aws/aws-cdk#19643,
+ * harmony-one/harmony-ops#491, barnybug/cli53#213 quote them): a target zone that is not the target's,
+ * and a target name with nothing behind it.
+ */
+export function aliasOutsideTargetZone(record: RecordSet & { alias: AliasTarget }): string {
+  return `Tried to create an alias that targets ${record.alias.dnsName}, type ${record.type} in zone ${record.alias.hostedZoneId}, but the alias target name does not lie within the target zone`;
+}
+
+export function aliasTargetNotFound(record: RecordSet & { alias: AliasTarget }): string {
+  return `Tried to create an alias that targets ${record.alias.dnsName}, type ${record.type} in zone ${record.alias.hostedZoneId}, but that target was not found`;
 }

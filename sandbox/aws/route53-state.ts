@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { aliasTargetProblems, type KnownLoadBalancer } from './route53-alias.js';
 import { compareAscii, isWithinZone, nameProblem, normalizeName, reversedLabels } from './route53-names.js';
 import {
+  type AliasTargetCheck,
   applyChange,
   batchLimitMessages,
   DEFAULT_MAX_RECORD_SETS_PER_ZONE,
@@ -78,6 +80,11 @@ export interface Route53StateOptions {
   clock?: () => Date;
   /** Record sets a zone may hold (SOA and NS included); Route 53's default quota is 10,000. */
   maxRecordSetsPerZone?: number;
+  /**
+   * The load balancer behind an ELB DNS name (bare, lower case), when the account has one; an alias to
+   * any other load balancer is refused. Without it, the account has no load balancers.
+   */
+  loadBalancer?: (dnsName: string) => KnownLoadBalancer | undefined;
 }
 
 interface StoredZone extends Omit<HostedZone, 'recordSetCount'> {
@@ -127,12 +134,22 @@ export class Route53State {
   private readonly callerReferences = new Set<string>();
   private readonly clock: () => Date;
   readonly maxRecordSetsPerZone: number;
+  private readonly checkAliasTarget: AliasTargetCheck;
   private zoneCounter = 0;
   private changeCounter = 0;
 
   constructor(opts: Route53StateOptions = {}) {
     this.clock = opts.clock ?? (() => new Date());
     this.maxRecordSetsPerZone = opts.maxRecordSetsPerZone ?? DEFAULT_MAX_RECORD_SETS_PER_ZONE;
+    const loadBalancer = opts.loadBalancer ?? (() => undefined);
+    this.checkAliasTarget = (record) =>
+      aliasTargetProblems(record, {
+        zone: (id) => {
+          const z = this.zonesById.get(id);
+          return z && { name: z.name, records: z.records.values() };
+        },
+        loadBalancer,
+      });
   }
 
   /**
@@ -197,8 +214,9 @@ export class Route53State {
           throw err;
         }
       });
-      // Scenario records are not one API request, so the per-request size limits do not apply.
-      zone.records = this.validateBatch(zone, changes, { requestLimits: false });
+      // Scenario records are not one API request, so the per-request size limits do not apply; and they
+      // are the zone as it is, so an alias whose load balancer has gone since stays as Route 53 keeps it.
+      zone.records = this.validateBatch(zone, changes, { request: false });
     }
     this.zonesById.set(id, zone);
     this.callerReferences.add(callerReference);
@@ -254,7 +272,7 @@ export class Route53State {
         `Exceeded limit MAX_RRSETS_BY_ZONE for zone: ${zone.id}`,
       ]);
     }
-    const messages = applyChange(zone.records, zone, { action: 'CREATE', record });
+    const messages = applyChange(zone.records, zone, { action: 'CREATE', record }, this.checkAliasTarget);
     if (messages.length > 0) throw new Route53Error('InvalidChangeBatch', 400, messages);
   }
 
@@ -287,14 +305,21 @@ export class Route53State {
   private validateBatch(
     zone: StoredZone,
     changes: readonly RecordChange[],
-    opts = { requestLimits: true },
+    opts = { request: true },
   ): Map<string, RecordSet> {
-    const limits = opts.requestLimits ? batchLimitMessages(changes) : [];
+    const limits = opts.request ? batchLimitMessages(changes) : [];
     if (limits.length > 0) throw new Route53Error('InvalidChangeBatch', 400, limits);
     const next = new Map(zone.records);
     const messages: string[] = [];
     for (const change of changes) {
-      messages.push(...applyChange(next, zone, { action: change.action, record: copyRecord(change.record) }));
+      messages.push(
+        ...applyChange(
+          next,
+          zone,
+          { action: change.action, record: copyRecord(change.record) },
+          opts.request ? this.checkAliasTarget : undefined,
+        ),
+      );
     }
     if (messages.length === 0) {
       const apex = [...next.values()].filter((r) => r.name === zone.name);

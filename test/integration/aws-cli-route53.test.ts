@@ -150,4 +150,71 @@ describe('AWS CLI v2 against the sandbox Route 53', () => {
       Tags: [{ Key: 'team', Value: 'edge' }],
     });
   });
+
+  it('refuses what Route 53 refuses in a record set, as the CLI reports it', async () => {
+    const created = await awsJson<{ HostedZone: { Id: string } }>(
+      'create-hosted-zone',
+      '--name',
+      'strict.example.com',
+      '--caller-reference',
+      'cli-test-strict',
+    );
+    const zoneId = created.HostedZone.Id;
+    const change = (set: object) =>
+      aws(
+        'change-resource-record-sets',
+        '--hosted-zone-id',
+        zoneId,
+        '--change-batch',
+        JSON.stringify({ Changes: [{ Action: 'CREATE', ResourceRecordSet: set }] }),
+      );
+    const long = `"${'x'.repeat(256)}"`;
+    const tooLong = await change({
+      Name: 't.strict.example.com',
+      Type: 'TXT',
+      TTL: 300,
+      ResourceRecords: [{ Value: long }],
+    });
+    expect(tooLong.code).not.toBe(0);
+    expect(tooLong.stderr).toContain('(InvalidChangeBatch)');
+    expect(tooLong.stderr).toContain(
+      'FATAL problem: CharacterStringTooLong (Value is too long) encountered with',
+    );
+
+    const twoTargets = await change({
+      Name: 'c.strict.example.com',
+      Type: 'CNAME',
+      TTL: 300,
+      ResourceRecords: [{ Value: 'a.example.net' }, { Value: 'b.example.net' }],
+    });
+    expect(twoTargets.stderr).toContain('RRSet of type CNAME may hold only one value');
+
+    const notAnAddress = await change({
+      Name: 'a.strict.example.com',
+      Type: 'A',
+      TTL: 300,
+      ResourceRecords: [{ Value: 'lb.example.net' }],
+    });
+    expect(notAnAddress.stderr).toContain('ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address)');
+
+    const ghost = await change({
+      Name: 'g.strict.example.com',
+      Type: 'A',
+      AliasTarget: {
+        DNSName: 'ghost-1.elb.eu-west-1.amazonaws.com',
+        HostedZoneId: 'Z2IFOLAFXWLO4F',
+        EvaluateTargetHealth: true,
+      },
+    });
+    expect(ghost.stderr).toContain('but that target was not found');
+
+    const split = await change({
+      Name: 't.strict.example.com',
+      Type: 'TXT',
+      TTL: 300,
+      ResourceRecords: [{ Value: `"${'x'.repeat(255)}" "x"` }],
+    });
+    expect(split.stderr).toBe('');
+    expect(state.records(zoneId).map((r) => r.type)).toEqual(['NS', 'SOA', 'TXT']);
+  });
 });

@@ -22,7 +22,7 @@ async function start(
   opts: { throttle?: TokenBucket; maxAttempts?: number; provider?: Route53ProviderOptions } = {},
 ): Promise<Sandbox> {
   const { provider: providerOptions, ...sandboxOptions } = opts;
-  const base = await startRoute53Sandbox(sandboxOptions);
+  const base = await startRoute53Sandbox({ loadBalancers: [ALB], ...sandboxOptions });
   const warnings: PassWarning[] = [];
   const provider = new Route53Provider(base.client, {
     onWarning: (w) => warnings.push(w),

@@ -62,12 +62,15 @@ function reversedKey(name: string): string {
   return `${name.replace(/\.$/, '').split('.').reverse().join('.')}.`;
 }
 
+/** The one load balancer the account has in these tests. */
+const SHOP_NLB = 'k8s-shop.elb.eu-central-1.amazonaws.com';
+
 describe('sandbox Route 53 through @aws-sdk/client-route-53', () => {
   let s: Route53Sandbox;
   let zoneId: string;
 
   beforeEach(async () => {
-    s = await startRoute53Sandbox();
+    s = await startRoute53Sandbox({ loadBalancers: [SHOP_NLB] });
     const created = await s.client.send(
       new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'test-zone' }),
     );
@@ -424,7 +427,7 @@ describe('sandbox Route 53 through @aws-sdk/client-route-53', () => {
         Name: 'shop.example.com',
         Type: 'A' as const,
         AliasTarget: {
-          DNSName: 'k8s-shop.elb.eu-central-1.amazonaws.com',
+          DNSName: SHOP_NLB,
           HostedZoneId: 'Z3F0SRJ5LGBH90',
           EvaluateTargetHealth: true,
         },

@@ -5,6 +5,7 @@ import { type AwsServer, startAwsServer } from '../../sandbox/aws/server.js';
 import type { TokenBucket } from '../../sandbox/aws/throttle.js';
 import { ApiCallCounter } from '../../sandbox/calls.js';
 import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
+import { canonicalHostedZoneId } from '../../shared/dns/alias.js';
 
 export interface Route53Sandbox {
   server: AwsServer;
@@ -20,13 +21,20 @@ export interface Route53SandboxOptions {
   throttle?: TokenBucket;
   maxAttempts?: number;
   maxRecordSetsPerZone?: number;
+  /** ELB DNS names the account has (their canonical zone from the table); aliases to others are refused. */
+  loadBalancers?: string[];
 }
 
 /** A sandbox Route 53 server on its own port, with a real SDK client pointed at it. */
 export async function startRoute53Sandbox(opts: Route53SandboxOptions = {}): Promise<Route53Sandbox> {
-  const state = new Route53State(
-    opts.maxRecordSetsPerZone ? { maxRecordSetsPerZone: opts.maxRecordSetsPerZone } : {},
-  );
+  const loadBalancers = new Set(opts.loadBalancers ?? []);
+  const state = new Route53State({
+    ...(opts.maxRecordSetsPerZone ? { maxRecordSetsPerZone: opts.maxRecordSetsPerZone } : {}),
+    loadBalancer: (dnsName) => {
+      const zone = loadBalancers.has(dnsName) ? canonicalHostedZoneId(dnsName) : undefined;
+      return zone ? { canonicalHostedZoneId: zone } : undefined;
+    },
+  });
   const calls = new ApiCallCounter();
   const refusals = new Route53ChangeRefusals();
   const server = await startAwsServer({
