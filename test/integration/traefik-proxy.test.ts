@@ -60,6 +60,8 @@ async function world(
     zoneRecords,
   );
   sandbox = w.sandbox;
+  // Traefik's own Service is not among the objects: the account's NLB is listed for the alias to exist.
+  w.sandbox.elbv2.addLoadBalancer({ dnsName: NLB, canonicalHostedZoneId: NLB_ZONE, type: 'network' });
   return w;
 }
 
