@@ -14,7 +14,9 @@ const ALB_CLB = 'elb.amazonaws.com';
 /**
  * The canonical hosted zones by hostname suffix. Sources: the AWS General Reference "Elastic Load
  * Balancing endpoints and quotas" (ALB/CLB and NLB columns), "Amazon API Gateway endpoints and quotas",
- * and ExternalDNS's `provider/aws` table (VPC endpoints, Global Accelerator, CloudFront).
+ * and ExternalDNS's `provider/aws` table (VPC endpoints, Global Accelerator, CloudFront). Diffed entry by
+ * entry against ExternalDNS's table (kubernetes-sigs/external-dns provider/aws/aws.go, August 2026): the
+ * same 133 suffixes and zones.
  *
  * ALB and Classic DNS names end in `<region>.elb.amazonaws.com`; NLB DNS names end in
  * `elb.<region>.amazonaws.com` — the same words in another order, and a different zone.
@@ -111,6 +113,7 @@ const CANONICAL_ZONES: Readonly<Record<string, string>> = {
   'us-west-2.vpce.amazonaws.com': 'Z1YSA3EXCYUU9Z',
   'af-south-1.vpce.amazonaws.com': 'Z09302161J80N9A7UTP7U',
   'ap-east-1.vpce.amazonaws.com': 'Z2LIHJ7PKBEMWN',
+  'ap-east-2.vpce.amazonaws.com': 'Z09379811HWP0POAUWVN3',
   'ap-northeast-1.vpce.amazonaws.com': 'Z2E726K9Y6RL4W',
   'ap-northeast-2.vpce.amazonaws.com': 'Z27UANNT0PRK1T',
   'ap-northeast-3.vpce.amazonaws.com': 'Z376B5OMM2JZL2',
@@ -142,6 +145,7 @@ const CANONICAL_ZONES: Readonly<Record<string, string>> = {
   'execute-api.us-west-2.amazonaws.com': 'Z2OJLYMUO9EFXC',
   'execute-api.af-south-1.amazonaws.com': 'Z2DHW2332DAMTN',
   'execute-api.ap-east-1.amazonaws.com': 'Z3FD1VL90ND7K5',
+  'execute-api.ap-east-2.amazonaws.com': 'Z02909591O7FG9Q56HWB1',
   'execute-api.ap-south-1.amazonaws.com': 'Z3VO1THU9YC4UR',
   'execute-api.ap-northeast-1.amazonaws.com': 'Z1YSHQZHG15GKL',
   'execute-api.ap-northeast-2.amazonaws.com': 'Z20JF4UZKIW1U8',

@@ -36,13 +36,30 @@ export const LABEL_TXT_USERS = 'txt/owned-records';
 export const REGISTRY_TXT_TTL = 300;
 const HERITAGE = 'external-dns';
 
-/** The TXT value ExternalDNS writes: quoted, `heritage` first, then `external-dns/<key>` sorted by key. */
+/** A DNS character-string holds at most 255 characters (RFC 1035 3.3); Route 53 refuses a longer one. */
+export const MAX_TXT_STRING = 255;
+
+/**
+ * The TXT value ExternalDNS writes: quoted, `heritage` first, then `external-dns/<key>` sorted by key.
+ *
+ * A value longer than one character-string (a 253-character Ingress name makes the resource label alone
+ * longer) is written as several quoted strings of 255 characters in one value, `"…" "…"`, instead of the
+ * one string Route 53 refuses with CharacterStringTooLong. Splitting rather than shortening keeps the
+ * labels whole for this registry (`parseOwnership` joins the strings) and keeps ExternalDNS reading the
+ * owner: its `NewLabelsFromStringPlain` trims the outer quotes and splits on commas, so the heritage and
+ * owner, which come first, read as written; only the resource label, which ExternalDNS uses just to pick
+ * between conflicting claims, reads with the `" "` join inside it. A shortened (hashed) resource label
+ * would be wrong for both readers. Values that fit stay one string, byte for byte what ExternalDNS writes.
+ */
 export function serializeOwnership(labels: { owner: string; resource?: string }): string {
   const pairs: [string, string][] = [[LABEL_OWNER, labels.owner]];
   if (labels.resource !== undefined) pairs.push([LABEL_RESOURCE, labels.resource]);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const tokens = [`heritage=${HERITAGE}`, ...pairs.map(([k, v]) => `${HERITAGE}/${k}=${v}`)];
-  return `"${tokens.join(',')}"`;
+  const text = [`heritage=${HERITAGE}`, ...pairs.map(([k, v]) => `${HERITAGE}/${k}=${v}`)].join(',');
+  const strings: string[] = [];
+  for (let i = 0; i < text.length; i += MAX_TXT_STRING)
+    strings.push(`"${text.slice(i, i + MAX_TXT_STRING)}"`);
+  return strings.join(' ');
 }
 
 /**
@@ -202,7 +219,10 @@ export function planRegistryChanges(
   for (const t of registry)
     if (!txtByName.has(txtKey(t.dnsName, t.setIdentifier)))
       txtByName.set(txtKey(t.dnsName, t.setIdentifier), t);
-  const writable = (name: string) => !options.zone || isInZone(name, options.zone);
+  const unwritable = (record: Endpoint, name: string): PassWarning | undefined => {
+    if (options.zone && !isInZone(name, options.zone)) return outsideZone(record, name, options.zone);
+    return invalidTxtName(record, name);
+  };
 
   const deletedKeys = new Set(plan.delete.map(endpointKey));
   const deletedTxts = new Set<string>();
@@ -235,7 +255,7 @@ export function planRegistryChanges(
 
   plan.updateNew.forEach((record, i) => {
     const old = plan.updateOld[i];
-    const group: RecordChange[] = [{ action: 'UPSERT', endpoint: recordOnly(record) }];
+    const group: RecordChange[] = replace(old, record);
     const txtName = names.txtName(record.dnsName, record.recordType);
     const existing = txtByName.get(txtKey(txtName, record.setIdentifier));
     const wanted = ownershipTxt(record, txtName);
@@ -245,10 +265,11 @@ export function planRegistryChanges(
       existing.labels[LABEL_RESOURCE] === record.labels[LABEL_RESOURCE] &&
       sameRouting(existing.properties, wanted.properties);
     if (!sameOwnership) {
-      if (writable(txtName)) group.push({ action: 'UPSERT', endpoint: wanted });
+      const problem = unwritable(record, txtName);
+      if (!problem) group.push(...replace(existing && stripRegistryLabels(existing), wanted));
       else if (old && old.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
         // The owner would change but the record's TXT cannot say so: leave the record as it is.
-        warnings.push(outsideZone(record, txtName, options.zone));
+        warnings.push(problem);
         return;
       }
     }
@@ -257,20 +278,65 @@ export function planRegistryChanges(
 
   for (const record of plan.create) {
     const txtName = names.txtName(record.dnsName, record.recordType);
-    if (!writable(txtName)) {
-      warnings.push(outsideZone(record, txtName, options.zone));
+    const problem = unwritable(record, txtName);
+    if (problem) {
+      warnings.push(problem);
       continue;
     }
-    const orphan =
-      txtByName.has(txtKey(txtName, record.setIdentifier)) &&
-      !deletedTxts.has(txtKey(txtName, record.setIdentifier));
+    const left = txtByName.get(txtKey(txtName, record.setIdentifier));
+    const orphan = left !== undefined && !deletedTxts.has(txtKey(txtName, record.setIdentifier));
+    if (orphan && left.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
+      // Another owner's TXT without its record: that owner may be about to write the record again (a
+      // cluster mid-migration, a second install). Overwriting the TXT would take the name from it.
+      warnings.push({
+        code: 'txt-of-another-owner',
+        message:
+          `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} belongs to owner ` +
+          `${left.labels[LABEL_OWNER] ?? '(none)'}; left as it is and the record not created. Delete that TXT if nobody owns the name`,
+        dnsName: record.dnsName,
+        ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+      });
+      continue;
+    }
     groups.push([
       { action: 'CREATE', endpoint: recordOnly(record) },
-      // A TXT left behind by a record deleted outside the registry: CREATE would fail the whole batch.
+      // This owner's TXT left behind by a record deleted outside the registry: CREATE would fail the batch.
       { action: orphan ? 'UPSERT' : 'CREATE', endpoint: ownershipTxt(record, txtName) },
     ]);
   }
   return { groups, warnings };
+}
+
+/**
+ * The changes that turn `old` into `next` at one name, type and set identifier: an UPSERT, or — where
+ * Route 53 cannot apply it in place — DELETE of the record as read plus CREATE, in the same group so they
+ * land in one batch. Route 53 refuses an UPSERT that changes a set's routing policy ("cannot be created
+ * as a non-weighted set exists", kubernetes-sigs/external-dns#1411); ExternalDNS's AWS provider
+ * (`requiresDeleteCreate`) deletes and creates whenever a routing property appears or disappears, and so
+ * does this.
+ */
+function replace(old: Endpoint | undefined, next: Endpoint): RecordChange[] {
+  if (old && routingShape(old.properties) !== routingShape(next.properties)) {
+    return [
+      { action: 'DELETE', endpoint: recordOnly(old) },
+      { action: 'CREATE', endpoint: recordOnly(next) },
+    ];
+  }
+  return [{ action: 'UPSERT', endpoint: recordOnly(next) }];
+}
+
+/** Which routing properties a record has, not their values: what an UPSERT cannot change. */
+function routingShape(p: Route53Properties): string {
+  const g = p.geolocation;
+  return [
+    p.weight !== undefined,
+    p.region !== undefined,
+    p.failover !== undefined,
+    g?.continentCode !== undefined,
+    g?.countryCode !== undefined,
+    g?.subdivisionCode !== undefined,
+    p.multiValueAnswer === true,
+  ].join();
 }
 
 /** `planRegistryChanges` without its warnings. */
@@ -309,6 +375,30 @@ function canonicalRouting(p: Route53Properties): string {
     r.multiValueAnswer,
     r.healthCheckId,
   ]);
+}
+
+/** DNS limits (RFC 1035 2.3.4): Route 53 refuses a longer label (DomainLabelTooLong) or name. */
+const MAX_LABEL = 63;
+const MAX_NAME = 253;
+
+/**
+ * The TXT name's affix lengthens the record's first label: a 62-character host becomes `cname-` + 62, which
+ * Route 53 refuses. Such a record is not created (it would have no owner), and the warning says why.
+ */
+function invalidTxtName(record: Endpoint, txtName: string): PassWarning | undefined {
+  const long = txtName.split('.').find((l) => l.length > MAX_LABEL);
+  if (long === undefined && txtName.length <= MAX_NAME) return undefined;
+  return {
+    code: 'txt-name-invalid',
+    message:
+      `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} would ` +
+      (long !== undefined
+        ? `have a label of ${long.length} characters (DNS allows ${MAX_LABEL})`
+        : `be longer than ${MAX_NAME} characters`) +
+      '; not written, and the record not created without an owner. Shorten the name, or the txtPrefix/txtSuffix',
+    dnsName: record.dnsName,
+    ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+  };
 }
 
 function outsideZone(record: Endpoint, txtName: string, zone: string | undefined): PassWarning {

@@ -292,9 +292,16 @@ function readHealthProperties(reader: AnnotationReader, properties: Route53Prope
 }
 
 /**
- * Route 53 routing policies. ExternalDNS applies them only to records with a set identifier (Route 53
- * requires one), so without it they are ignored — reported, but the simple record is still published,
- * exactly as ExternalDNS publishes it.
+ * Route 53 routing policies: a set identifier and exactly one policy, or neither (Route 53 answers
+ * InvalidInput to one without the other).
+ *
+ * - Routing annotations without a set identifier are ignored, reported, and the simple record is
+ *   published. ExternalDNS differs: its AWS provider sets Weight, Region, Failover... whatever the set
+ *   identifier, so Route 53 refuses that record every pass ("Missing field 'SetIdentifier'").
+ * - A set identifier without a routing policy holds the object's names, reported: Route 53 refuses the
+ *   set identifier alone ("Expected exactly one of [Weight, Region, ...], but found none"). This covers
+ *   ExternalDNS's `aws-geoproximity-*` annotations, which this project does not read yet: a
+ *   geoproximity record is held rather than published as something else.
  */
 function readRoutingProperties(
   reader: AnnotationReader,
@@ -303,7 +310,19 @@ function readRoutingProperties(
   report: Report,
 ): void {
   const present = ROUTING_SUFFIXES.map((s) => reader.get(s)).filter((a): a is Annotation => a !== undefined);
-  if (present.length === 0) return;
+  if (present.length === 0) {
+    const setIdentifier = reader.get('set-identifier');
+    if (settings.setIdentifier !== undefined && setIdentifier) {
+      const geoproximity = reader.suffixesStartingWith('aws-geoproximity-');
+      bad(
+        setIdentifier,
+        geoproximity.length > 0
+          ? `geoproximity routing (${geoproximity.join(', ')}) is not supported yet; the records are held, not published without their policy`
+          : 'a set identifier needs a routing policy annotation (aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-multi-value-answer); Route 53 refuses it alone',
+      );
+    }
+    return;
+  }
   if (settings.setIdentifier === undefined) {
     for (const a of present) {
       report({

@@ -196,13 +196,19 @@ export class ObjectOutput {
       for (const type of ['A', 'AAAA', 'CNAME'] as const) {
         const typed = byType.get(type);
         if (!typed) continue;
-        const values = normalizeTargets(typed);
+        let values = normalizeTargets(typed);
         if (type === 'CNAME' && values.length > 1) {
+          // A CNAME holds one name and Route 53 refuses a second. ExternalDNS sorts the targets
+          // (`MergeEndpoints`) and its AWS provider aliases `Targets[0]` alone when it is in a canonical
+          // zone; the first name in sorted order is the same one, chosen the same way every pass whatever
+          // order the status lists them in. Unlike ExternalDNS, a non-AWS pair becomes a CNAME to that
+          // first name too instead of a batch Route 53 refuses.
           this.report({
             code: 'cname-multiple-targets',
             dnsName,
-            message: `${dnsName} would be a CNAME to ${values.length} names (${values.join(', ')}); a CNAME holds one`,
+            message: `${dnsName} would be a CNAME to ${values.length} names (${values.join(', ')}); a CNAME holds one, so it points to ${values[0]} only`,
           });
+          values = values.slice(0, 1);
         }
         const { alias, ...rest } = settings.properties;
         // The alias annotation only turns CNAMEs into aliases; A and AAAA records keep their addresses.

@@ -31,6 +31,9 @@ describe('canonicalHostedZoneId', () => {
     ['a1234567890abcdef.awsglobalaccelerator.com', 'Z2BJ6XQ5FK7U4H'],
     ['abc123.execute-api.eu-central-1.amazonaws.com', 'Z1U9ULNL0V5AJ3'],
     ['vpce-0123-abcd.vpce-svc-0123.eu-west-2.vpce.amazonaws.com', 'Z7K1066E3PUKB'],
+    // The two ExternalDNS has that the table lacked (Asia Pacific (Taipei))
+    ['vpce-0123-abcd.vpce-svc-0123.ap-east-2.vpce.amazonaws.com', 'Z09379811HWP0POAUWVN3'],
+    ['abc123.execute-api.ap-east-2.amazonaws.com', 'Z02909591O7FG9Q56HWB1'],
     // Not canonical zones
     ['shop.example.com', undefined],
     ['elb.amazonaws.com', undefined],

@@ -30,6 +30,21 @@ describe('ownership TXT value', () => {
     );
   });
 
+  it('splits a value longer than 255 characters into 255-character strings, owner first, and reads it back', () => {
+    const resource = `ingress/${'n'.repeat(63)}/${'i'.repeat(253)}`;
+    const serialized = serializeOwnership({ owner: 'prod-eu', resource });
+    const strings = [...serialized.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+    expect(strings.map((x) => x.length)).toEqual([255, strings.join('').length - 255]);
+    expect(strings.join('')).toBe(
+      `heritage=external-dns,external-dns/owner=prod-eu,external-dns/resource=${resource}`,
+    );
+    expect(serialized).toBe(strings.map((x) => `"${x}"`).join(' '));
+    expect(strings[0]).toMatch(
+      /^heritage=external-dns,external-dns\/owner=prod-eu,external-dns\/resource=ingress\//,
+    );
+    expect(parseOwnership(serialized)).toEqual({ owner: 'prod-eu', resource });
+  });
+
   it.each([
     ['the standard value', value('o', 'ingress/a/b'), { owner: 'o', resource: 'ingress/a/b' }],
     [
@@ -220,10 +235,23 @@ describe('toChangeGroups', () => {
     expect(group![1]!.endpoint.properties.alias).toBeUndefined();
   });
 
-  it('create over an orphaned TXT: UPSERT the TXT (CREATE would fail the batch)', () => {
-    const orphan = readOwnership([txt('a-web.example.com', value('gone', 'x'))], noAffix).registry;
+  it("create over its own owner's orphaned TXT: UPSERT the TXT (CREATE would fail the batch)", () => {
+    const orphan = readOwnership([txt('a-web.example.com', value('o1', 'x'))], noAffix).registry;
     const [group] = toChangeGroups({ ...emptyPlan(), create: [web] }, orphan, noAffix);
     expect(group!.map((c) => c.action)).toEqual(['CREATE', 'UPSERT']);
+  });
+
+  it("never overwrites another owner's orphaned TXT: the record waits, with a warning naming both", () => {
+    const orphan = readOwnership([txt('a-web.example.com', value('gone', 'x'))], noAffix).registry;
+    const { groups, warnings } = planRegistryChanges({ ...emptyPlan(), create: [web] }, orphan, noAffix);
+    expect(groups).toEqual([]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'txt-of-another-owner',
+        object: 'service/a/web',
+        message: expect.stringContaining('a-web.example.com belongs to owner gone'),
+      }),
+    ]);
   });
 
   it('update with the same owner and resource and a new-format TXT: UPSERT the record only', () => {

@@ -118,7 +118,7 @@ describe('readEndpointSettings: good values', () => {
     ['ttl', { ttl: '5m' }, { ttl: 300 }],
     ['alias true', { alias: 'true' }, { properties: { alias: true } }],
     ['alias false', { alias: 'false' }, { properties: {} }],
-    ['set-identifier', { 'set-identifier': 'blue' }, { setIdentifier: 'blue' }],
+    ['set-identifier', { 'set-identifier': 'blue', 'aws-weight': '1' }, { setIdentifier: 'blue' }],
     [
       'weight',
       { 'set-identifier': 'blue', 'aws-weight': '10' },
@@ -210,6 +210,36 @@ describe('readEndpointSettings: every bad value is reported with its full annota
     expect(issues).toContainEqual(expect.objectContaining({ code: 'bad-annotation', field: ALPHA + suffix }));
   });
 
+  it('a set identifier without a routing policy is bad: Route 53 refuses it alone', () => {
+    const { settings, issues } = settingsOf({ [`${ALPHA}set-identifier`]: 'blue' });
+    expect(settings.ok).toBe(false);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'bad-annotation',
+        field: `${ALPHA}set-identifier`,
+        message: expect.stringContaining('needs a routing policy annotation'),
+      }),
+    ]);
+  });
+
+  it("ExternalDNS's geoproximity annotations are not read yet: their records are held, and the reason says so", () => {
+    const { settings, issues } = settingsOf({
+      [`${ALPHA}set-identifier`]: 'blue',
+      [`${ALPHA}aws-geoproximity-region`]: 'eu-west-1',
+      [`${ALPHA}aws-geoproximity-bias`]: '10',
+    });
+    expect(settings.ok).toBe(false);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        code: 'bad-annotation',
+        field: `${ALPHA}set-identifier`,
+        message: expect.stringContaining(
+          'geoproximity routing (aws-geoproximity-bias, aws-geoproximity-region) is not supported yet',
+        ),
+      }),
+    );
+  });
+
   it('a subdivision without a country is bad', () => {
     const { settings, issues } = settingsOf({
       [`${ALPHA}set-identifier`]: 'b',
@@ -221,7 +251,7 @@ describe('readEndpointSettings: every bad value is reported with its full annota
 });
 
 describe('readEndpointSettings: values ExternalDNS ignores are reported but do not hold the records', () => {
-  it('routing policies without a set identifier are ignored (ExternalDNS applies them only with one)', () => {
+  it('routing policies without a set identifier are ignored (ExternalDNS sends them, and Route 53 refuses)', () => {
     const { settings, issues } = settingsOf({
       [`${ALPHA}aws-weight`]: '10',
       [`${ALPHA}aws-region`]: 'eu-west-1',

@@ -39,7 +39,11 @@ describe('merging within a cluster (ExternalDNS service merge / MergeEndpoints)'
       service({ name: 'b', annotations: host('app.example.com'), status: ips('192.0.2.2') }),
       service({
         name: 'c',
-        annotations: { ...host('app.example.com'), [`${ALPHA}set-identifier`]: 'blue' },
+        annotations: {
+          ...host('app.example.com'),
+          [`${ALPHA}set-identifier`]: 'blue',
+          [`${ALPHA}aws-weight`]: '1',
+        },
         status: ips('192.0.2.3'),
       }),
     ]);
@@ -137,13 +141,14 @@ describe('the pass as a whole', () => {
     expect(result.endpoints[0]?.targets).toEqual(['192.0.2.1', '192.0.2.9']);
   });
 
-  it('a CNAME with several names is reported (a CNAME holds one)', () => {
+  it('a CNAME with several names is reported and points to the first in sorted order (a CNAME holds one)', () => {
     const result = run([
       service({
-        annotations: { ...host('a.example.com'), [`${ALPHA}target`]: 'x.example.net,y.example.net' },
+        annotations: { ...host('a.example.com'), [`${ALPHA}target`]: 'y.example.net,x.example.net' },
       }),
     ]);
     expect(codes(result)).toEqual(['cname-multiple-targets']);
+    expect(result.endpoints.map((e) => [e.recordType, e.targets])).toEqual([['CNAME', ['x.example.net']]]);
   });
 
   it('held names are de-duplicated and sorted', () => {
