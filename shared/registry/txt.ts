@@ -253,8 +253,26 @@ export function planRegistryChanges(
     groups.push(group);
   }
 
+  /** A same-zone alias (no target zone known) to a name outside the zone: Route 53 finds no target, ever. */
+  const strayAlias = (record: Endpoint): boolean => {
+    const target = record.targets[0];
+    if (record.properties.alias !== true || record.properties.aliasHostedZoneId || !options.zone || !target)
+      return false;
+    if (isInZone(target, options.zone)) return false;
+    warnings.push({
+      code: 'alias-target-not-found',
+      message:
+        `${record.dnsName} ${record.recordType}: an alias to ${target}, which is neither an AWS endpoint with a ` +
+        `canonical zone nor a name in zone ${options.zone}; Route 53 would refuse it, so it is not written`,
+      dnsName: record.dnsName,
+      ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+    });
+    return true;
+  };
+
   plan.updateNew.forEach((record, i) => {
     const old = plan.updateOld[i];
+    if (strayAlias(record)) return;
     const group: RecordChange[] = replace(old, record);
     const txtName = names.txtName(record.dnsName, record.recordType);
     const existing = txtByName.get(txtKey(txtName, record.setIdentifier));
@@ -277,6 +295,7 @@ export function planRegistryChanges(
   });
 
   for (const record of plan.create) {
+    if (strayAlias(record)) continue;
     const txtName = names.txtName(record.dnsName, record.recordType);
     const problem = unwritable(record, txtName);
     if (problem) {

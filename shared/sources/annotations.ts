@@ -298,6 +298,7 @@ function readHealthProperties(reader: AnnotationReader, properties: Route53Prope
  * - Routing annotations without a set identifier are ignored, reported, and the simple record is
  *   published. ExternalDNS differs: its AWS provider sets Weight, Region, Failover... whatever the set
  *   identifier, so Route 53 refuses that record every pass ("Missing field 'SetIdentifier'").
+ * - Several routing policies at once hold the object's names, reported: Route 53 takes exactly one.
  * - A set identifier without a routing policy holds the object's names, reported: Route 53 refuses the
  *   set identifier alone ("Expected exactly one of [Weight, Region, ...], but found none"). This covers
  *   ExternalDNS's `aws-geoproximity-*` annotations, which this project does not read yet: a
@@ -365,6 +366,18 @@ function readRoutingProperties(
 
   const geo = readGeolocation(reader, bad, report);
   if (geo) p.geolocation = geo;
+
+  // Route 53 takes exactly one policy per record set ("Expected exactly one of [Weight, Region, ...], but
+  // found more than one"); ExternalDNS would send them all and be refused every pass.
+  const policies = (['weight', 'region', 'failover', 'geolocation', 'multiValueAnswer'] as const).filter(
+    (k) => p[k] !== undefined,
+  );
+  if (policies.length > 1) {
+    bad(
+      reader.get('set-identifier')!,
+      `routing policies ${present.map((a) => a.key.slice(a.key.lastIndexOf('/') + 1)).join(', ')} are set together; Route 53 takes exactly one per record set`,
+    );
+  }
 }
 
 function readGeolocation(reader: AnnotationReader, bad: Bad, report: Report): GeoLocation | undefined {

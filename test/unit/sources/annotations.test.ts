@@ -240,6 +240,21 @@ describe('readEndpointSettings: every bad value is reported with its full annota
     );
   });
 
+  it('two routing policies at once are bad: Route 53 takes exactly one per record set', () => {
+    const { settings, issues } = settingsOf({
+      [`${ALPHA}set-identifier`]: 'blue',
+      [`${ALPHA}aws-weight`]: '10',
+      [`${ALPHA}aws-multi-value-answer`]: 'true',
+    });
+    expect(settings.ok).toBe(false);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        field: `${ALPHA}set-identifier`,
+        message: expect.stringContaining('aws-weight, aws-multi-value-answer are set together'),
+      }),
+    ]);
+  });
+
   it('a subdivision without a country is bad', () => {
     const { settings, issues } = settingsOf({
       [`${ALPHA}set-identifier`]: 'b',
