@@ -8,13 +8,16 @@ import type { PassWarning } from '../warnings.js';
  * `heavy`) is reported here, and the endpoints it would have shaped are held back instead of being
  * published with a silently different meaning.
  *
- * Prefixes: the configured `annotationPrefix` (default `external-dns.alpha.kubernetes.io/`, the one
- * ExternalDNS used before v0.22) and `external-dns.kubernetes.io/` (its default since v0.22) are both
- * read, so objects annotated for either release work unchanged. When an object carries the same
- * annotation under both, the configured prefix wins — the rule ExternalDNS's
- * `--enable-legacy-annotation-prefix` uses — and the ignored key is reported.
+ * Prefix: exactly the configured `annotationPrefix` (default `external-dns.alpha.kubernetes.io/`) is
+ * read, as ExternalDNS reads exactly its `--annotation-prefix`: a split-horizon setup runs two installs
+ * with two prefixes, and each must see only its own. Objects annotated under another prefix are not
+ * this install's (set `annotationPrefix` to the one the clusters use).
  */
 
+/**
+ * ExternalDNS's other default prefix (its `--annotation-prefix` default in recent releases). Not read as
+ * annotations; the audit filter counts hostnames under it only to decide which names an event touches.
+ */
 export const GA_ANNOTATION_PREFIX = 'external-dns.kubernetes.io/';
 
 /**
@@ -49,56 +52,31 @@ export interface Annotation {
   value: string;
 }
 
-/** Reads one object's annotations under both prefixes; construct one per object. */
+/** Reads one object's annotations under the configured prefix; construct one per object. */
 export class AnnotationReader {
-  readonly prefixes: readonly string[];
   private readonly values: ReadonlyMap<string, string>;
 
-  constructor(annotations: unknown, configuredPrefix: string, report: Report) {
-    this.prefixes =
-      configuredPrefix === GA_ANNOTATION_PREFIX
-        ? [configuredPrefix]
-        : [configuredPrefix, GA_ANNOTATION_PREFIX];
-    this.values = stringValues(annotations, this.prefixes, report);
-    this.reportShadowed(report);
+  constructor(
+    annotations: unknown,
+    readonly prefix: string,
+    report: Report,
+  ) {
+    this.values = stringValues(annotations, prefix, report);
   }
 
-  /** The annotation `<prefix><suffix>`, configured prefix first. */
+  /** The annotation `<prefix><suffix>`. */
   get(suffix: string): Annotation | undefined {
-    for (const prefix of this.prefixes) {
-      const key = prefix + suffix;
-      const value = this.values.get(key);
-      if (value !== undefined) return { key, value };
-    }
-    return undefined;
+    const key = this.prefix + suffix;
+    const value = this.values.get(key);
+    return value === undefined ? undefined : { key, value };
   }
 
-  /** Every suffix starting with `start` under any prefix (each suffix once, configured prefix first). */
+  /** Every suffix starting with `start`, sorted. */
   suffixesStartingWith(start: string): string[] {
-    const out = new Set<string>();
-    for (const key of this.values.keys()) {
-      for (const prefix of this.prefixes) {
-        if (key.startsWith(prefix + start)) out.add(key.slice(prefix.length));
-      }
-    }
-    return [...out].sort();
-  }
-
-  private reportShadowed(report: Report): void {
-    const [configured, other] = this.prefixes;
-    if (configured === undefined || other === undefined) return;
-    for (const [key, value] of this.values) {
-      if (!key.startsWith(other)) continue;
-      const winner = configured + key.slice(other.length);
-      const kept = this.values.get(winner);
-      if (kept !== undefined && kept !== value) {
-        report({
-          code: 'annotation-conflict',
-          field: key,
-          message: `${key}="${value}" is ignored: ${winner}="${kept}" is set too and the configured prefix wins`,
-        });
-      }
-    }
+    return [...this.values.keys()]
+      .filter((key) => key.startsWith(this.prefix + start))
+      .map((key) => key.slice(this.prefix.length))
+      .sort();
   }
 }
 
@@ -106,15 +84,11 @@ export class AnnotationReader {
  * Only our annotations, as strings. The API always sends strings, but objects written by hand in a
  * scenario or fixture can carry `ttl: 60`; scalars are taken as their text, anything else is reported.
  */
-function stringValues(
-  annotations: unknown,
-  prefixes: readonly string[],
-  report: Report,
-): Map<string, string> {
+function stringValues(annotations: unknown, prefix: string, report: Report): Map<string, string> {
   const out = new Map<string, string>();
   if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return out;
   for (const [key, value] of Object.entries(annotations)) {
-    if (!prefixes.some((p) => key.startsWith(p))) continue;
+    if (!key.startsWith(prefix)) continue;
     const text = scalarText(value);
     if (text !== undefined) out.set(key, text);
     else report({ code: 'bad-annotation', field: key, message: `${key} is not a string` });

@@ -1,6 +1,6 @@
 import { splitNameList } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
-import { AnnotationReader, GA_ANNOTATION_PREFIX, readEndpointSettings } from './annotations.js';
+import { AnnotationReader, readEndpointSettings } from './annotations.js';
 import { passesCommonFilters } from './filters.js';
 import {
   GATEWAY_GROUP,
@@ -357,8 +357,8 @@ function reportUnmatched(
  * read it on a route, so a bad one must not hold the route's names either.
  */
 function settingsReader(route: KubernetesObject, env: SourceEnv, out: ObjectOutput): AnnotationReader {
-  const targetKeys = new Set([`${env.config.annotationPrefix}target`, `${GA_ANNOTATION_PREFIX}target`]);
+  const targetKey = `${env.config.annotationPrefix}target`;
   const annotations = isRecord(route.metadata.annotations) ? route.metadata.annotations : {};
-  const kept = Object.fromEntries(Object.entries(annotations).filter(([k]) => !targetKeys.has(k)));
+  const kept = Object.fromEntries(Object.entries(annotations).filter(([k]) => k !== targetKey));
   return new AnnotationReader(kept, env.config.annotationPrefix, out.report);
 }

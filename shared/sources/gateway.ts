@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { PassWarning } from '../warnings.js';
-import { AnnotationReader, GA_ANNOTATION_PREFIX, readEndpointSettings } from './annotations.js';
+import { AnnotationReader, readEndpointSettings } from './annotations.js';
 import { selectorMatches } from './filters.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, ObjectOutput, resourceLabel, type SourceEnv } from './output.js';
@@ -227,11 +227,11 @@ function readTargets(gw: KubernetesObject, env: SourceEnv, out: ObjectOutput): G
   return targets ? { kind: 'targets', targets } : { kind: 'bad' };
 }
 
-/** Only the `target` annotation, under either prefix: ExternalDNS reads nothing else on a Gateway. */
+/** Only the `target` annotation: ExternalDNS reads nothing else on a Gateway. */
 function targetAnnotationOnly(annotations: unknown, env: SourceEnv): Record<string, unknown> {
   if (!isRecord(annotations)) return {};
-  const keys = new Set([`${env.config.annotationPrefix}target`, `${GA_ANNOTATION_PREFIX}target`]);
-  return Object.fromEntries(Object.entries(annotations).filter(([k]) => keys.has(k)));
+  const key = `${env.config.annotationPrefix}target`;
+  return Object.fromEntries(Object.entries(annotations).filter(([k]) => k === key));
 }
 
 /**

@@ -60,12 +60,7 @@ describe('parseGoDurationSeconds (time.ParseDuration)', () => {
 });
 
 describe('AnnotationReader prefixes', () => {
-  it('reads the configured prefix and external-dns.kubernetes.io/ (ExternalDNS v0.22 default)', () => {
-    const reader = new AnnotationReader({ [`${GA}hostname`]: 'a.example.com' }, ALPHA, () => {});
-    expect(reader.get('hostname')).toEqual({ key: `${GA}hostname`, value: 'a.example.com' });
-  });
-
-  it('the configured prefix wins when both are set, and the ignored key is reported', () => {
+  it('reads exactly the configured prefix, as ExternalDNS reads its --annotation-prefix', () => {
     const issues: Issue[] = [];
     const reader = new AnnotationReader(
       { [`${ALPHA}ttl`]: '60', [`${GA}ttl`]: '120', [`${GA}hostname`]: 'x.example.com' },
@@ -73,14 +68,21 @@ describe('AnnotationReader prefixes', () => {
       (i) => issues.push(i),
     );
     expect(reader.get('ttl')).toEqual({ key: `${ALPHA}ttl`, value: '60' });
-    expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ code: 'annotation-conflict', field: `${GA}ttl` });
+    expect(reader.get('hostname')).toBeUndefined();
+    expect(issues).toEqual([]);
   });
 
-  it('the same value under both prefixes is no conflict', () => {
-    const issues: Issue[] = [];
-    new AnnotationReader({ [`${ALPHA}ttl`]: '60', [`${GA}ttl`]: '60' }, ALPHA, (i) => issues.push(i));
-    expect(issues).toEqual([]);
+  it('two installs with two prefixes (split horizon) each see only their own', () => {
+    const annotations = {
+      [`${ALPHA}hostname`]: 'public.example.com',
+      [`${GA}hostname`]: 'private.example.com',
+    };
+    expect(new AnnotationReader(annotations, ALPHA, () => {}).get('hostname')?.value).toBe(
+      'public.example.com',
+    );
+    expect(new AnnotationReader(annotations, GA, () => {}).get('hostname')?.value).toBe(
+      'private.example.com',
+    );
   });
 
   it('a custom prefix replaces the alpha one (ExternalDNS --annotation-prefix)', () => {

@@ -213,10 +213,10 @@ describe('the hostname annotation on a route', () => {
       ['a.example.com', 'b.example.com'],
     ],
     [
-      'under the GA prefix too',
+      'not under another prefix than the configured one',
       { hostnames: ['a.example.com'], annotations: { [`${GA}hostname`]: 'b.example.com' } },
       {},
-      ['a.example.com', 'b.example.com'],
+      ['a.example.com'],
     ],
     [
       'with no spec.hostnames, the listener hostname still counts (ExternalDNS adds "any")',
@@ -398,7 +398,7 @@ describe('targets: the Gateway addresses, or its target annotation', () => {
     ],
     [
       'the target annotation also works without any address',
-      { annotations: { [`${GA}target`]: '198.51.100.1,198.51.100.2' }, addresses: undefined },
+      { annotations: { [`${ALPHA}target`]: '198.51.100.1,198.51.100.2' }, addresses: undefined },
       ['shop.example.com A 198.51.100.1,198.51.100.2'],
     ],
   ])('%s', (_name, gatewayOptions, expected) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHostname, dnsNameProblem, splitNameList } from '../../../shared/endpoint/names.js';
-import { ALPHA, codes, ELB, GA, ingress, run, service, summary } from './helpers.js';
+import { ALPHA, codes, ELB, ingress, run, service, summary } from './helpers.js';
 
 const host = (h: string) => ({ [`${ALPHA}hostname`]: h });
 const ips = (...ip: string[]) => ({ loadBalancer: { ingress: ip.map((i) => ({ ip: i })) } });
@@ -231,7 +231,8 @@ describe('property: arbitrary annotation values never throw', () => {
           expect(w.cluster).toBe('prod-eu');
         }
         // Nothing is lost: each valid name of the Service is published or held...
-        const read = (suffix: string) => svcAnnotations[ALPHA + suffix] ?? svcAnnotations[GA + suffix];
+        // Only the configured prefix is read: a hostname under another one is not this install's.
+        const read = (suffix: string) => svcAnnotations[ALPHA + suffix];
         const controller = read('controller');
         if (controller !== undefined && controller !== 'dns-controller') return;
         const named = splitNameList(read('hostname') ?? '')

@@ -83,9 +83,9 @@ describe('Ingress hostnames (ExternalDNS source/ingress.go endpointsFromIngress)
     ]);
   });
 
-  it('the hostname annotation under external-dns.kubernetes.io/ counts', () => {
+  it('the hostname annotation under another prefix than the configured one does not count', () => {
     const result = run([ingress({ spec: {}, annotations: { [`${GA}hostname`]: 'ga.example.com' } })]);
-    expect(summary(result)).toEqual([`ga.example.com CNAME ${ELB}`]);
+    expect(summary(result)).toEqual([]);
   });
 
   it('an invalid rule host is warned with its spec field, the other hosts still publish', () => {

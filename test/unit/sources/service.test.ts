@@ -94,9 +94,9 @@ describe('Service annotations (docs/annotations/annotations.md)', () => {
     expect(summary(result)).toEqual([`a.example.com CNAME ${ELB}`, `b.example.com CNAME ${ELB}`]);
   });
 
-  it('hostname under external-dns.kubernetes.io/ works too', () => {
+  it("hostname under another prefix than the configured one is not this install's", () => {
     const result = run([service({ annotations: { [`${GA}hostname`]: 'shop.example.com' } })]);
-    expect(summary(result)).toEqual([`shop.example.com CNAME ${ELB}`]);
+    expect(summary(result)).toEqual([]);
   });
 
   it('no hostname annotation → nothing (the service source needs one)', () => {

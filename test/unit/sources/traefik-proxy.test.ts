@@ -113,7 +113,7 @@ describe('names and targets', () => {
       ],
     ],
     [
-      'the annotation under the GA prefix counts too',
+      'annotations under another prefix than the configured one do not count',
       [
         route({
           matches: [],
@@ -121,7 +121,7 @@ describe('names and targets', () => {
         }),
       ],
       {},
-      [`ga.example.com CNAME ${NLB} ingressroute/shop/web`],
+      [],
     ],
     [
       'ignoreHostnameAnnotation keeps the rule hosts only',
