@@ -7,6 +7,7 @@ import {
   type RecordType,
   type Route53Properties,
 } from '../endpoint/endpoint.js';
+import { nameLengthProblem } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
 import { isInZone, type TxtNameOptions, txtNameMapper } from './txt-names.js';
 
@@ -396,25 +397,19 @@ function canonicalRouting(p: Route53Properties): string {
   ]);
 }
 
-/** DNS limits (RFC 1035 2.3.4): Route 53 refuses a longer label (DomainLabelTooLong) or name. */
-const MAX_LABEL = 63;
-const MAX_NAME = 253;
-
 /**
  * The TXT name's affix lengthens the record's first label: a 62-character host becomes `cname-` + 62, which
- * Route 53 refuses. Such a record is not created (it would have no owner), and the warning says why.
+ * Route 53 refuses (DomainLabelTooLong). The sources hold such names already (`txt-name-too-long`); this is
+ * the registry's own guard for endpoints from elsewhere: the record is not created without an owner.
  */
 function invalidTxtName(record: Endpoint, txtName: string): PassWarning | undefined {
-  const long = txtName.split('.').find((l) => l.length > MAX_LABEL);
-  if (long === undefined && txtName.length <= MAX_NAME) return undefined;
+  const problem = nameLengthProblem(txtName);
+  if (!problem) return undefined;
   return {
     code: 'txt-name-invalid',
     message:
-      `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} would ` +
-      (long !== undefined
-        ? `have a label of ${long.length} characters (DNS allows ${MAX_LABEL})`
-        : `be longer than ${MAX_NAME} characters`) +
-      '; not written, and the record not created without an owner. Shorten the name, or the txtPrefix/txtSuffix',
+      `${record.dnsName} ${record.recordType}: its ownership TXT name ${txtName} ${problem}; ` +
+      'not written, and the record not created without an owner. Shorten the name, or the txtPrefix/txtSuffix',
     dnsName: record.dnsName,
     ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
   };
