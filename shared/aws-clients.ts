@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { RETRY_POLICY, type RetryPolicy, retryStrategy } from './retry-policy.js';
 
 export interface AwsClientOptions {
   /** Home region: EventBridge and STS go here; Route 53 is global (us-east-1). */
@@ -15,7 +16,10 @@ export interface AwsClientOptions {
    */
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Overrides `RETRY_POLICY.maxAttempts` (tests, the sandbox). */
   maxAttempts?: number;
+  /** Overrides the policy's backoff (tests: no real waiting). */
+  retryBackoffMs?: RetryPolicy['backoffMs'];
 }
 
 /**
@@ -30,8 +34,11 @@ export class AwsClients {
   private base(region: string) {
     return {
       region,
-      maxAttempts: this.options.maxAttempts ?? 5,
-      retryMode: 'adaptive' as const,
+      // The retry policy is RETRY_POLICY's alone; each client gets its own strategy (budget, send rate).
+      retryStrategy: retryStrategy({
+        maxAttempts: this.options.maxAttempts ?? RETRY_POLICY.maxAttempts,
+        ...(this.options.retryBackoffMs ? { backoffMs: this.options.retryBackoffMs } : {}),
+      }),
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
       ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
     };

@@ -6,6 +6,7 @@ import { type ClusterOutcome, collectDesired, type FleetDesired } from './cluste
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { type ChangeOutcome, type DnsOutcome, reconcileZones } from './dns/reconcile-zones.js';
+import type { RefusedChange } from './dns/route53.js';
 import { normalizeDnsName } from './endpoint/endpoint.js';
 import type { TlsHost } from './sources/index.js';
 import { meterClient } from './telemetry/api-usage.js';
@@ -66,6 +67,8 @@ export interface PassResult {
   errors: string[];
   warnings: PassWarning[];
   heldDeletions: number;
+  /** Change groups Route 53 refused on their own (named in `errors` too); the rest of their zones applied. */
+  refusedChanges?: RefusedChange[];
   tlsHosts: TlsHost[];
   certificates: CertificatesOutcome;
   /** Route 53 requests of this pass (every attempt) and how many were throttled. */
@@ -150,6 +153,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     warnings: [...fleet.warnings, ...certs.warnings, ...dns.warnings],
     certificates: certs.outcome,
     heldDeletions: dns.heldDeletions,
+    refusedChanges: dns.refused,
     tlsHosts: fleet.tlsHosts,
   };
   result.route53 = route53Usage();

@@ -14,6 +14,8 @@ export type PassMetricName =
   | 'RecordsDeleted'
   | 'Conflicts'
   | 'HeldDeletions'
+  | 'RefusedChanges'
+  | 'LifecycleEventsIgnored'
   | 'FailedClusters'
   | 'Route53Calls'
   | 'Route53Throttles'

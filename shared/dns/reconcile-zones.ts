@@ -16,7 +16,7 @@ import {
 import type { RecordChange } from './changes.js';
 import { DomainFilter } from './domain-filter.js';
 import { type HeldKind, type HeldName, planChanges } from './plan.js';
-import { Route53Provider, route53ProviderOptions } from './route53.js';
+import { type RefusedChange, Route53Provider, route53ProviderOptions } from './route53.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
@@ -44,6 +44,8 @@ export interface DnsOutcome {
   /** The same changes with their records, for a readable diff. */
   recordChanges: (RecordChange & { zone: string })[];
   heldDeletions: number;
+  /** Change groups Route 53 refused alone; the rest of their zones applied. */
+  refused: RefusedChange[];
   errors: string[];
   warnings: PassWarning[];
 }
@@ -57,7 +59,14 @@ export async function reconcileZones(
   deps: { config: Config; aws: AwsClients; log: Log },
 ): Promise<DnsOutcome> {
   const { config, aws, log } = deps;
-  const out: DnsOutcome = { changes: [], recordChanges: [], heldDeletions: 0, errors: [], warnings: [] };
+  const out: DnsOutcome = {
+    changes: [],
+    recordChanges: [],
+    heldDeletions: 0,
+    refused: [],
+    errors: [],
+    warnings: [],
+  };
   const route53 = new Route53Provider(
     aws.route53(),
     route53ProviderOptions(config, { onWarning: (w) => out.warnings.push(w) }),
@@ -135,10 +144,15 @@ export async function reconcileZones(
       out.warnings.push(...registry.warnings);
       if (registry.groups.length === 0) continue;
       const applied = input.dryRun
-        ? { applied: registry.groups.flat(), failed: [] }
+        ? { applied: registry.groups.flat(), failed: [], refused: [] }
         : await route53.applyChanges(zone, registry.groups);
       out.changes.push(...applied.applied.map((c) => changeOutcome(zone, c)));
       out.recordChanges.push(...applied.applied.map((c) => ({ ...c, zone: `${zone.name}.` })));
+      for (const r of applied.refused) {
+        out.refused.push(r);
+        out.errors.push(refusalMessage(r));
+        log.error('route53 refused a change', { ...r });
+      }
       for (const f of applied.failed) {
         out.errors.push(
           `zone ${zone.name}: ${f.change.action} ${f.change.endpoint.dnsName} ${f.change.endpoint.recordType} failed: ${f.error}`,
@@ -150,6 +164,13 @@ export async function reconcileZones(
     }
   }
   return out;
+}
+
+/** One line naming everything an operator needs: zone, record, owner, object and Route 53's answer. */
+function refusalMessage(r: RefusedChange): string {
+  const record = `${r.action} ${r.name} ${r.type}${r.setIdentifier ? ` (set ${r.setIdentifier})` : ''}`;
+  const who = `owner ${r.owner || '(none)'}${r.resource ? `, ${r.resource}` : ''}`;
+  return `zone ${r.zone}: Route 53 refused ${record} (${who}): ${r.code}: ${r.message}`;
 }
 
 /**

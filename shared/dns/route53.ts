@@ -14,6 +14,8 @@ import {
   type Endpoint,
   endpointKey,
   type FailoverRole,
+  LABEL_OWNER,
+  LABEL_RESOURCE,
   normalizeDnsName,
   RECORD_TYPES,
   type RecordType,
@@ -26,9 +28,9 @@ import { cleanZoneId, filterZones, type HostedZone, isWithinDomain, type ZoneFil
 
 /**
  * The Route 53 adapter: zones, records and change batches over the real `Route53Client`. It owns
- * pagination, batching, splitting of rejected batches and what is left of retrying once the SDK's own
- * retry strategy (which already backs off on `Throttling`, `ThrottlingException` and
- * `PriorRequestNotComplete`) has given up. Nothing else: the plan comes from the planner.
+ * pagination, batching and the isolation of a refused change. Retrying is the client's alone
+ * (`RETRY_POLICY` in shared/retry-policy.ts): nothing here sends a request the SDK already retried.
+ * Nothing else: the plan comes from the planner.
  */
 
 /** Route 53 answers at most 300 record sets per page, whatever MaxItems asks for. */
@@ -48,15 +50,39 @@ export interface Route53Stats {
   changeBatches: number;
   /** Attempts the SDK retried inside a call (throttling, 5xx, network). */
   retries: number;
-  /** Calls still throttled after the SDK's attempts, each followed by one more backoff round here. */
+  /** Calls still throttled after every attempt the retry policy allows. */
   throttled: number;
+}
+
+/**
+ * A change group Route 53 refused on its own (its batch split down to it): what an operator needs to
+ * find the object and the cause.
+ */
+export interface RefusedChange {
+  zone: string;
+  zoneId: string;
+  action: RecordChange['action'];
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  /** The TXT registry owner of the record ('' when it has none). */
+  owner: string;
+  /** The Kubernetes object behind it (`kind/namespace/name`), when known. */
+  resource?: string;
+  /** Route 53's error code (`AccessDenied`, `InvalidChangeBatch`, `NoSuchHealthCheck`, ...). */
+  code: string;
+  /** Route 53's message. */
+  message: string;
 }
 
 export interface ApplyResult {
   /** ChangeResourceRecordSets requests sent, including halves of split batches. */
   batches: number;
   applied: RecordChange[];
+  /** Changes not applied because their batch failed as a whole, or was never sent. */
   failed: { change: RecordChange; error: string }[];
+  /** Groups Route 53 refused on their own (a record and its TXT): one report each. */
+  refused: RefusedChange[];
 }
 
 export interface RecordsOptions {
@@ -74,15 +100,6 @@ export interface Route53ProviderOptions {
   /** EvaluateTargetHealth for an ALIAS whose endpoint does not say (`config.evaluateTargetHealth`). */
   evaluateTargetHealth?: boolean;
   onWarning?: (warning: PassWarning) => void;
-  /**
-   * Backoff rounds after the SDK gave up on a throttled call. The SDK's own backoff spans about a
-   * second; a zone still busy with a previous change (`PriorRequestNotComplete`) can need longer.
-   */
-  throttleRounds?: number;
-  /** First backoff in milliseconds; doubles each round, with full jitter. */
-  throttleBackoffMs?: number;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export function route53ProviderOptions(
@@ -101,17 +118,41 @@ interface AwsErrorLike {
   name?: string;
   message?: string;
   messages?: string[];
-  $metadata?: { attempts?: number };
+  $metadata?: { attempts?: number; httpStatusCode?: number };
   $retryable?: { throttling?: boolean };
 }
 
 const THROTTLE_CODES = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
-/** Errors that name what is wrong with the changes themselves: smaller batches can get the rest through. */
-const CHANGE_ERRORS = new Set(['InvalidChangeBatch', 'InvalidInput']);
+/**
+ * 4xx answers that are about the zone or the caller, not about any one change: splitting the batch
+ * would send every group alone to hear the same answer. They stop the zone's apply instead.
+ */
+const ZONE_ERRORS = new Set([
+  'NoSuchHostedZone',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'UnrecognizedClientException',
+]);
 
 function isThrottle(err: unknown): boolean {
   const e = err as AwsErrorLike;
   return THROTTLE_CODES.has(e?.name ?? '') || e?.$retryable?.throttling === true;
+}
+
+/**
+ * Whether Route 53 refused a batch for something in it — its content (`InvalidChangeBatch`,
+ * `InvalidInput`, `NoSuchHealthCheck`) or a permission that depends on the records it names
+ * (`AccessDenied` from an IAM record-name condition): any 4xx that is neither throttling nor about the
+ * zone or the caller. A smaller batch can then get the rest through.
+ */
+function refusedForContent(err: unknown): boolean {
+  const e = err as AwsErrorLike;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === undefined || status < 400 || status >= 500) return false;
+  return !isThrottle(err) && !ZONE_ERRORS.has(e?.name ?? '');
 }
 
 export function errorMessage(err: unknown): string {
@@ -217,8 +258,6 @@ export function endpointToRecordSet(e: Endpoint, defaults: ToRecordSetDefaults):
   return set;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class Route53Provider {
   readonly stats: Route53Stats = {
     listZones: 0,
@@ -231,9 +270,6 @@ export class Route53Provider {
   private readonly limits: BatchLimits;
   private readonly defaultTtl: number;
   private readonly evaluateTargetHealth: boolean;
-  private readonly throttleRounds: number;
-  private readonly throttleBackoffMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly warn: (warning: PassWarning) => void;
 
   constructor(
@@ -243,9 +279,6 @@ export class Route53Provider {
     this.limits = { ...ROUTE53_BATCH_LIMITS, ...options.limits };
     this.defaultTtl = options.defaultTtl ?? 300;
     this.evaluateTargetHealth = options.evaluateTargetHealth ?? true;
-    this.throttleRounds = options.throttleRounds ?? 3;
-    this.throttleBackoffMs = options.throttleBackoffMs ?? 1000;
-    this.sleep = options.sleep ?? defaultSleep;
     this.warn = options.onWarning ?? (() => {});
   }
 
@@ -254,19 +287,16 @@ export class Route53Provider {
     if (meta?.attempts && meta.attempts > 1) this.stats.retries += meta.attempts - 1;
   }
 
-  /** One API call with backoff rounds on throttling beyond the SDK's own attempts. */
+  /** One API call; the client's retry strategy is the only one (see RETRY_POLICY). */
   private async call<T extends { $metadata?: { attempts?: number } }>(send: () => Promise<T>): Promise<T> {
-    for (let round = 0; ; round++) {
-      try {
-        const out = await send();
-        this.noteAttempts(out.$metadata);
-        return out;
-      } catch (err) {
-        this.noteAttempts((err as AwsErrorLike)?.$metadata);
-        if (!isThrottle(err) || round >= this.throttleRounds) throw err;
-        this.stats.throttled++;
-        await this.sleep(Math.random() * this.throttleBackoffMs * 2 ** round);
-      }
+    try {
+      const out = await send();
+      this.noteAttempts(out.$metadata);
+      return out;
+    } catch (err) {
+      this.noteAttempts((err as AwsErrorLike)?.$metadata);
+      if (isThrottle(err)) this.stats.throttled++;
+      throw err;
     }
   }
 
@@ -396,13 +426,15 @@ export class Route53Provider {
 
   /**
    * Applies change groups to one zone: batched within Route 53's limits, deletions first in each batch.
-   * A batch Route 53 rejects for its content is split in halves, down to single groups, so one bad change
-   * cannot hold back the rest; what still fails is reported with Route 53's message. Any other error
-   * (throttled past all retries, access denied, no such zone) fails that batch and those after it
-   * without sending them.
+   * A batch Route 53 refuses for something in it (see `refusedForContent`: bad content, a health check
+   * that is gone, AccessDenied from a record-name condition) is split in halves down to the one group
+   * it refuses, so one team's bad change cannot hold back the rest of the zone; that group is reported
+   * with Route 53's code and message. Throttling and 5xx are the retry policy's; once it gives up, or
+   * on an error about the zone or the caller, that batch and those after it fail without being sent,
+   * and the next pass tries again.
    */
   async applyChanges(zone: HostedZone, groups: readonly ChangeGroup[]): Promise<ApplyResult> {
-    const result: ApplyResult = { batches: 0, applied: [], failed: [] };
+    const result: ApplyResult = { batches: 0, applied: [], failed: [], refused: [] };
     const plan = batchChangeGroups(groups, this.limits);
     for (const o of plan.oversized) {
       const first = o.group[0]?.endpoint;
@@ -424,7 +456,7 @@ export class Route53Provider {
     return result;
   }
 
-  /** Sends one batch, halving it on content errors; returns an error that should stop the zone's apply. */
+  /** Sends one batch, halving it when refused for its content; returns an error that stops the zone's apply. */
   private async sendSplitting(
     zone: HostedZone,
     batch: ChangeGroup[],
@@ -446,8 +478,11 @@ export class Route53Provider {
       return undefined;
     } catch (err) {
       const message = errorMessage(err);
-      const contentError = CHANGE_ERRORS.has((err as AwsErrorLike)?.name ?? '');
-      if (contentError && batch.length > 1) {
+      if (!refusedForContent(err)) {
+        for (const change of changes) result.failed.push({ change, error: message });
+        return message;
+      }
+      if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
         const first = await this.sendSplitting(zone, batch.slice(0, half), result);
         if (first !== undefined) {
@@ -456,17 +491,15 @@ export class Route53Provider {
         }
         return this.sendSplitting(zone, batch.slice(half), result);
       }
-      for (const change of changes) result.failed.push({ change, error: message });
-      if (contentError) {
-        const e = changes[0]?.endpoint;
-        this.warn({
-          code: 'route53-change-rejected',
-          message: `Route 53 rejected ${changes.map((c) => `${c.action} ${c.endpoint.dnsName} ${c.endpoint.recordType}`).join(', ')} in zone ${zone.name} (${zone.id}): ${message}`,
-          ...(e ? { dnsName: e.dnsName } : {}),
-        });
-        return undefined;
-      }
-      return message;
+      const refused = refusedChange(zone, changes, err as AwsErrorLike);
+      result.refused.push(refused);
+      this.warn({
+        code: 'route53-change-rejected',
+        message: `Route 53 rejected ${changes.map((c) => `${c.action} ${c.endpoint.dnsName} ${c.endpoint.recordType}`).join(', ')} in zone ${zone.name} (${zone.id}), owner ${refused.owner || '(none)'}: ${message}`,
+        dnsName: refused.name,
+        ...(refused.resource ? { object: refused.resource } : {}),
+      });
+      return undefined;
     }
   }
 
@@ -480,4 +513,24 @@ export class Route53Provider {
       }),
     };
   }
+}
+
+/** The refused group as one report: its record (not the ownership TXT beside it) and Route 53's answer. */
+function refusedChange(zone: HostedZone, group: readonly RecordChange[], err: AwsErrorLike): RefusedChange {
+  const main = group.find((c) => c.endpoint.recordType !== 'TXT') ?? group[0]!;
+  const e = main.endpoint;
+  const owner = group.map((c) => c.endpoint.labels[LABEL_OWNER]).find((o) => o) ?? '';
+  const resource = group.map((c) => c.endpoint.labels[LABEL_RESOURCE]).find((r) => r);
+  return {
+    zone: zone.name,
+    zoneId: zone.id,
+    action: main.action,
+    name: e.dnsName,
+    type: e.recordType,
+    ...(e.setIdentifier ? { setIdentifier: e.setIdentifier } : {}),
+    owner,
+    ...(resource ? { resource } : {}),
+    code: err.name ?? 'Error',
+    message: err.messages?.length ? err.messages.join('; ') : (err.message ?? ''),
+  };
 }

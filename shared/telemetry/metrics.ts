@@ -73,6 +73,7 @@ export function passMetrics(result: ReportedPass): MetricPoint[] {
     count('RecordsDeleted', counts.deleted),
     count('Conflicts', conflictCount(result)),
     count('HeldDeletions', result.heldDeletions),
+    count('RefusedChanges', result.refusedChanges?.length ?? 0),
     count('FailedClusters', failedClusters(result).length),
   ];
   if (result.route53) {

@@ -44,6 +44,7 @@ export async function reportPass(result: ReportedPass, deps: ReportDeps): Promis
     failedClusters: failedClusters(result),
     conflicts: summary.conflicts,
     heldDeletions: result.heldDeletions,
+    ...(result.refusedChanges?.length ? { refusedChanges: result.refusedChanges } : {}),
     warnings: result.warnings.length,
     errors: summary.errors,
     ...(result.route53 ? { route53: result.route53 } : {}),

@@ -256,6 +256,50 @@ describe('a fleet pass against the sandbox', () => {
     expect(released.changes.filter((c) => c.action === 'DELETE' && c.type === 'A')).toHaveLength(6);
   });
 
+  it('applies the rest of a zone when Route 53 refuses one team’s change (AccessDenied), and names it', async () => {
+    const { sandbox, deps } = await start(
+      await world({
+        clusters: [
+          {
+            name: 'prod-eu',
+            region: 'eu-central-1',
+            objects: [
+              service('web', 'shop.example.com', '198.51.100.1'),
+              service('pay', 'pay.example.com', '198.51.100.2'),
+            ],
+          },
+          {
+            name: 'prod-us',
+            region: 'us-east-1',
+            objects: [service('api', 'api.example.com', '198.51.100.7')],
+          },
+        ],
+      }),
+    );
+    // IAM's record-name condition denies the reconciler pay.example.com: Route 53 answers 403 to any
+    // batch that names it.
+    sandbox.route53Refusals.refuse({ name: 'pay.example.com' });
+    const pass = await reconcile({ trigger: 'schedule' }, deps);
+    const names = recordsOf(sandbox).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['shop.example.com.', 'api.example.com.']));
+    expect(names.filter((n) => n.includes('pay'))).toEqual([]);
+    expect(pass.refusedChanges).toEqual([
+      expect.objectContaining({
+        zone: 'example.com',
+        name: 'pay.example.com',
+        type: 'A',
+        owner: 'prod-eu',
+        resource: 'service/shop/pay',
+        code: 'AccessDenied',
+      }),
+    ]);
+    expect(pass.errors).toEqual([
+      expect.stringMatching(
+        /^zone example\.com: Route 53 refused CREATE pay\.example\.com A \(owner prod-eu, service\/shop\/pay\): AccessDenied: User: .* is not authorized/,
+      ),
+    ]);
+  });
+
   it('plans without writing on a dry run', async () => {
     const { sandbox, deps } = await start(
       await world({

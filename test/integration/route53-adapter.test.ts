@@ -1,12 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { throttledOperation } from '../../sandbox/aws/server.js';
 import { TokenBucket } from '../../sandbox/aws/throttle.js';
+import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
+import { AwsClients } from '../../shared/aws-clients.js';
 import type { ChangeGroup, RecordChange } from '../../shared/dns/changes.js';
 import { Route53Provider, type Route53ProviderOptions } from '../../shared/dns/route53.js';
 import type { HostedZone, ZoneFilterConfig } from '../../shared/dns/zones.js';
 import { type Endpoint, endpointKey, newEndpoint } from '../../shared/endpoint/endpoint.js';
+import { RETRY_POLICY } from '../../shared/retry-policy.js';
 import type { PassWarning } from '../../shared/warnings.js';
-import { type Route53Sandbox, startRoute53Sandbox, stopRoute53Sandbox } from '../support/route53-sandbox.js';
+import {
+  type Route53Sandbox,
+  type Route53SandboxOptions,
+  startRoute53Sandbox,
+  stopRoute53Sandbox,
+} from '../support/route53-sandbox.js';
+
+const SANDBOX_CREDENTIALS = {
+  accessKeyId: SANDBOX_IDENTITIES[0]!.accessKeyId,
+  secretAccessKey: SANDBOX_IDENTITIES[0]!.secretAccessKey,
+};
 
 const NO_FILTERS: ZoneFilterConfig = { zoneIdFilters: [], zoneType: '', zoneTags: [], domainFilters: [] };
 const ALB = 'k8s-shop-web-0123456789.eu-central-1.elb.amazonaws.com';
@@ -19,7 +32,7 @@ interface Sandbox extends Route53Sandbox {
 let sandbox: Sandbox | undefined;
 
 async function start(
-  opts: { throttle?: TokenBucket; maxAttempts?: number; provider?: Route53ProviderOptions } = {},
+  opts: Route53SandboxOptions & { provider?: Route53ProviderOptions } = {},
 ): Promise<Sandbox> {
   const { provider: providerOptions, ...sandboxOptions } = opts;
   const base = await startRoute53Sandbox({ loadBalancers: [ALB], ...sandboxOptions });
@@ -53,11 +66,18 @@ function create(endpoint: Endpoint): RecordChange {
 }
 
 /** `count` A records, each with its ownership TXT in the same group. */
-function ownedARecords(count: number, zone = 'example.com'): ChangeGroup[] {
-  return Array.from({ length: count }, (_, i) => [
-    create(newEndpoint(`r${i}.${zone}`, 'A', [`10.0.${Math.floor(i / 250)}.${i % 250}`])),
-    create(newEndpoint(`a-r${i}.${zone}`, 'TXT', ['"heritage=external-dns,external-dns/owner=prod-eu"'])),
-  ]);
+function ownedARecords(count: number, zone = 'example.com', owner = 'prod-eu'): ChangeGroup[] {
+  return Array.from({ length: count }, (_, i) => {
+    const labels = { owner, resource: `ingress/shop/r${i}` };
+    return [
+      create(newEndpoint(`r${i}.${zone}`, 'A', [`10.0.${Math.floor(i / 250)}.${i % 250}`], { labels })),
+      create(
+        newEndpoint(`a-r${i}.${zone}`, 'TXT', [`"heritage=external-dns,external-dns/owner=${owner}"`], {
+          labels,
+        }),
+      ),
+    ];
+  });
 }
 
 /** Loads a zone through the sandbox state directly, so a test's call counts start clean. */
@@ -160,9 +180,10 @@ describe('Route53Provider.applyChanges', () => {
     const before = s.calls.snapshot();
     const result = await s.provider.applyChanges(zone, groups);
     expect(result.applied).toHaveLength(49);
-    expect(result.failed).toHaveLength(1);
-    expect(result.failed[0]?.change.endpoint.dnsName).toBe('r17.example.com');
-    expect(result.failed[0]?.error).toMatch(/^InvalidChangeBatch: .*r17\.example\.com.*already exists/);
+    expect(result.failed).toEqual([]);
+    expect(result.refused).toHaveLength(1);
+    expect(result.refused[0]).toMatchObject({ name: 'r17.example.com', code: 'InvalidChangeBatch' });
+    expect(result.refused[0]?.message).toMatch(/r17\.example\.com.*already exists/);
     expect(route53Calls(s, before).ChangeResourceRecordSets).toBe(result.batches);
     expect(result.batches).toBeGreaterThan(2);
     expect(result.batches).toBeLessThan(20);
@@ -184,10 +205,10 @@ describe('Route53Provider.applyChanges', () => {
     });
     const zone = await zoneNamed(s, 'example.com');
     const result = await s.provider.applyChanges(zone, ownedARecords(8));
-    expect(result.failed.map((f) => f.change.endpoint.dnsName).sort()).toEqual([
-      'a-r3.example.com',
-      'r3.example.com',
+    expect(result.refused.map((r) => [r.name, r.type, r.owner])).toEqual([
+      ['r3.example.com', 'A', 'prod-eu'],
     ]);
+    expect(result.applied.map((c) => c.endpoint.dnsName)).not.toContain('a-r3.example.com');
     expect(result.applied).toHaveLength(14);
     expect(s.state.records(zone.id).some((r) => r.name === 'r3.example.com.')).toBe(false);
   });
@@ -231,6 +252,48 @@ describe('Route53Provider.applyChanges', () => {
       ['route53-change-too-large', 'big.example.com'],
     ]);
   });
+
+  it.each([
+    ['AccessDenied', 403, undefined, /is not authorized to perform: route53:ChangeResourceRecordSets/],
+    ['NoSuchHealthCheck', 404, 'No health check exists with the specified ID 0f0e.', /No health check/],
+    ['InvalidInput', 400, 'Invalid request: something in r33', /Invalid request/],
+  ])(
+    'isolates one group refused with %s (%i): the rest of the zone applies',
+    async (code, status, message, shown) => {
+      const s = await start({ provider: { limits: { maxChanges: 40 } } });
+      s.state.createZone({ name: 'example.com' });
+      s.refusals.refuse({ name: 'r33.example.com', code, status, ...(message ? { message } : {}) });
+      const zone = await zoneNamed(s, 'example.com');
+      const before = s.calls.snapshot();
+      const result = await s.provider.applyChanges(zone, ownedARecords(50));
+
+      expect(result.failed).toEqual([]);
+      expect(result.applied).toHaveLength(98);
+      expect(result.refused).toEqual([
+        {
+          zone: 'example.com',
+          zoneId: zone.id,
+          action: 'CREATE',
+          name: 'r33.example.com',
+          type: 'A',
+          owner: 'prod-eu',
+          resource: 'ingress/shop/r33',
+          code,
+          message: expect.stringMatching(shown),
+        },
+      ]);
+      const names = new Set(s.state.records(zone.id).map((r) => r.name));
+      expect(names.has('r33.example.com.') || names.has('a-r33.example.com.')).toBe(false);
+      for (const i of [0, 19, 32, 34, 49]) expect(names.has(`r${i}.example.com.`)).toBe(true);
+      // Batches of 20 groups; the refused one is halved down to its group (20 → 10 → 5 → 3 → 2 → 1).
+      const calls = route53Calls(s, before).ChangeResourceRecordSets;
+      expect(calls).toBe(result.batches);
+      expect(calls).toBeLessThanOrEqual(3 + 2 * Math.ceil(Math.log2(20)));
+      expect(s.warnings.map((w) => [w.code, w.dnsName, w.object])).toEqual([
+        ['route53-change-rejected', 'r33.example.com', 'ingress/shop/r33'],
+      ]);
+    },
+  );
 
   it('stops at an error that is not about the changes, without sending the remaining batches', async () => {
     const s = await start({ provider: { limits: { maxChanges: 10 } } });
@@ -435,50 +498,50 @@ describe('Route53Provider under throttling', () => {
     expect(s.provider.stats.retries).toBe(throttledCalls);
   });
 
-  it('backs off further once the SDK gives up, and reports the throttling when it persists', async () => {
-    const sleeps: number[] = [];
-    const s = await start({
-      throttle: new TokenBucket({ burst: 1, ratePerSecond: 0 }),
-      maxAttempts: 1,
-      provider: { throttleRounds: 2, throttleBackoffMs: 100, sleep: async (ms) => void sleeps.push(ms) },
+  it('sends a call throttled throughout RETRY_POLICY.maxAttempts times, no more, and never splits it', async () => {
+    // The production client factory, with the policy's attempts; only the waiting is taken out.
+    const s = await start({ throttle: new TokenBucket({ burst: 1, ratePerSecond: 0 }) });
+    const clients = new AwsClients({
+      region: 'us-east-1',
+      endpoint: s.server.url,
+      credentials: SANDBOX_CREDENTIALS,
+      retryBackoffMs: () => 0,
     });
-    s.state.createZone({ name: 'example.com' });
-    const zone = await zoneNamed(s, 'example.com'); // takes the only token
-    const result = await s.provider.applyChanges(zone, ownedARecords(1));
-    expect(result.applied).toEqual([]);
-    expect(result.failed.map((f) => f.error)).toEqual([
-      expect.stringMatching(/^Throttling/),
-      expect.stringMatching(/^Throttling/),
-    ]);
-    expect(sleeps).toHaveLength(2);
-    expect(sleeps[0]).toBeLessThanOrEqual(100);
-    expect(sleeps[1]).toBeLessThanOrEqual(200);
-    expect(s.provider.stats.throttled).toBe(2);
-    expect(route53Calls(s)[throttledOperation('ChangeResourceRecordSets')]).toBe(3);
+    const provider = new Route53Provider(clients.route53(), { limits: { maxChanges: 10 } });
+    try {
+      s.state.createZone({ name: 'example.com' });
+      const zone = await zoneNamed(s, 'example.com'); // takes the only token
+      const result = await provider.applyChanges(zone, ownedARecords(10));
+      expect(result.applied).toEqual([]);
+      expect(result.refused).toEqual([]);
+      expect(result.failed).toHaveLength(20);
+      expect(result.failed.every((f) => f.error.startsWith('Throttling'))).toBe(true);
+      // One batch of the two was sent, never halved; the other waits for the next pass.
+      expect(result.batches).toBe(1);
+      expect(route53Calls(s)[throttledOperation('ChangeResourceRecordSets')]).toBe(RETRY_POLICY.maxAttempts);
+      expect(RETRY_POLICY.maxAttempts).toBe(5);
+      expect(provider.stats).toMatchObject({ throttled: 1, retries: RETRY_POLICY.maxAttempts - 1 });
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('gets a change through once the bucket refills during the backoff', async () => {
-    let refilled = false;
     let now = 0;
     const bucket = new TokenBucket({ burst: 1, ratePerSecond: 1, nowMs: () => now });
     const s = await start({
       throttle: bucket,
-      maxAttempts: 1,
-      provider: {
-        throttleRounds: 3,
-        sleep: async () => {
-          // The sandbox bucket runs on an injected clock: a backoff round is one second of it.
-          now += 1000;
-          refilled = true;
-        },
+      // The sandbox bucket runs on an injected clock: each backoff is one second of it.
+      retryBackoffMs: () => {
+        now += 1000;
+        return 0;
       },
     });
     s.state.createZone({ name: 'example.com' });
     const zone = await zoneNamed(s, 'example.com');
     const result = await s.provider.applyChanges(zone, ownedARecords(2));
-    expect(refilled).toBe(true);
     expect(result.failed).toEqual([]);
     expect(result.applied).toHaveLength(4);
-    expect(s.provider.stats.throttled).toBe(1);
+    expect(s.provider.stats).toMatchObject({ throttled: 0, retries: 1 });
   });
 });

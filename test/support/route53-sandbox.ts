@@ -6,6 +6,7 @@ import type { TokenBucket } from '../../sandbox/aws/throttle.js';
 import { ApiCallCounter } from '../../sandbox/calls.js';
 import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
 import { canonicalHostedZoneId } from '../../shared/dns/alias.js';
+import { RETRY_POLICY, type RetryPolicy, retryStrategy } from '../../shared/retry-policy.js';
 
 export interface Route53Sandbox {
   server: AwsServer;
@@ -19,7 +20,10 @@ export interface Route53Sandbox {
 
 export interface Route53SandboxOptions {
   throttle?: TokenBucket;
+  /** Attempts per call; RETRY_POLICY's when absent. */
   maxAttempts?: number;
+  /** The backoff between attempts; the SDK's when absent. */
+  retryBackoffMs?: RetryPolicy['backoffMs'];
   maxRecordSetsPerZone?: number;
   /** ELB DNS names the account has (their canonical zone from the table); aliases to others are refused. */
   loadBalancers?: string[];
@@ -47,7 +51,10 @@ export async function startRoute53Sandbox(opts: Route53SandboxOptions = {}): Pro
     endpoint: server.url,
     region: 'us-east-1',
     credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+    retryStrategy: retryStrategy({
+      maxAttempts: opts.maxAttempts ?? RETRY_POLICY.maxAttempts,
+      ...(opts.retryBackoffMs ? { backoffMs: opts.retryBackoffMs } : {}),
+    }),
   });
   return { server, state, calls, refusals, client };
 }

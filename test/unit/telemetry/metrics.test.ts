@@ -75,6 +75,7 @@ describe('passMetrics', () => {
       RecordsDeleted: 0,
       Conflicts: 0,
       HeldDeletions: 0,
+      RefusedChanges: 0,
       FailedClusters: 0,
     });
   });
@@ -93,6 +94,18 @@ describe('passMetrics', () => {
           { code: 'no-zone', message: 'z' },
         ],
         heldDeletions: 3,
+        refusedChanges: [
+          {
+            zone: 'example.com',
+            zoneId: 'Z1',
+            action: 'CREATE',
+            name: 'x.example.com',
+            type: 'A',
+            owner: 'a',
+            code: 'AccessDenied',
+            message: 'no',
+          },
+        ],
         route53: { calls: 7, throttles: 2 },
         certificates: {
           ...emptyCertificatesOutcome(true, false),
@@ -104,6 +117,7 @@ describe('passMetrics', () => {
       PassFailed: 1,
       Conflicts: 2,
       HeldDeletions: 3,
+      RefusedChanges: 1,
       FailedClusters: 1,
       Route53Calls: 7,
       Route53Throttles: 2,
