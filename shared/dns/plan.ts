@@ -67,12 +67,44 @@ export interface PlanInput {
   deletionGuard: Config['deletionGuard'];
   /** When set (a partial pass after an audit event), only these names are considered; nothing else is deleted. */
   scope?: ReadonlySet<string>;
+  /**
+   * Each owner's records in the whole zone (`ownedRecordCounts` over a full read), for a pass whose
+   * `current` holds only the names in `scope`. The deletion guard judges a share of these.
+   */
+  zoneOwnedCounts?: ReadonlyMap<string, number>;
 }
 
 export interface PlanResult extends Plan {
   /** Deletions the guard held back (the records as they are now). */
   heldDeletions: Endpoint[];
+  /**
+   * A scoped pass without `zoneOwnedCounts` that would release records: the guard cannot judge a share
+   * of records it has not seen, so it held them all. Plan again with the zone's counts.
+   */
+  needsZoneCounts: boolean;
   warnings: PassWarning[];
+}
+
+/** What makes a record count for the planner: a managed type, under the domain filter. */
+type Considered = Pick<PlanInput, 'managedRecordTypes' | 'excludeRecordTypes' | 'domainFilter'>;
+
+function isManaged(e: Endpoint, input: Considered): boolean {
+  const t = e.recordType;
+  return (
+    t !== 'TXT' &&
+    input.managedRecordTypes.includes(t) &&
+    !input.excludeRecordTypes.includes(t) &&
+    input.domainFilter.matches(e.dnsName)
+  );
+}
+
+/** Each owner's records among `records` (ownership read), counted as the deletion guard counts them. */
+export function ownedRecordCounts(records: readonly Endpoint[], input: Considered): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    if (isManaged(r, input)) counts.set(ownerOf(r), (counts.get(ownerOf(r)) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**
@@ -86,16 +118,14 @@ export interface PlanResult extends Plan {
  * - a record its owner no longer wants goes (sync only), or passes straight to the winning claim of
  *   another owner; a held name, a frozen owner or a name outside `scope` keeps it;
  * - the deletion guard holds all of one owner's deletions when they are too large a share of its records
- *   (not in a scoped pass, which sees only the names an event touched).
+ *   in the whole zone, whatever the pass: a scoped pass judges against `zoneOwnedCounts`, and without
+ *   them holds every release (`needsZoneCounts`).
  * Pure: no I/O, no clock. Results are sorted by record key.
  */
 export function planChanges(input: PlanInput): PlanResult {
   const warnings: PassWarning[] = [];
   const inScope = (name: string) => !input.scope || input.scope.has(name);
-  const managed = (t: RecordType) =>
-    t !== 'TXT' && input.managedRecordTypes.includes(t) && !input.excludeRecordTypes.includes(t);
-  const considered = (e: Endpoint) =>
-    managed(e.recordType) && inScope(e.dnsName) && input.domainFilter.matches(e.dnsName);
+  const considered = (e: Endpoint) => isManaged(e, input) && inScope(e.dnsName);
   const touchable = (owner: string) =>
     owner !== '' && input.knownOwners.has(owner) && !input.frozenOwners.has(owner);
 
@@ -170,19 +200,27 @@ export function planChanges(input: PlanInput): PlanResult {
     releases.push({ old: cur, next: asRecordOf(winner, ownerOf(winner), cur) });
   }
 
-  // The guard: one owner losing too large a share of its records at once looks like a broken source.
-  // A scoped pass is exempt: it sees only the names an event named, not the owner's whole share, and it
-  // deletes only what that event said is gone.
+  // The guard: one owner losing too large a share of its records at once looks like a broken source, or
+  // a forged event. The share is of the owner's records in the whole zone, whatever the trigger: a
+  // scoped pass sees only the names an event named, and judging it on those alone let one audit delivery
+  // naming many names delete what a full pass had held. Without the zone's counts a scoped pass cannot
+  // know the share, so it holds every release and asks for them (`needsZoneCounts`).
   const heldDeletions: Endpoint[] = [];
-  const ownedCount = new Map<string, number>();
-  for (const c of current) ownedCount.set(ownerOf(c), (ownedCount.get(ownerOf(c)) ?? 0) + 1);
+  const ownedCount = input.scope ? input.zoneOwnedCounts : ownedRecordCounts(current, input);
   const releasedBy = new Map<string, number>();
   for (const r of releases) releasedBy.set(ownerOf(r.old), (releasedBy.get(ownerOf(r.old)) ?? 0) + 1);
   const guarded = new Set<string>();
   const { maxShare, minRecords, allow } = input.deletionGuard;
+  const needsZoneCounts = !allow && ownedCount === undefined && releasedBy.size > 0;
   for (const [owner, count] of [...releasedBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const total = ownedCount.get(owner) ?? count;
-    if (allow || input.scope || total < minRecords || count / total <= maxShare) continue;
+    if (allow) continue;
+    if (!ownedCount) {
+      guarded.add(owner);
+      continue;
+    }
+    // At least what this pass saw go: a zone read before a concurrent change can count fewer.
+    const total = Math.max(ownedCount.get(owner) ?? 0, count);
+    if (total < minRecords || count / total <= maxShare) continue;
     guarded.add(owner);
     warnings.push({
       code: 'deletions-held',
@@ -264,6 +302,7 @@ export function planChanges(input: PlanInput): PlanResult {
     updateNew: updates.map((u) => u.next),
     delete: deletes.sort(byKey),
     heldDeletions: heldDeletions.sort(byKey),
+    needsZoneCounts,
     warnings,
   };
 }

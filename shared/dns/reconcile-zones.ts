@@ -15,7 +15,7 @@ import {
 } from './alias.js';
 import type { RecordChange } from './changes.js';
 import { DomainFilter } from './domain-filter.js';
-import { type HeldKind, type HeldName, planChanges } from './plan.js';
+import { type HeldKind, type HeldName, ownedRecordCounts, planChanges } from './plan.js';
 import { type RefusedChange, Route53Provider, route53ProviderOptions } from './route53.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
@@ -119,25 +119,44 @@ export async function reconcileZones(
       zone: zone.name,
     };
     try {
-      const read = await route53.records(
-        zone,
-        scopedNames ? { names: registryNames(scopedNames, registryOptions, config.managedRecordTypes) } : {},
+      const planFrom = (
+        current: ReturnType<typeof readOwnership>,
+        zoneOwnedCounts?: ReadonlyMap<string, number>,
+      ) => {
+        const plan = planChanges({
+          current: current.records,
+          desired: wanted,
+          policy: config.policy,
+          managedRecordTypes: config.managedRecordTypes,
+          excludeRecordTypes: config.excludeRecordTypes,
+          domainFilter,
+          knownOwners: input.knownOwners,
+          frozenOwners: input.frozenOwners,
+          held: input.held,
+          ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
+          deletionGuard: config.deletionGuard,
+          ...(input.scope ? { scope: input.scope } : {}),
+          ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
+        });
+        return { current, plan };
+      };
+      const scopedRead = scopedNames
+        ? { names: registryNames(scopedNames, registryOptions, config.managedRecordTypes) }
+        : {};
+      let { current, plan } = planFrom(
+        readOwnership(await route53.records(zone, scopedRead), registryOptions),
       );
-      const current = readOwnership(read, registryOptions);
-      const plan = planChanges({
-        current: current.records,
-        desired: wanted,
-        policy: config.policy,
-        managedRecordTypes: config.managedRecordTypes,
-        excludeRecordTypes: config.excludeRecordTypes,
-        domainFilter,
-        knownOwners: input.knownOwners,
-        frozenOwners: input.frozenOwners,
-        held: input.held,
-        ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
-        deletionGuard: config.deletionGuard,
-        ...(input.scope ? { scope: input.scope } : {}),
-      });
+      if (plan.needsZoneCounts) {
+        // A scoped pass would delete: the guard judges the owners' shares of the whole zone, which takes
+        // one full read. Only passes that delete pay it; the plan is then made from that read.
+        const whole = readOwnership(await route53.records(zone), registryOptions);
+        const counts = ownedRecordCounts(whole.records, {
+          managedRecordTypes: config.managedRecordTypes,
+          excludeRecordTypes: config.excludeRecordTypes,
+          domainFilter,
+        });
+        ({ current, plan } = planFrom(whole, counts));
+      }
       out.warnings.push(...plan.warnings);
       out.heldDeletions += plan.heldDeletions.length;
       const registry = planRegistryChanges(plan, current.registry, registryOptions);

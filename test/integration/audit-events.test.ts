@@ -230,8 +230,50 @@ describe('the audit-events handler against the sandbox', () => {
       .map((c) => `${c.name} ${c.type}`);
     expect(deleted?.sort()).toEqual(published.map((r) => `${r.name} ${r.type}`).sort());
     expect(records(sandbox)).toHaveLength(total - published.length);
-    // One name and its ownership TXT names: far below the 10 pages of a whole-zone read.
-    expect(calls.route53?.ListResourceRecordSets ?? 0).toBeLessThanOrEqual(5);
+    // One name and its ownership TXT names, then — because the pass deletes — one whole-zone read, so
+    // the deletion guard judges the owner's share of the zone, not of the names the event named.
+    expect(calls.route53?.ListResourceRecordSets ?? 0).toBeLessThanOrEqual(5 + Math.ceil(total / 300));
+  });
+
+  it('an audit delivery naming the deletions a full pass held is held too (the guard judges the whole zone)', async () => {
+    const services = Array.from({ length: 10 }, (_, i) => ({
+      ...service(`api-${i}`, `api-${i}.${ZONE}`),
+      metadata: {
+        ...service(`api-${i}`, `api-${i}.${ZONE}`).metadata,
+        finalizers: ['service.kubernetes.io/load-balancer-cleanup'],
+      },
+    }));
+    const { sandbox, handler } = await world(services);
+    expect((await reconcile({ trigger: 'schedule' }, handler.deps)).errors).toEqual([]);
+    const gone = services.slice(0, 6);
+    // One delivery deleting 6 of the owner's 10 Services: a partial pass that, judged on its own names
+    // (6 of 6), would pass a per-name guard; judged on the zone, 60% is above the 50% limit.
+    const summary = await handler(
+      await auditTrigger(sandbox, {
+        cluster: 'prod-eu',
+        delete: gone.map((o) => ({ kind: 'Service', namespace: 'shop', name: o.metadata.name })),
+      }),
+    );
+    expect(summary.touched[0]).toMatchObject({ scope: 'touched', objects: 6 });
+    // Each NLB Service has an A and an AAAA alias: 12 of the owner's 20 records.
+    expect(summary.passes[0]?.heldDeletions).toBe(12);
+    expect(summary.passes[0]?.changes).toEqual([]);
+    expect(summary.passes[0]?.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'deletions-held',
+        message: expect.stringMatching(/12 of its 20 records/),
+      }),
+    );
+    for (const o of gone) expect(named(sandbox, `${o.metadata.name}.${ZONE}`)).toHaveLength(4);
+
+    // Only deletionGuard.allow (or a confirmed cluster release) lets it through.
+    handler.deps.config = {
+      ...handler.deps.config,
+      deletionGuard: { ...handler.deps.config.deletionGuard, allow: true },
+    };
+    const allowed = await reconcile({ trigger: 'schedule' }, handler.deps);
+    expect(allowed.heldDeletions).toBe(0);
+    for (const o of gone) expect(named(sandbox, `${o.metadata.name}.${ZONE}`)).toEqual([]);
   });
 
   // A scoped pass sees only the touched names, so the deletion guard's share would read "100%" for any

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/dns/changes.js';
 import { DomainFilter } from '../../../shared/dns/domain-filter.js';
-import { type PlanInput, planChanges } from '../../../shared/dns/plan.js';
+import { ownedRecordCounts, type PlanInput, planChanges } from '../../../shared/dns/plan.js';
 import { type Endpoint, endpointKey, type RecordType } from '../../../shared/endpoint/endpoint.js';
 
 /** A small world so that names, owners and types collide often. */
@@ -139,6 +139,29 @@ describe('planChanges properties', () => {
           expect(input.domainFilter.matches(c.dnsName)).toBe(true);
           if (input.scope) expect(input.scope.has(c.dnsName)).toBe(true);
           expect(c.recordType).not.toBe('TXT');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('(d) the deletion guard holds a share of the owner’s whole zone, whatever the scope', () => {
+    fc.assert(
+      fc.property(arbInput({ guard: true }), fc.boolean(), (input, withCounts) => {
+        const zone = ownedRecordCounts(input.current, input);
+        const r = planChanges({ ...input, ...(withCounts ? { zoneOwnedCounts: zone } : {}) });
+        const { maxShare, minRecords } = input.deletionGuard;
+        if (input.scope && !withCounts) {
+          // It cannot judge a share of what it has not read: nothing goes, and it says why.
+          expect(r.delete).toEqual([]);
+          expect(r.needsZoneCounts).toBe(r.heldDeletions.length > 0);
+          return;
+        }
+        const gone = new Map<string, number>();
+        for (const d of r.delete) gone.set(d.labels.owner!, (gone.get(d.labels.owner!) ?? 0) + 1);
+        for (const [owner, n] of gone) {
+          const total = zone.get(owner) ?? 0;
+          expect(total < minRecords || n / total <= maxShare, `${owner}: ${n} of ${total}`).toBe(true);
         }
       }),
       { numRuns: 500 },

@@ -479,6 +479,7 @@ describe('planChanges: our guards', () => {
       scope: new Set(['a.example.com', 'c.example.com']),
       current: [ep('a', 'A', '1.1.1.1', 'o1:r'), ep('b', 'A', '1.1.1.1', 'o1:r')],
       desired: [ep('c', 'A', '1.1.1.1', 'o1:r'), ep('d', 'A', '1.1.1.1', 'o1:r')],
+      zoneOwnedCounts: new Map([['o1', 2]]),
     });
     expect(summary(r)).toEqual({ ...nothing, create: ['c A 1.1.1.1 o1:r'], delete: ['a A 1.1.1.1 o1:r'] });
   });
@@ -512,10 +513,35 @@ describe('planChanges: our guards', () => {
     }
   });
 
-  it('deletion guard does not judge a scoped pass by the share of the names it sees', () => {
+  it.each<[string, number | undefined, 'held' | 'deleted' | 'asks']>([
+    ['4 of the zone’s 40: deleted', 40, 'deleted'],
+    ['4 of the zone’s 6: held', 6, 'held'],
+    ['the owner’s count read short (a concurrent change): held on what it saw', 2, 'held'],
+    ['no zone counts: all held, and the zone’s counts asked for', undefined, 'asks'],
+  ])(
+    'deletion guard judges a scoped pass by the owner’s share of the whole zone: %s',
+    (_t, total, outcome) => {
+      const current = many('o1', 4);
+      const r = plan({
+        current,
+        scope: new Set(current.map((c) => c.dnsName)),
+        ...(total !== undefined ? { zoneOwnedCounts: new Map([['o1', total]]) } : {}),
+      });
+      expect(r.needsZoneCounts).toBe(outcome === 'asks');
+      expect(r.delete).toHaveLength(outcome === 'deleted' ? 4 : 0);
+      expect(r.heldDeletions).toHaveLength(outcome === 'deleted' ? 0 : 4);
+      expect(r.warnings.map((w) => w.code)).toEqual(outcome === 'held' ? ['deletions-held'] : []);
+    },
+  );
+
+  it('deletion guard: allow lets a scoped pass delete without the zone’s counts', () => {
     const current = many('o1', 4);
-    const r = plan({ current, scope: new Set(current.map((c) => c.dnsName)) });
-    expect(r.heldDeletions).toEqual([]);
+    const r = plan({
+      current,
+      scope: new Set(current.map((c) => c.dnsName)),
+      deletionGuard: { maxShare: 0.5, minRecords: 4, allow: true },
+    });
+    expect(r).toMatchObject({ needsZoneCounts: false, heldDeletions: [] });
     expect(r.delete).toHaveLength(4);
   });
 
