@@ -87,6 +87,7 @@ export class EdgeReconcilerStack extends Stack {
       eventBusName,
       auditLogClusters: local.filter((c) => deploy.clusters[c]?.auditLogs !== false),
       sources: config.sources,
+      fleetAccounts: fleetAccounts(config, account),
     });
 
     new ClusterAccess(this, 'ClusterAccess', {
@@ -135,6 +136,20 @@ export class EdgeReconcilerStack extends Stack {
       );
     }
   }
+}
+
+/**
+ * The accounts the fleet's clusters can be in: each listed cluster's (the stack's own when it names
+ * none), each discovery account, and the stack's own when discovery searches it. `stackAccount` may be a
+ * token (an environment-agnostic stack): CloudFormation resolves it in the rule's pattern.
+ */
+export function fleetAccounts(config: Config, stackAccount: string): string[] {
+  const accounts = config.clusters.map((c) => c.account ?? stackAccount);
+  const discovery = config.clusterDiscovery;
+  if (discovery?.homeAccount) accounts.push(stackAccount);
+  for (const a of discovery?.accounts ?? []) accounts.push(a.id);
+  // No fleet yet: a rule needs an account to match; the stack's own is the only one it could name.
+  return accounts.length > 0 ? [...new Set(accounts)] : [stackAccount];
 }
 
 /**

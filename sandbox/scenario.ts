@@ -111,7 +111,18 @@ const triggerSchema = z.union([
   }),
   z.strictObject({ manual: z.strictObject({ payload: z.unknown() }) }),
   z.strictObject({ resyncEvent: z.strictObject({ detail: z.unknown() }) }),
-  z.strictObject({ clusterDeleted: z.strictObject({ cluster: z.string().min(1) }) }),
+  z.strictObject({
+    clusterDeleted: z.strictObject({
+      cluster: z.string().min(1),
+      /** The cluster stays in EKS (a forged or mistaken event): nothing may be released. */
+      keep: z.boolean().default(false),
+      /** The event's account; the cluster's own when absent. */
+      account: z
+        .string()
+        .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+        .optional(),
+    }),
+  }),
   z.strictObject({ clusterCreated: z.strictObject({ cluster: z.string().min(1) }) }),
   z.strictObject({ advance: durationSchema }),
 ]);

@@ -1,3 +1,4 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients } from './aws-clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { assumeRoleCredentials } from './clusters/assume-role.js';
@@ -51,4 +52,27 @@ export function clientsForCluster(
 export function destroyRoleClients(home: AwsClients): void {
   for (const c of byHome.get(home)?.values() ?? []) c.destroy();
   byHome.delete(home);
+}
+
+const homeAccounts = new WeakMap<AwsClients, Promise<string>>();
+
+/**
+ * The account the reconciler itself runs in (STS GetCallerIdentity, which needs no permission), asked
+ * once per home clients: a warm container asks once. A cluster configured without `account` is in it.
+ */
+export function homeAccountId(home: AwsClients): Promise<string> {
+  let id = homeAccounts.get(home);
+  if (!id) {
+    id = home
+      .sts()
+      .send(new GetCallerIdentityCommand({}))
+      .then(({ Account }) => {
+        if (!Account) throw new Error('STS GetCallerIdentity returned no Account');
+        return Account;
+      });
+    // A failed lookup is not kept: the next event asks again.
+    id.catch(() => homeAccounts.delete(home));
+    homeAccounts.set(home, id);
+  }
+  return id;
 }

@@ -3,6 +3,7 @@ import type { AwsClients } from './aws-clients.js';
 import { type CertificatesOutcome, reconcileCertificates } from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
 import { type ClusterOutcome, collectDesired, type FleetDesired } from './clusters/collect.js';
+import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { type ChangeOutcome, type DnsOutcome, reconcileZones } from './dns/reconcile-zones.js';
@@ -32,10 +33,11 @@ export interface ReconcileRequest {
    */
   touched?: { objects: TouchedObject[]; names?: string[] };
   /**
-   * Clusters that are gone (EKS DeleteCluster): nothing is listed, their owners' records are released as
-   * the policy allows (sync deletes them). The deletion guard does not hold a confirmed release back.
+   * A cluster EKS confirmed gone (`confirmClusterDeleted`, after a DeleteCluster event): nothing is
+   * listed, its owner's records are released as the policy allows (sync deletes them), and the deletion
+   * guard does not hold them back. No handler builds it from an event's say-so.
    */
-  release?: boolean;
+  release?: ConfirmedRelease;
 }
 
 /** An object named by an event: `kind/namespace/name` in the TXT registry's resource form. */
@@ -90,7 +92,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // 1–2. clusters and their sources
   const wanted = request.clusters ? new Set(request.clusters) : undefined;
   const resolved = request.release
-    ? { clusters: releasedClusters(config, wanted), errors: [] }
+    ? { clusters: releasedClusters(config, request.release), errors: [] }
     : await resolveFleet(config, deps.aws, { clock: deps.clock, ...(wanted ? { only: wanted } : {}) });
   const clusters = resolved.clusters;
   errors.push(...resolved.errors);
@@ -162,17 +164,13 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
 }
 
 /**
- * The clusters a DeleteCluster names: listed ones, or — the handler having checked that discovery would
- * have found it — one discovery made, whose owner is its name.
+ * The cluster EKS confirmed gone: its listed entry (one per name and region), or — the handler having
+ * checked that discovery would have found it — the one discovery made, whose owner is its name.
  */
-function releasedClusters(config: Config, names: ReadonlySet<string> | undefined): ClusterConfig[] {
-  const out: ClusterConfig[] = [];
-  for (const name of names ?? []) {
-    const listed = config.clusters.filter((c) => c.name === name);
-    if (listed.length > 0) out.push(...listed);
-    else if (config.clusterDiscovery) out.push({ name, region: config.region, tags: {} });
-  }
-  return out;
+function releasedClusters(config: Config, release: ConfirmedRelease): ClusterConfig[] {
+  const listed = config.clusters.find((c) => c.name === release.cluster && c.region === release.region);
+  if (listed) return [listed];
+  return config.clusterDiscovery ? [{ name: release.cluster, region: release.region, tags: {} }] : [];
 }
 
 /** A released cluster's owner is known and wants nothing: sync deletes what it owned. */

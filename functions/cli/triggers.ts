@@ -58,7 +58,9 @@ export async function runTrigger(
   const name = created ? trigger.clusterCreated.cluster : trigger.clusterDeleted.cluster;
   const cluster = sandbox.eks.clusters().find((c) => c.name === name);
   const region = cluster?.region ?? deps.config.region;
-  if (!created && cluster) {
+  // The event comes from the cluster's account unless the scenario says otherwise (a forged event).
+  const eventAccount = (!created && trigger.clusterDeleted.account) || cluster?.account || account;
+  if (!created && cluster && !trigger.clusterDeleted.keep) {
     // The cluster is gone: EKS no longer knows it and its API server stops answering.
     sandbox.eks.removeCluster(cluster.region, cluster.name);
     sandbox.clusters.get(name)?.setMode('unreachable');
@@ -73,21 +75,25 @@ export async function runTrigger(
     userAgent: 'aws-cli/2.9.19',
     requestParameters: { name },
     responseElements: {
-      cluster: { name, arn: `arn:aws:eks:${region}:${account}:cluster/${name}`, tags: cluster?.tags ?? {} },
+      cluster: {
+        name,
+        arn: `arn:aws:eks:${region}:${eventAccount}:cluster/${name}`,
+        tags: cluster?.tags ?? {},
+      },
     },
     requestID: randomUUID(),
     eventID: randomUUID(),
     readOnly: false,
     eventType: 'AwsApiCall',
     managementEvent: true,
-    recipientAccountId: account,
+    recipientAccountId: eventAccount,
     eventCategory: 'Management',
   };
   const event = eventBridgeEnvelope(
     'aws.eks',
     'AWS API Call via CloudTrail',
     detail,
-    account,
+    eventAccount,
     now,
     deps,
     region,

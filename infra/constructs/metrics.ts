@@ -15,7 +15,7 @@ export type PassMetricName =
   | 'Conflicts'
   | 'HeldDeletions'
   | 'RefusedChanges'
-  | 'LifecycleEventsIgnored'
+  | 'UnconfirmedClusterDeletions'
   | 'FailedClusters'
   | 'Route53Calls'
   | 'Route53Throttles'

@@ -27,6 +27,8 @@ export interface ReconcilerTriggersProps {
   auditLogClusters: readonly string[];
   /** The config's `sources`: which kinds' writes pass the audit filter. */
   sources: readonly string[];
+  /** The accounts the fleet's clusters live in (`fleetAccounts`): the lifecycle rule takes only theirs. */
+  fleetAccounts: readonly string[];
 }
 
 /** The event source of the schedule's input; functions/scheduled.ts (via functions/reconciler.ts) accepts exactly this. */
@@ -92,9 +94,12 @@ export class ReconcilerTriggers extends Construct {
     });
 
     // CloudTrail delivers management events to the default bus of the region the API call was made in.
+    // Only the fleet's accounts: a same-named cluster elsewhere is not ours (the handler checks again,
+    // and asks EKS before it releases anything).
     this.lifecycleRule = new Rule(this, 'ClusterLifecycle', {
       description: 'edge-reconciler: EKS clusters created or deleted (CloudTrail)',
       eventPattern: {
+        account: [...props.fleetAccounts],
         source: ['aws.eks'],
         detailType: ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['eks.amazonaws.com'], eventName: ['CreateCluster', 'DeleteCluster'] },

@@ -141,25 +141,28 @@ export async function resolveFleet(
 
 /**
  * The fleet's view of one cluster an event names (EKS CreateCluster / DeleteCluster): its listed entry,
- * or the entry discovery would make for it — or undefined when it is not part of the fleet. `tags` are
- * the cluster's tags when the event tells them; without them a discovery with tags never matches.
+ * or the entry discovery would make for it — or undefined when it is not part of the fleet. A fleet
+ * cluster is known by name, region and account: a listed one without `account` is in `homeAccount`
+ * (the reconciler's own), a discovered one in the account it was searched in, so a same-named cluster
+ * of another account never matches. `tags` are the cluster's tags when the event tells them; without
+ * them a discovery with tags never matches.
  */
 export function fleetMember(
   config: Config,
-  cluster: { name: string; region: string; account?: string; tags?: Record<string, string> },
+  cluster: { name: string; region: string; account: string; tags?: Record<string, string> },
+  homeAccount: string,
 ): ClusterConfig | undefined {
   const listed = config.clusters.find(
     (c) =>
       c.name === cluster.name &&
       c.region === cluster.region &&
-      (!c.account || !cluster.account || c.account === cluster.account),
+      (c.account ?? homeAccount) === cluster.account,
   );
   if (listed) return listed;
   const discovery = config.clusterDiscovery;
   if (!discovery) return undefined;
   const account = discovery.accounts.find((a) => a.id === cluster.account);
-  // An account the discovery does not name can only be the home account (the rule's own account).
-  if (!account && !discovery.homeAccount) return undefined;
+  if (!account && !(discovery.homeAccount && cluster.account === homeAccount)) return undefined;
   const regions = account ? (account.regions ?? discovery.regions) : discovery.regions;
   if (!regions.includes(cluster.region)) return undefined;
   if (Object.keys(discovery.tags).length > 0 && !cluster.tags) return undefined;

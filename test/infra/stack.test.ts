@@ -138,6 +138,8 @@ describe('triggers', () => {
     });
     synth.template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
+        // The example's clusters name no account: the stack's own, resolved at deploy time.
+        account: [{ Ref: 'AWS::AccountId' }],
         source: ['aws.eks'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['eks.amazonaws.com'], eventName: ['CreateCluster', 'DeleteCluster'] },

@@ -19,6 +19,15 @@ function deployFile(name: string, document: Record<string, unknown>): string {
   return file;
 }
 
+/** The `account` filter of the EKS CreateCluster/DeleteCluster rule. */
+function lifecycleAccounts(synth: Synthesized): unknown[] {
+  const rules = Object.values<Cfn>(synth.json.Resources).filter(
+    (r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern.source?.[0] === 'aws.eks',
+  );
+  expect(rules).toHaveLength(1);
+  return rules[0]!.Properties.EventPattern.account;
+}
+
 const base = {
   region: 'eu-west-1',
   domainFilters: ['apps.example.org', '.internal.example.org'],
@@ -66,6 +75,10 @@ describe('a private fleet across accounts, in a VPC', () => {
 
   const fns = () =>
     Object.values<Cfn>(synth.json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+
+  it('takes lifecycle events only from the fleet’s accounts: the stack’s and the partner’s', () => {
+    expect(lifecycleAccounts(synth)).toEqual(['123456789012', '210987654321']);
+  });
 
   it('places every function in the subnets with the security groups', () => {
     expect(fns()).toHaveLength(1);
@@ -178,6 +191,10 @@ describe('discovered clusters, no certificates, no summary events', () => {
   const sids = () => policyStatements(synth.json).map((s) => s.statement.Sid as string | undefined);
   const statement = (sid: string) =>
     policyStatements(synth.json).find((s) => s.statement.Sid === sid)!.statement;
+
+  it('takes lifecycle events only from the accounts discovery searches', () => {
+    expect(lifecycleAccounts(synth)).toEqual(['123456789012', '210987654321']);
+  });
 
   it('describes only tagged clusters in the discovery regions, and assumes the accounts’ roles', () => {
     expect(statement('EksDescribeDiscoveredClusters').Condition).toEqual({
@@ -357,7 +374,9 @@ describe('every operation the function calls is granted', () => {
         .filter(({ statement }) => statement.Effect === 'Allow')
         .flatMap(({ statement }) => asList<string>(statement.Action)),
     );
-    expect(actionsTheFunctionCalls().filter((a) => !granted.has(a))).toEqual([]);
+    // GetCallerIdentity needs no permission: IAM cannot even deny it (STS API reference).
+    const needsNoGrant = new Set(['sts:GetCallerIdentity']);
+    expect(actionsTheFunctionCalls().filter((a) => !granted.has(a) && !needsNoGrant.has(a))).toEqual([]);
   });
 
   it('changes certificate state tags only on our certificates and only under our tag prefix', () => {

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClusterLifecycleHandler, type IgnoredEvent } from '../../functions/cluster-lifecycle.js';
 import { createManualHandler } from '../../functions/manual.js';
+import { createReconcilerHandler } from '../../functions/reconciler.js';
 import { type FunctionDeps, lambdaHandler } from '../../functions/runtime.js';
 import { createScheduledHandler } from '../../functions/scheduled.js';
 import { SANDBOX_ACCOUNT, sandboxAwsEnv } from '../../sandbox/credentials.js';
@@ -404,7 +405,10 @@ describe('cluster lifecycle handler', () => {
 
     expect(out.ignored).toBe(true);
     expect(out.reason).toMatch(reason);
-    expect(w.sandbox.calls.since(before)).toEqual({});
+    // At most the reconciler's own account, asked once (STS GetCallerIdentity): nothing else is read.
+    const { sts, ...others } = w.sandbox.calls.since(before);
+    expect(others).toEqual({});
+    expect(Object.keys(sts ?? {})).toEqual(sts ? ['GetCallerIdentity'] : []);
     expect(summaries(w.sandbox)).toEqual([]);
   });
 
@@ -440,6 +444,76 @@ describe('cluster lifecycle handler', () => {
     const deleted = policy === 'sync' ? 1 : 0;
     expect(summaries(w.sandbox).map((e) => e.detail.counts)).toEqual([{ created: 0, updated: 0, deleted }]);
     expect(emfValues(w.emf).RecordsDeleted).toBe(deleted);
+  });
+});
+
+describe('a DeleteCluster is a hint: EKS confirms before anything is released', () => {
+  async function published(w: World) {
+    await w.wrap(createScheduledHandler(() => w.deps))({ source: 'edge-reconciler.schedule' });
+    expect(records(w.sandbox)).toEqual([...API, ...SHOP].sort());
+    w.emf.length = 0;
+    w.sandbox.events.clear();
+  }
+
+  it('for a cluster EKS reports ACTIVE: ignored with a warning naming it, a metric, nothing released', async () => {
+    const w = await world();
+    await published(w);
+    const before = w.sandbox.calls.snapshot();
+    const out = (await w.wrap(createClusterLifecycleHandler(() => w.deps))(
+      cloudTrailEks('DeleteCluster', { name: 'alpha', region: 'eu-central-1' }),
+    )) as IgnoredEvent;
+
+    expect(out).toEqual({
+      ignored: true,
+      reason: `cluster alpha in eu-central-1 (account ${SANDBOX_ACCOUNT}) is ACTIVE in EKS: the DeleteCluster event is not confirmed; nothing released`,
+    });
+    expect(records(w.sandbox)).toEqual([...API, ...SHOP].sort());
+    expect(w.sandbox.calls.since(before)).toEqual({
+      sts: { GetCallerIdentity: 1 },
+      eks: { DescribeCluster: 1 },
+    });
+    expect(emfValues(w.emf)).toEqual({ UnconfirmedClusterDeletions: 1 });
+    expect(w.logLines.some((l) => /"level":"warn".*alpha in eu-central-1.*ACTIVE/i.test(l))).toBe(true);
+    expect(summaries(w.sandbox)).toEqual([]);
+  });
+
+  it('a direct invoke shaped like the event, through the deployed dispatch, releases nothing', async () => {
+    const w = await world();
+    await published(w);
+    const out = await w.wrap(createReconcilerHandler(() => w.deps))(
+      cloudTrailEks('DeleteCluster', { name: 'alpha', region: 'eu-central-1' }),
+    );
+    expect(out).toMatchObject({ ignored: true, reason: expect.stringMatching(/ACTIVE in EKS/) });
+    expect(records(w.sandbox)).toEqual([...API, ...SHOP].sort());
+  });
+
+  it('for a same-named cluster of another account: not the fleet’s, EKS not even asked', async () => {
+    const w = await world();
+    await published(w);
+    const before = w.sandbox.calls.snapshot();
+    const event = cloudTrailEks(
+      'DeleteCluster',
+      { name: 'alpha', region: 'eu-central-1' },
+      { recipientAccountId: '999999999999' },
+    );
+    const out = (await w.wrap(createClusterLifecycleHandler(() => w.deps))({
+      ...event,
+      account: '999999999999',
+    })) as IgnoredEvent;
+    expect(out.reason).toMatch(/alpha in eu-central-1 \(account 999999999999\) is not part of the fleet/);
+    expect(w.sandbox.calls.since(before).eks).toBeUndefined();
+    expect(records(w.sandbox)).toEqual([...API, ...SHOP].sort());
+  });
+
+  it('for a cluster EKS reports DELETING: released', async () => {
+    const w = await world();
+    await published(w);
+    w.sandbox.eks.updateCluster('eu-central-1', 'alpha', { status: 'DELETING' });
+    const result = (await w.wrap(createClusterLifecycleHandler(() => w.deps))(
+      cloudTrailEks('DeleteCluster', { name: 'alpha', region: 'eu-central-1' }),
+    )) as PassResult;
+    expect(result.trigger).toBe('cluster-deleted');
+    expect(records(w.sandbox)).toEqual(API);
   });
 });
 

@@ -88,6 +88,38 @@ describe('simulate', () => {
     expect(names).toContain('web.shop.example.com.');
   });
 
+  it('releases nothing on a DeleteCluster EKS does not confirm: a live cluster (keep) or another account', async () => {
+    const { code, stdout } = await cli('simulate', 'test/fixtures/scenarios/forged-delete.yaml', '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const [, active, elsewhere, gone] = out.passes;
+    expect(active.changes).toEqual([]);
+    expect(active.warnings).toEqual([
+      {
+        code: 'event-ignored',
+        message: expect.stringMatching(
+          /prod-us in us-east-1 .* is ACTIVE in EKS: .*not confirmed; nothing released/,
+        ),
+      },
+    ]);
+    expect(active.apiCalls.eks).toEqual({ DescribeCluster: 1 });
+    expect(elsewhere.changes).toEqual([]);
+    expect(elsewhere.warnings).toEqual([
+      {
+        code: 'event-ignored',
+        message: expect.stringMatching(/account 999999999999\) is not part of the fleet/),
+      },
+    ]);
+    // The cluster really deleted: EKS answers ResourceNotFoundException, and its records go.
+    expect(gone.changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`)).toEqual([
+      'DELETE us.shop.example.com.',
+      'DELETE a-us.shop.example.com.',
+    ]);
+    const names = out.zones[0].records.map((r: { name: string }) => r.name);
+    expect(names).toContain('web.shop.example.com.');
+    expect(names).not.toContain('us.shop.example.com.');
+  });
+
   it('exits 0 and reports a failed cluster without touching its records', async () => {
     const { code, stdout } = await cli('simulate', 'test/fixtures/scenarios/unreachable.yaml', '--json');
     expect(code).toBe(0);

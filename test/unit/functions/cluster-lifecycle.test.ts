@@ -72,7 +72,7 @@ describe('lifecycleRequest', () => {
       'DeleteCluster of a listed cluster',
       listed,
       event({ eventName: 'DeleteCluster' }),
-      { trigger: 'cluster-deleted', clusters: ['prod-eu'], release: true },
+      { trigger: 'cluster-deleted', clusters: ['prod-eu'] },
     ],
     [
       'a listed cluster of another account',
@@ -96,7 +96,7 @@ describe('lifecycleRequest', () => {
         account: OTHER,
         tags: { team: 'edge' },
       }),
-      { trigger: 'cluster-deleted', clusters: ['o'], release: true },
+      { trigger: 'cluster-deleted', clusters: ['o'] },
     ],
     [
       'the 2018 guide’s clusterName field',
@@ -105,7 +105,7 @@ describe('lifecycleRequest', () => {
       { trigger: 'cluster-created', clusters: ['prod-eu'] },
     ],
   ])('%s', (_, config, e, expected) => {
-    const decision = lifecycleRequest(e, config);
+    const decision = lifecycleRequest(e, config, HOME);
     expect('request' in decision && decision.request).toMatchObject(expected);
   });
 
@@ -145,8 +145,30 @@ describe('lifecycleRequest', () => {
       /not part of the fleet/,
     ],
     ['the home account when discovery skips it', untagged, event({ name: 'n' }), /not part of the fleet/],
+    [
+      // prod-eu is listed without `account`: it is the reconciler's own account's, not every account's.
+      'a DeleteCluster of a same-named cluster in another account',
+      listed,
+      event({ eventName: 'DeleteCluster', account: OTHER }),
+      /prod-eu in eu-central-1 \(account 210987654321\) is not part of the fleet/,
+    ],
+    [
+      'an event whose account and recipientAccountId differ',
+      listed,
+      { ...event({ eventName: 'DeleteCluster' }), account: OTHER },
+      /account 210987654321 and its recipientAccountId 123456789012 differ/,
+    ],
+    [
+      'an event that names no account',
+      listed,
+      (() => {
+        const { account: _a, ...e } = event({ eventName: 'DeleteCluster' });
+        return { ...e, detail: { ...e.detail, recipientAccountId: undefined } };
+      })(),
+      /names no account/,
+    ],
   ])('ignores %s', (_, config, e, reason) => {
-    const decision = lifecycleRequest(e, config);
+    const decision = lifecycleRequest(e, config, HOME);
     expect(decision).toMatchObject({ ignored: true });
     expect('reason' in decision && decision.reason).toMatch(reason);
   });
@@ -162,7 +184,7 @@ describe('lifecycleRequest', () => {
       /^event\.detail\.requestParameters\.name: expected string/,
     ],
   ])('refuses a malformed event naming the field (%#)', (e, message) => {
-    expect(() => lifecycleRequest(e, listed)).toThrow(InvalidEventError);
-    expect(() => lifecycleRequest(e, listed)).toThrow(message);
+    expect(() => lifecycleRequest(e, listed, HOME)).toThrow(InvalidEventError);
+    expect(() => lifecycleRequest(e, listed, HOME)).toThrow(message);
   });
 });
