@@ -103,6 +103,15 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     namespaced: true,
     categories: ['gateway-api'],
   },
+  // RBAC, so kubectl can map the reconciler's generated ClusterRole (`cli rbac`) in a client dry run.
+  ...(['ClusterRole', 'ClusterRoleBinding'] as const).map((kind) => ({
+    name: `${kind.toLowerCase()}s`,
+    singularName: kind.toLowerCase(),
+    kind,
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    namespaced: false,
+  })),
   ...['traefik.io', 'traefik.containo.us'].flatMap((group) =>
     // Traefik v2.10 serves its kinds under both groups; v3 only under traefik.io.
     ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({

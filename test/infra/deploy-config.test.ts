@@ -41,6 +41,16 @@ describe('deployConfigFrom', () => {
       'f.deploy.clusters.ghost: no cluster',
     ],
     [{ ...minimal, policy: 'delete-everything' }, 'f.policy'],
+    [{ ...minimal, deploy: { kubernetesAccess: 'admin' } }, 'f.deploy.kubernetesAccess'],
+    [
+      { ...minimal, regexDomainFilter: '^(shop|pay)\\.example\\.org$' },
+      'f.regexDomainFilter: selects names under example.org, outside domainFilters',
+    ],
+    [{ ...minimal, regexDomainFilter: 'shop' }, 'f.regexDomainFilter: the IAM record-name condition cannot'],
+    [
+      { ...minimal, regexDomainExclusion: '^internal\\.' },
+      'f.regexDomainExclusion: without regexDomainFilter',
+    ],
     [['a list'], 'f: expected a mapping'],
   ])('rejects %j naming the field', (document, message) => {
     expect(() => deployConfigFrom(document, 'f')).toThrow(ConfigError);

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { ApiCallCounter } from '../../sandbox/calls.js';
 import { SandboxClock } from '../../sandbox/clock.js';
 import { SANDBOX_IDENTITIES, sandboxAwsEnv } from '../../sandbox/credentials.js';
 import { type KubernetesApiServer, startKubernetesApiServer } from '../../sandbox/kubernetes/api-server.js';
+import { rbacManifests, rbacYaml } from '../../shared/clusters/rbac.js';
 import { createEksToken } from '../../shared/clusters/token.js';
+import { parseConfig } from '../../shared/config.js';
 import { awsCliV2, inCi, kubectl } from '../support/external-tools.js';
 import { bareIngress } from '../support/kubernetes-objects.js';
 
@@ -128,6 +130,32 @@ describe.skipIf(!kubectl)(
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/Unauthorized/);
     }
+
+    it('takes the generated ClusterRole and binding in a client dry run (kubectl create --dry-run=client)', async () => {
+      const config = kubeconfig('token.yaml', await tokenUser());
+      const manifests = join(dir, 'rbac.yaml');
+      const generated = parseConfig({
+        sources: ['service', 'ingress', 'gateway-httproute', 'traefik-proxy'],
+      });
+      writeFileSync(manifests, rbacYaml(generated));
+      // The sandbox serves no OpenAPI document, so kubectl validates the mapping (group, version, kind,
+      // scope) through discovery and decodes each object, without schema validation.
+      const dryRun = (file: string) =>
+        run(config, ['create', '--dry-run=client', '--validate=false', '-f', file, '-o', 'yaml']);
+      const r = await dryRun(manifests);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(parseAllDocuments(r.stdout).map((d) => d.toJS())).toEqual(rbacManifests(generated));
+
+      // The check can fail: a version RBAC does not serve is refused.
+      writeFileSync(
+        manifests,
+        rbacYaml(generated).replaceAll('rbac.authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v9'),
+      );
+      const wrong = await dryRun(manifests);
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/no matches for kind "ClusterRole"/);
+    });
 
     it('get services -A -o json returns the sandbox services', async () => {
       await expectListsSandboxServices(kubeconfig('token.yaml', await tokenUser()));
