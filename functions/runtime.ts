@@ -22,6 +22,8 @@ import { METRICS_NAMESPACE, type MetricsSink, SERVICE_NAME } from '../shared/tel
 export type FunctionDeps = ReconcileDeps & { metrics?: MetricsSink };
 
 let deps: FunctionDeps | undefined;
+/** The invocation running now: a container runs one at a time, so the pass's deadline is read from it. */
+let invocation: Pick<Context, 'getRemainingTimeInMillis'> | undefined;
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 /** Flushed by `logMetrics` after every invocation, success or error. */
@@ -46,10 +48,11 @@ export function lambdaDeps(): FunctionDeps {
   const config = configFromEnvironment();
   const built: FunctionDeps = {
     config,
-    aws: new AwsClients({ region: process.env.AWS_REGION ?? config.region }),
+    aws: new AwsClients({ region: process.env.AWS_REGION ?? config.region, timeouts: config.timeouts }),
     clock: systemClock,
     log: powertoolsLog(logger),
     metrics,
+    remainingTimeMs: () => invocation?.getRemainingTimeInMillis() ?? config.timeouts.passMs,
   };
   deps = built;
   return built;
@@ -72,5 +75,8 @@ export function lambdaHandler<E, R>(
   return middy<E, R, Error, Context>()
     .use(injectLambdaContext(wiring.logger, { resetKeys: true }))
     .use(logMetrics(wiring.metrics))
-    .handler((event: E) => core(event));
+    .handler((event: E, context: Context) => {
+      invocation = context;
+      return core(event);
+    });
 }

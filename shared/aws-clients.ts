@@ -6,6 +6,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RETRY_POLICY, type RetryPolicy, retryStrategy } from './retry-policy.js';
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
 
 export interface AwsClientOptions {
   /** Home region: EventBridge and STS go here; Route 53 is global (us-east-1). */
@@ -20,6 +21,8 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Overrides the policy's backoff (tests: no real waiting). */
   retryBackoffMs?: RetryPolicy['backoffMs'];
+  /** Connect and per-attempt request deadlines (config `timeouts`); the defaults when absent. */
+  timeouts?: { connectMs: number; awsRequestMs: number };
 }
 
 /**
@@ -32,8 +35,17 @@ export class AwsClients {
   constructor(readonly options: AwsClientOptions) {}
 
   private base(region: string) {
+    const timeouts = this.options.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region,
+      // Without these the SDK waits on a hung endpoint until Lambda kills the pass. `requestTimeout` only
+      // logs a warning unless `throwOnRequestTimeout` is set; with it, the attempt fails with a
+      // TimeoutError, which the SDK's retry policy treats as transient.
+      requestHandler: {
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.awsRequestMs,
+        throwOnRequestTimeout: true,
+      },
       // The retry policy is RETRY_POLICY's alone; each client gets its own strategy (budget, send rate).
       retryStrategy: retryStrategy({
         maxAttempts: this.options.maxAttempts ?? RETRY_POLICY.maxAttempts,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { RECORD_TYPES } from './endpoint/endpoint.js';
 import { domainFilterProblem } from './endpoint/names.js';
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
 
 /**
  * The reconciler's one config. Field names are ExternalDNS's flags in lowerCamelCase
@@ -512,6 +513,63 @@ export const configSchema = z.strictObject({
     .prefault({})
     .describe("ACM certificates for the fleet's TLS hosts (cert-manager's job, done once for the fleet)."),
 
+  // --- deadlines: no call waits forever, and a pass ends before its Lambda does (docs/reliability.md)
+  timeouts: z
+    .strictObject({
+      connectMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(60_000)
+        .default(DEFAULT_TIMEOUTS.connectMs)
+        .describe("Connecting (TCP and TLS) to an AWS endpoint or a cluster's API server, in ms."),
+      awsRequestMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(300_000)
+        .default(DEFAULT_TIMEOUTS.awsRequestMs)
+        .describe(
+          "One AWS request attempt, sent to answered, in ms; each of the SDK's retries gets its own.",
+        ),
+      kubernetesRequestMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(300_000)
+        .default(DEFAULT_TIMEOUTS.kubernetesRequestMs)
+        .describe('One Kubernetes request (one page of a list), connect to last byte, in ms.'),
+      applyReserveMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(900_000)
+        .default(DEFAULT_TIMEOUTS.applyReserveMs)
+        .describe(
+          'Kept back from reading clusters to plan and apply what was read, in ms (at most a third of the time left).',
+        ),
+      reportReserveMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(900_000)
+        .default(DEFAULT_TIMEOUTS.reportReserveMs)
+        .describe('Kept back from applying to report the pass, in ms (at most a tenth of the time left).'),
+      passMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400_000)
+        .default(DEFAULT_TIMEOUTS.passMs)
+        .describe(
+          "The pass's time outside Lambda (the CLI, `simulate`), in ms; in Lambda, the invocation's remaining time.",
+        ),
+    })
+    .prefault({})
+    .describe(
+      'Deadlines: every AWS and Kubernetes call has one, and the pass has one cut from the time the invocation has left (docs/reliability.md).',
+    ),
+
   // --- reporting
   events: z
     .strictObject({
@@ -529,6 +587,7 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+export type Timeouts = Config['timeouts'];
 /** Whether the traefik-proxy source reads the old `traefik.containo.us` group. */
 export function readsTraefikLegacy(
   config: Pick<Config, 'traefikEnableLegacy' | 'traefikDisableLegacy'>,

@@ -6,6 +6,7 @@ import { type ClusterOutcome, collectDesired, type FleetDesired } from './cluste
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
+import { passDeadline } from './deadline.js';
 import { type ChangeOutcome, type DnsOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import type { RefusedChange } from './dns/route53.js';
 import { normalizeDnsName } from './endpoint/endpoint.js';
@@ -54,6 +55,11 @@ export interface ReconcileDeps {
   log: Log;
   /** Where the pass's EMF metrics go (Lambda: Powertools Metrics, flushed by middy); none when absent. */
   metrics?: MetricsSink;
+  /**
+   * The time this invocation has left (Lambda's `context.getRemainingTimeInMillis`): the pass's deadline
+   * is cut from it. Outside Lambda, `config.timeouts.passMs`.
+   */
+  remainingTimeMs?: () => number;
 }
 
 export interface PassResult {
@@ -88,18 +94,25 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const dryRun = request.dryRun ?? config.dryRun;
   const errors: string[] = [];
   const route53Usage = meterClient(deps.aws.route53());
+  const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
 
   // 1–2. clusters and their sources
   const wanted = request.clusters ? new Set(request.clusters) : undefined;
   const resolved = request.release
     ? { clusters: releasedClusters(config, request.release), errors: [] }
-    : await resolveFleet(config, deps.aws, { clock: deps.clock, ...(wanted ? { only: wanted } : {}) });
+    : await resolveFleet(config, deps.aws, {
+        clock: deps.clock,
+        deadline: deadline.read,
+        ...(wanted ? { only: wanted } : {}),
+      });
   const clusters = resolved.clusters;
   errors.push(...resolved.errors);
   for (const name of wanted ?? []) {
     if (!clusters.some((c) => c.name === name)) errors.push(`cluster ${name}: not in the fleet`);
   }
-  const fleet = request.release ? releasedFleet(clusters) : await collectDesired(clusters, deps);
+  const fleet = request.release
+    ? releasedFleet(clusters)
+    : await collectDesired(clusters, deps, deadline.read);
   for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
     log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
   }
@@ -133,6 +146,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
       knownOwners,
       frozenOwners,
       dryRun,
+      deadline: deadline.apply,
       ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
     },
     request.release

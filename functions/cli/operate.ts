@@ -31,7 +31,7 @@ export async function runPass(options: OperateOptions): Promise<{ result: PassRe
     const fromKubeconfig = await clustersFromKubeconfig(options.contexts, options.kubeconfig, config.region);
     config = checkConfig(parseConfig({ ...config, clusters: fromKubeconfig }, '--context'), '--context');
   }
-  const aws = new AwsClients({ region: config.region });
+  const aws = new AwsClients({ region: config.region, timeouts: config.timeouts });
   try {
     const result = await reconcile(
       {

@@ -44,7 +44,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     await sandbox.load(scenario);
     const deps: ReconcileDeps = {
       config: scenario.config,
-      aws: sandbox.awsClients(scenario.config.region),
+      aws: sandbox.awsClients(scenario.config.region, scenario.config.timeouts),
       clock: sandbox.clock.clock,
       log: streamLog(options.logLevel ?? 'warn'),
     };

@@ -4,6 +4,7 @@ import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, Config } from '../config.js';
+import { beforeDeadline } from '../deadline.js';
 import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
@@ -59,11 +60,13 @@ interface Listed {
 export async function collectDesired(
   clusters: readonly ClusterConfig[],
   deps: { config: Config; aws: AwsClients; clock: Clock },
+  /** The pass's deadline for reading: a cluster not read by then is failed and frozen. */
+  deadline?: AbortSignal,
 ): Promise<FleetDesired> {
   const { config, aws, clock } = deps;
   // A cluster in another account is described, and its token presigned, with that account's role.
   const clientsOf = (c: ClusterConfig | undefined) => clientsForCluster(aws, c ?? {}, { clock });
-  const described = await describeOrGiven(clusters, (r, c) => clientsOf(c).eks(r));
+  const described = await describeOrGiven(clusters, (r, c) => clientsOf(c).eks(r), deadline);
   const tokenCaches = new Map<AwsClients, EksTokenCache>();
   const tokensFor = (c: ClusterConfig | undefined): EksTokenCache => {
     const clients = clientsOf(c);
@@ -97,7 +100,9 @@ export async function collectDesired(
       const owner = clusters[i]?.ownerId ?? clusters[i]?.name ?? '';
       if (!d.ok) return { owner, error: d.error, name: d.name };
       try {
-        const listed = await listExposedObjects(d.cluster, config, tokensFor(clusters[i]));
+        // The client stops its requests at the deadline; the race frees the pass even from a token call.
+        const read = () => listExposedObjects(d.cluster, config, tokensFor(clusters[i]), deadline);
+        const listed = await (deadline ? beforeDeadline(deadline, read) : read());
         const result = endpointsFromObjects(listed.objects, {
           config,
           clusterName: d.cluster.name,
@@ -167,9 +172,10 @@ function overEndpointCap(cluster: string, endpoints: number, max: number): PassW
 async function describeOrGiven(
   clusters: readonly ClusterConfig[],
   eks: (region: string, cluster: ClusterConfig) => EKSClient,
+  deadline: AbortSignal | undefined,
 ): Promise<DescribedCluster[]> {
   const toDescribe = clusters.filter((c) => !(c.endpoint && c.certificateAuthorityData));
-  const described = await describeClusters(toDescribe, eks);
+  const described = await describeClusters(toDescribe, eks, deadline);
   return clusters.map((c): DescribedCluster => {
     if (c.endpoint && c.certificateAuthorityData) {
       return {
@@ -188,12 +194,16 @@ async function listExposedObjects(
   cluster: ClusterTarget,
   config: Config,
   tokens: EksTokenCache,
+  deadline: AbortSignal | undefined,
 ): Promise<Listed> {
   const client = new KubernetesClient({
     endpoint: cluster.endpoint,
     caData: cluster.certificateAuthorityData,
     token: tokens.provider(cluster.name, cluster.region),
     clusterName: cluster.name,
+    timeoutMs: config.timeouts.kubernetesRequestMs,
+    connectTimeoutMs: config.timeouts.connectMs,
+    ...(deadline ? { signal: deadline } : {}),
   });
   // Every route source needs the same Gateways: one list per cluster, however many route kinds are on.
   let gatewayList: Promise<KubernetesObject[]> | undefined;

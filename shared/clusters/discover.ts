@@ -9,6 +9,7 @@ import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, ClusterDiscovery, Config, DiscoveryAccount } from '../config.js';
+import { deadlineOf } from '../deadline.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 
 export type DescribedCluster =
@@ -23,11 +24,16 @@ export type DescribedCluster =
 export async function describeClusters(
   clusters: readonly ClusterConfig[],
   eks: (region: string, cluster: ClusterConfig) => EKSClient,
+  /** The pass's deadline for reading: a DescribeCluster still waiting then is aborted. */
+  deadline?: AbortSignal,
 ): Promise<DescribedCluster[]> {
   return Promise.all(
     clusters.map(async (c): Promise<DescribedCluster> => {
       try {
-        const { cluster } = await eks(c.region, c).send(new DescribeClusterCommand({ name: c.name }));
+        const { cluster } = await eks(c.region, c).send(
+          new DescribeClusterCommand({ name: c.name }),
+          deadline ? { abortSignal: deadline } : {},
+        );
         if (!cluster?.endpoint || !cluster.certificateAuthority?.data) {
           return {
             ok: false,
@@ -47,10 +53,11 @@ export async function describeClusters(
           }),
         };
       } catch (err) {
+        const why = deadlineOf(err, deadline) ?? err;
         return {
           ok: false,
           name: c.name,
-          error: `cluster ${c.name}: DescribeCluster failed: ${errorMessage(err)}`,
+          error: `cluster ${c.name}: DescribeCluster failed: ${errorMessage(why)}`,
         };
       }
     }),
@@ -68,6 +75,8 @@ export interface ResolveFleetOptions {
   clock?: Clock;
   /** Only these cluster names are wanted (a partial pass): the others are not described. */
   only?: ReadonlySet<string>;
+  /** The pass's deadline for reading: searches still waiting then are aborted and reported. */
+  deadline?: AbortSignal;
 }
 
 /** Where discovery looks: the home account (no `account`) or another one through its role. */
@@ -91,7 +100,8 @@ export async function resolveFleet(
   aws: AwsClients,
   options: ResolveFleetOptions = {},
 ): Promise<FleetResolution> {
-  const { only } = options;
+  const { only, deadline } = options;
+  const sendOptions = deadline ? { abortSignal: deadline } : {};
   const listed = config.clusters.filter((c) => !only || only.has(c.name));
   const discovery = config.clusterDiscovery;
   if (!discovery) return { clusters: listed, errors: [] };
@@ -107,9 +117,11 @@ export async function resolveFleet(
       const where = searchLabel(s);
       let names: string[];
       try {
-        names = await listClusterNames(eksFor(s));
+        names = await listClusterNames(eksFor(s), sendOptions);
       } catch (err) {
-        errors.push(`discovery ${where}: ListClusters failed: ${errorMessage(err)}`);
+        errors.push(
+          `discovery ${where}: ListClusters failed: ${errorMessage(deadlineOf(err, deadline) ?? err)}`,
+        );
         return [];
       }
       const candidates = names.filter(
@@ -117,7 +129,7 @@ export async function resolveFleet(
       );
       const described = await mapConcurrent(candidates, config.clusterConcurrency, async (name) => {
         try {
-          const { cluster } = await eksFor(s).send(new DescribeClusterCommand({ name }));
+          const { cluster } = await eksFor(s).send(new DescribeClusterCommand({ name }), sendOptions);
           return {
             name,
             status: cluster?.status,
@@ -125,7 +137,8 @@ export async function resolveFleet(
             server: reachableServer(cluster),
           };
         } catch (err) {
-          errors.push(`discovery ${where}: cluster ${name}: DescribeCluster failed: ${errorMessage(err)}`);
+          const why = errorMessage(deadlineOf(err, deadline) ?? err);
+          errors.push(`discovery ${where}: cluster ${name}: DescribeCluster failed: ${why}`);
           return undefined;
         }
       });
@@ -210,9 +223,14 @@ function searchLabel(s: Search): string {
   return s.account ? `account ${s.account.id} ${s.region}` : `home account ${s.region}`;
 }
 
-async function listClusterNames(eks: EKSClient): Promise<string[]> {
+async function listClusterNames(
+  eks: EKSClient,
+  sendOptions: { abortSignal?: AbortSignal },
+): Promise<string[]> {
   const names: string[] = [];
-  for await (const page of paginateListClusters({ client: eks }, {})) names.push(...(page.clusters ?? []));
+  for await (const page of paginateListClusters({ client: eks }, {}, sendOptions)) {
+    names.push(...(page.clusters ?? []));
+  }
   return names;
 }
 

@@ -7,6 +7,7 @@ import {
   type ResourceInfo,
 } from '../sources/api-resources.js';
 import type { KubernetesObject } from '../sources/objects.js';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 
 /**
  * A thin typed client for the few Kubernetes list calls the reconciler makes (why not
@@ -28,8 +29,12 @@ export interface KubernetesClientOptions {
   caData: string;
   /** A fresh-enough bearer token for each request (an EksTokenCache provider). */
   token: () => Promise<string>;
-  /** Deadline of one HTTP request, connect to last byte (default 10 s). */
+  /** Deadline of one HTTP request, connect to last byte (config `timeouts.kubernetesRequestMs`). */
   timeoutMs?: number;
+  /** Deadline of connecting, TCP and TLS (config `timeouts.connectMs`). */
+  connectTimeoutMs?: number;
+  /** Aborts every request in flight and refuses new ones (the pass's deadline for reading). */
+  signal?: AbortSignal;
   /** Names the cluster in error messages. */
   clusterName?: string;
 }
@@ -64,7 +69,7 @@ export class KubernetesNetworkError extends Error {
   override readonly name = 'KubernetesNetworkError';
   constructor(
     message: string,
-    /** Node's error code (`ECONNRESET`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...) or `ETIMEDOUT` for our deadline. */
+    /** Node's error code (`ECONNRESET`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...) or `ETIMEDOUT` for a deadline. */
     readonly code: string,
     readonly timedOut: boolean,
     readonly resource: string,
@@ -75,7 +80,6 @@ export class KubernetesNetworkError extends Error {
   }
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 500;
 /** A list restarted this many times after 410 Expired is given up. */
 const MAX_LIST_RESTARTS = 2;
@@ -90,6 +94,9 @@ const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/** Why we cut a request short: its own deadline, connecting's, or the caller's signal (the pass deadline). */
+type Stop = 'request' | 'connect' | 'aborted';
 
 interface RequestContext {
   resource: string;
@@ -106,6 +113,7 @@ export class KubernetesClient {
   private readonly base: URL;
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly prefix: string;
   /** The version each resource answered at: a client lives one pass, in which a cluster's CRDs stay put. */
   private readonly servedVersions = new Map<KubernetesResource, string>();
@@ -127,7 +135,8 @@ export class KubernetesClient {
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
       throw new TypeError(`${this.prefix}certificate authority data is not a base64-encoded PEM certificate`);
     }
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.kubernetesRequestMs;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;
     // `ca` replaces Node's public roots: only this cluster's CA is trusted.
     this.agent = new Agent({ keepAlive: true, ca, maxSockets: 8 });
   }
@@ -252,7 +261,16 @@ export class KubernetesClient {
 
   private send(url: URL, token: string, ctx: RequestContext): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      let timedOut = false;
+      const { signal } = this.options;
+      if (signal?.aborted) {
+        reject(this.networkError(signal.reason, 'aborted', ctx));
+        return;
+      }
+      let stopped: Stop | undefined;
+      const stop = (why: Stop) => {
+        stopped ??= why;
+        req.destroy();
+      };
       const req = request(
         url,
         {
@@ -276,15 +294,25 @@ export class KubernetesClient {
             chunks.push(chunk);
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-          res.on('error', (err) => reject(this.networkError(err, timedOut, ctx)));
+          res.on('error', (err) => reject(this.networkError(err, stopped, ctx)));
         },
       );
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy();
-      }, this.timeoutMs);
-      req.on('error', (err) => reject(this.networkError(err, timedOut, ctx)));
-      req.on('close', () => clearTimeout(timer));
+      const timer = setTimeout(() => stop('request'), this.timeoutMs);
+      // A kept-alive socket is already connected; a new one gets `connectTimeoutMs` to connect and shake hands.
+      let connectTimer: NodeJS.Timeout | undefined;
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(() => stop('connect'), this.connectTimeoutMs);
+        socket.once('secureConnect', () => clearTimeout(connectTimer));
+      });
+      const onAbort = () => stop('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => reject(this.networkError(err, stopped, ctx)));
+      req.on('close', () => {
+        clearTimeout(timer);
+        clearTimeout(connectTimer);
+        signal?.removeEventListener('abort', onAbort);
+      });
       req.end();
     });
   }
@@ -307,10 +335,13 @@ export class KubernetesClient {
     );
   }
 
-  private networkError(err: unknown, timedOut: boolean, ctx: RequestContext): KubernetesNetworkError {
+  private networkError(err: unknown, stopped: Stop | undefined, ctx: RequestContext): KubernetesNetworkError {
+    const timedOut = stopped !== undefined;
     const code = timedOut ? 'ETIMEDOUT' : ((err as { code?: string })?.code ?? 'UNKNOWN');
     let what: string;
-    if (timedOut) what = `no answer within ${this.timeoutMs} ms`;
+    if (stopped === 'request') what = `no answer within ${this.timeoutMs} ms`;
+    else if (stopped === 'connect') what = `no connection within ${this.connectTimeoutMs} ms`;
+    else if (stopped === 'aborted') what = describe(this.options.signal?.reason ?? 'aborted');
     else if (TLS_CODES.has(code))
       what = `TLS: the server's certificate does not verify against the cluster CA (${code})`;
     else what = `${describe(err)}${code !== 'UNKNOWN' && !describe(err).includes(code) ? ` (${code})` : ''}`;

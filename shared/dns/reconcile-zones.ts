@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws-clients.js';
 import { LABEL_PUBLIC_ONLY } from '../certificates/reconcile.js';
 import { errorMessage } from '../clusters/discover.js';
 import type { Config } from '../config.js';
+import { deadlineOf } from '../deadline.js';
 import type { Endpoint, RecordType } from '../endpoint/endpoint.js';
 import { planRegistryChanges, readOwnership } from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
@@ -37,6 +38,8 @@ export interface DnsInput {
   dryRun: boolean;
   /** A partial pass: only these names are read and changed. */
   scope?: ReadonlySet<string>;
+  /** The pass's deadline for applying: a zone not done by then is reported and left for the next pass. */
+  deadline?: AbortSignal;
 }
 
 export interface DnsOutcome {
@@ -69,14 +72,18 @@ export async function reconcileZones(
   };
   const route53 = new Route53Provider(
     aws.route53(),
-    route53ProviderOptions(config, { onWarning: (w) => out.warnings.push(w) }),
+    route53ProviderOptions(config, {
+      onWarning: (w) => out.warnings.push(w),
+      ...(input.deadline ? { signal: input.deadline } : {}),
+    }),
   );
 
   let zones: HostedZone[];
   try {
     zones = await route53.listZones(config);
   } catch (err) {
-    out.errors.push(`route53: listing hosted zones failed: ${errorMessage(err)}`);
+    const why = deadlineOf(err, input.deadline) ?? err;
+    out.errors.push(`route53: listing hosted zones failed: ${errorMessage(why)}`);
     return out;
   }
 
@@ -112,6 +119,12 @@ export async function reconcileZones(
       ? [...input.scope].filter((n) => zonesForName(n, [zone]).length > 0)
       : undefined;
     if (scopedNames && scopedNames.length === 0) continue;
+    if (input.deadline?.aborted) {
+      out.errors.push(
+        `zone ${zone.name}: not reconciled, left for the next pass: ${errorMessage(input.deadline.reason)}`,
+      );
+      continue;
+    }
     const registryOptions = {
       prefix: config.txtPrefix,
       suffix: config.txtSuffix,
@@ -178,8 +191,9 @@ export async function reconcileZones(
         );
       }
     } catch (err) {
-      out.errors.push(`zone ${zone.name}: ${errorMessage(err)}`);
-      log.error('zone reconcile failed', { zone: zone.name, error: errorMessage(err) });
+      const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
+      out.errors.push(`zone ${zone.name}: ${why}`);
+      log.error('zone reconcile failed', { zone: zone.name, error: why });
     }
   }
   return out;

@@ -10,6 +10,7 @@ import {
   type RRType,
 } from '@aws-sdk/client-route-53';
 import type { Config } from '../config.js';
+import { deadlineOf } from '../deadline.js';
 import {
   type Endpoint,
   endpointKey,
@@ -100,6 +101,11 @@ export interface Route53ProviderOptions {
   /** EvaluateTargetHealth for an ALIAS whose endpoint does not say (`config.evaluateTargetHealth`). */
   evaluateTargetHealth?: boolean;
   onWarning?: (warning: PassWarning) => void;
+  /**
+   * The pass's deadline for applying: every call still waiting then is aborted, and batches not yet
+   * sent are reported failed, left for the next pass.
+   */
+  signal?: AbortSignal;
 }
 
 export function route53ProviderOptions(
@@ -271,6 +277,9 @@ export class Route53Provider {
   private readonly defaultTtl: number;
   private readonly evaluateTargetHealth: boolean;
   private readonly warn: (warning: PassWarning) => void;
+  private readonly signal: AbortSignal | undefined;
+  /** What every `send` takes: the deadline's signal, when there is one. */
+  private readonly sendOptions: { abortSignal?: AbortSignal };
 
   constructor(
     private readonly client: Route53Client,
@@ -280,6 +289,8 @@ export class Route53Provider {
     this.defaultTtl = options.defaultTtl ?? 300;
     this.evaluateTargetHealth = options.evaluateTargetHealth ?? true;
     this.warn = options.onWarning ?? (() => {});
+    this.signal = options.signal;
+    this.sendOptions = options.signal ? { abortSignal: options.signal } : {};
   }
 
   /** Counts the SDK's retries of a call, from the attempts it reports on answers and errors alike. */
@@ -306,7 +317,11 @@ export class Route53Provider {
    */
   async listZones(config: ZoneFilterConfig): Promise<HostedZone[]> {
     const all: HostedZone[] = [];
-    const pages = paginateListHostedZones({ client: this.client, pageSize: HOSTED_ZONE_PAGE_SIZE }, {});
+    const pages = paginateListHostedZones(
+      { client: this.client, pageSize: HOSTED_ZONE_PAGE_SIZE },
+      {},
+      this.sendOptions,
+    );
     // The paginator's own loop cannot be wrapped per page; a throttled page fails the listing after the
     // SDK's retries, and the caller's pass reports it.
     for await (const page of pages) {
@@ -338,7 +353,10 @@ export class Route53Provider {
       const chunk = ids.slice(i, i + TAG_CHUNK);
       this.stats.listTags++;
       const res = await this.call(() =>
-        this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: chunk })),
+        this.client.send(
+          new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: chunk }),
+          this.sendOptions,
+        ),
       );
       for (const set of res.ResourceTagSets ?? []) {
         if (!set.ResourceId) continue;
@@ -364,6 +382,7 @@ export class Route53Provider {
           ...(start.type ? { StartRecordType: start.type } : {}),
           ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
         }),
+        this.sendOptions,
       ),
     );
   }
@@ -447,6 +466,8 @@ export class Route53Provider {
     }
     let fatal: string | undefined;
     for (const batch of plan.batches) {
+      if (fatal === undefined && this.signal?.aborted)
+        fatal = `not sent: ${errorMessage(this.signal.reason)}`;
       if (fatal !== undefined) {
         for (const change of batch.flat()) result.failed.push({ change, error: fatal });
         continue;
@@ -472,12 +493,13 @@ export class Route53Provider {
             HostedZoneId: zone.id,
             ChangeBatch: { Changes: changes.map((c) => this.toChange(zone, c)) },
           }),
+          this.sendOptions,
         ),
       );
       result.applied.push(...changes);
       return undefined;
     } catch (err) {
-      const message = errorMessage(err);
+      const message = errorMessage(deadlineOf(err, this.signal) ?? err);
       if (!refusedForContent(err)) {
         for (const change of changes) result.failed.push({ change, error: message });
         return message;
