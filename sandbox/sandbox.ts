@@ -1,4 +1,4 @@
-import { AwsClients } from '../shared/aws-clients.js';
+import { type AwsClientOptions, AwsClients } from '../shared/aws-clients.js';
 import { canonicalHostedZoneId } from '../shared/dns/alias.js';
 import { AcmState, acmHandler, type CertificateExport } from './aws/acm.js';
 import { EksState, eksHandler } from './aws/eks.js';
@@ -12,6 +12,7 @@ import { ROUTE53_DEFAULT_BUCKET, TokenBucket, type TokenBucketOptions } from './
 import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_IDENTITIES } from './credentials.js';
+import { FaultInjector, type FaultRule } from './faults.js';
 import { type KubernetesApiServer, startKubernetesApiServer } from './kubernetes/api-server.js';
 import { SERVED_RESOURCES } from './kubernetes/discovery.js';
 import type { Scenario, ScenarioCluster } from './scenario.js';
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   throttle?: boolean | TokenBucketOptions;
   /** Told why a cluster's API server refused a token (the client only sees 401, as from EKS). */
   onTokenRefused?: (cluster: string, reason: string) => void;
+  /** Faults to inject from the start (more can be added with `sandbox.faults.add`). */
+  faults?: readonly FaultRule[];
 }
 
 /** Services every `apiCalls` lists, even when a pass made no call to them. */
@@ -57,6 +60,8 @@ export class Sandbox {
   private constructor(
     readonly clock: SandboxClock,
     readonly calls: ApiCallCounter,
+    /** The faults the AWS endpoint and every cluster's API server inject, and how many they did. */
+    readonly faults: FaultInjector,
   ) {
     this.route53 = new Route53State({
       clock: clock.clock,
@@ -73,7 +78,11 @@ export class Sandbox {
   }
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
-    const sandbox = new Sandbox(new SandboxClock(options.start), new ApiCallCounter());
+    const sandbox = new Sandbox(
+      new SandboxClock(options.start),
+      new ApiCallCounter(),
+      new FaultInjector(options.faults),
+    );
     sandbox.onTokenRefused = options.onTokenRefused;
     const bucket = options.throttle
       ? new TokenBucket(options.throttle === true ? { ...ROUTE53_DEFAULT_BUCKET } : options.throttle)
@@ -91,6 +100,7 @@ export class Sandbox {
         sts: stsHandler(sandbox.sts),
       },
       calls: sandbox.calls,
+      faults: sandbox.faults,
       ...(bucket ? { throttle: bucket } : {}),
     });
     return sandbox;
@@ -102,13 +112,14 @@ export class Sandbox {
   }
 
   /** Clients for the reconciler, signed with the sandbox's credentials and pointed at its endpoint. */
-  awsClients(region = 'us-east-1'): AwsClients {
+  awsClients(region = 'us-east-1', timeouts?: AwsClientOptions['timeouts']): AwsClients {
     const id = SANDBOX_IDENTITIES[0]!;
     return new AwsClients({
       region,
       endpoint: this.url,
       credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey },
       maxAttempts: 3,
+      ...(timeouts ? { timeouts } : {}),
     });
   }
 
@@ -121,11 +132,12 @@ export class Sandbox {
       clock: this.clock,
       calls: this.calls,
       objects: c.objects,
-      mode: c.unreachable ? 'unreachable' : 'ok',
+      mode: c.unreachable === 'hang' ? 'hang' : c.unreachable ? 'unreachable' : 'ok',
       identities: this.sts,
       ...(this.onTokenRefused
         ? { onTokenRefused: (reason: string) => this.onTokenRefused?.(c.name, reason) }
         : {}),
+      faults: this.faults,
     });
     this.clusters.set(c.name, server);
     this.eks.addCluster({
@@ -194,6 +206,7 @@ export class Sandbox {
       });
     }
     for (const c of scenario.clusters) await this.addCluster(c);
+    for (const rule of scenario.faults) this.faults.add(rule);
   }
 
   snapshot(): SandboxSnapshot {

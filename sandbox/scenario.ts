@@ -7,6 +7,7 @@ import { checkConfig } from '../shared/config-source.js';
 import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';
 import type { KubernetesObject } from '../shared/sources/objects.js';
 import { CERTIFICATE_STATUSES } from './aws/acm.js';
+import { faultRuleSchema } from './faults.js';
 
 /** The scenario file of docs/scenarios.md: a whole world before a reconcile. */
 
@@ -23,9 +24,11 @@ const kubernetesObject = z.looseObject({
 const clusterSchema = clusterConfigSchema.safeExtend({
   region: z.string().min(1).describe('The region the cluster runs in (checked as the config checks it).'),
   unreachable: z
-    .boolean()
+    .union([z.boolean(), z.literal('hang')])
     .default(false)
-    .describe("true: the cluster's API server answers every request with an error."),
+    .describe(
+      "true: the cluster's API server answers every request with an error (drops the connection); hang: it accepts connections and never answers.",
+    ),
   objects: z
     .array(kubernetesObject)
     .default([])
@@ -149,6 +152,10 @@ export const scenarioSchema = z.strictObject({
     .array(triggerSchema)
     .optional()
     .describe('Handlers to run in order instead of scheduled passes.'),
+  faults: z
+    .array(faultRuleSchema)
+    .default([])
+    .describe('Faults the sandbox injects during the passes (docs/reliability.md).'),
 });
 
 export type ScenarioCluster = Omit<z.infer<typeof clusterSchema>, 'objects'> & {
@@ -250,6 +257,12 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
       throw new ScenarioError(
         `${where}: triggers[${i}].${named[0]}.cluster: no cluster ${named[1]} in clusters`,
       );
+    }
+  }
+
+  for (const [i, f] of s.faults.entries()) {
+    if (f.cluster && !names.has(f.cluster)) {
+      throw new ScenarioError(`${where}: faults[${i}].cluster: no cluster ${f.cluster} in clusters`);
     }
   }
 

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiCallCounter } from '../calls.js';
+import { findIdentity, SANDBOX_ACCOUNT } from '../credentials.js';
+import { changeBatchNames, type FaultCall, type FaultInjector, type FaultKind } from '../faults.js';
 import { jsonError, newRequestId, queryError, xmlError } from './errors.js';
 import type { AwsRequest, AwsResponse, ServiceHandler } from './protocol.js';
 import type { TokenBucket } from './throttle.js';
@@ -15,6 +17,8 @@ export interface AwsServerOptions {
   calls: ApiCallCounter;
   /** The account's Route 53 token bucket; without it Route 53 never throttles. */
   throttle?: TokenBucket;
+  /** Faults to inject (hang, throttle, 5xx, reset, ...); none when absent. */
+  faults?: FaultInjector;
 }
 
 export interface AwsServer {
@@ -28,6 +32,12 @@ export const THROTTLED_SUFFIX = '.Throttled';
 export function throttledOperation(operation: string): string {
   return operation + THROTTLED_SUFFIX;
 }
+
+/** Calls that got an injected fault are counted apart too, as `<Operation>.Fault`. */
+export const FAULTED_SUFFIX = '.Fault';
+
+/** What the server does with a request: answer it, or (an injected fault) never answer or drop it. */
+type Outcome = AwsResponse | 'hang' | 'reset';
 
 /** Services whose wire protocol is XML (REST-XML or query); the others speak JSON. */
 const XML_SERVICES = new Set(['route53', 'sts', 'elasticloadbalancing', 'iam', 's3']);
@@ -93,7 +103,7 @@ function send(res: ServerResponse, response: AwsResponse): void {
   res.end(body);
 }
 
-async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<AwsResponse> {
+async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outcome> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const scope = credentialScope(req.headers.authorization, url.searchParams);
   if (!scope) {
@@ -133,6 +143,12 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<AwsR
     accessKeyId: scope.accessKeyId,
   };
 
+  const fault = opts.faults?.take(faultCall(handler, awsRequest));
+  if (fault) {
+    opts.calls.record(scope.service, (handler.operationOf?.(awsRequest) ?? 'Unknown') + FAULTED_SUFFIX);
+    return faultOutcome(fault, awsRequest);
+  }
+
   if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !opts.throttle.tryTake()) {
     const operation = handler.operationOf?.(awsRequest) ?? 'Unknown';
     opts.calls.record(scope.service, throttledOperation(operation));
@@ -151,10 +167,59 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<AwsR
   }
 }
 
+/** Which call this is, for the fault rules: the operation, and the cluster or record names it names. */
+function faultCall(handler: ServiceHandler, req: AwsRequest): FaultCall {
+  const operation = handler.operationOf?.(req) ?? 'Unknown';
+  const cluster = req.service === 'eks' ? /^\/clusters\/([^/]+)/.exec(req.path)?.[1] : undefined;
+  return {
+    service: req.service,
+    operation,
+    ...(cluster ? { cluster: decodeURIComponent(cluster) } : {}),
+    ...(operation === 'ChangeResourceRecordSets' ? { recordNames: changeBatchNames(req.body) } : {}),
+  };
+}
+
+/** The answer each fault gets, in the service's own error shape. */
+function faultOutcome(fault: FaultKind, req: AwsRequest): Outcome {
+  const { service } = req;
+  switch (fault) {
+    case 'hang':
+    case 'reset':
+      return fault;
+    case 'throttle':
+      return service === 'route53' || XML_SERVICES.has(service)
+        ? errorFor(service, 400, 'Throttling', 'Rate exceeded')
+        : errorFor(service, 429, 'ThrottlingException', 'Rate exceeded');
+    case '5xx':
+      return errorFor(service, 503, 'ServiceUnavailable', 'Service Unavailable');
+    case 'prior-request-not-complete':
+      return xmlError(
+        400,
+        'PriorRequestNotComplete',
+        'The request was rejected because Route 53 was still processing a prior request.',
+      );
+    case 'refuse': {
+      const zone = /\/hostedzone\/([^/]+)/.exec(req.path)?.[1] ?? 'unknown';
+      return xmlError(
+        403,
+        'AccessDenied',
+        `User: ${findIdentity(req.accessKeyId ?? '')?.arn ?? `arn:aws:iam::${SANDBOX_ACCOUNT}:user/unknown`} is not authorized to perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/${zone} because no identity-based policy allows the route53:ChangeResourceRecordSets action`,
+      );
+    }
+    case 'second-page':
+      // Validation keeps second-page to Kubernetes; an AWS service cannot get it.
+      return errorFor(service, 500, 'InternalFailure', 'second-page is not an AWS fault');
+  }
+}
+
 export async function startAwsServer(opts: AwsServerOptions): Promise<AwsServer> {
   const server = createServer((req, res) => {
     serve(opts, req).then(
-      (response) => send(res, response),
+      (outcome) => {
+        // A hung request stays open until the client gives up or the server closes.
+        if (outcome === 'reset') req.socket.destroy();
+        else if (outcome !== 'hang') send(res, outcome);
+      },
       (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         send(res, jsonError(500, 'InternalFailure', message));

@@ -5,6 +5,7 @@ import type { KubernetesObject } from '../../shared/sources/objects.js';
 import type { CallerIdentities } from '../aws/sts.js';
 import type { ApiCallCounter } from '../calls.js';
 import type { SandboxClock } from '../clock.js';
+import type { FaultInjector, FaultKind } from '../faults.js';
 import { createClusterCertificates } from './certificate-authority.js';
 import {
   coreVersions,
@@ -31,7 +32,11 @@ import { reviewEksToken } from './token-review.js';
  * `unreachable` mode nothing is counted: the server is not there.
  */
 
-export type KubernetesApiMode = 'ok' | 'unreachable' | 'forbidden' | 'error';
+/**
+ * `unreachable`: the connection is dropped without an answer; `hang`: the request is accepted and never
+ * answered (a hung API server: only the client's own deadline ends it).
+ */
+export type KubernetesApiMode = 'ok' | 'unreachable' | 'hang' | 'forbidden' | 'error';
 
 export interface KubernetesApiServerOptions {
   clusterName: string;
@@ -48,6 +53,8 @@ export interface KubernetesApiServerOptions {
   unreachableDelayMs?: number;
   /** Told why a request's token was refused; clients only ever see 401 Unauthorized, as from EKS. */
   onTokenRefused?: (reason: string) => void;
+  /** Faults to inject, as rules for service `kubernetes` with this cluster's name. */
+  faults?: FaultInjector;
 }
 
 export interface KubernetesApiServer {
@@ -118,7 +125,7 @@ export async function startKubernetesApiServer(
   const dropTimers = new Set<NodeJS.Timeout>();
   let serverAddress = '';
 
-  const handle = async (req: IncomingMessage): Promise<Reply | undefined> => {
+  const handle = async (req: IncomingMessage): Promise<Reply | 'hang' | 'reset' | undefined> => {
     req.resume();
     if (mode === 'unreachable') {
       const timer = setTimeout(() => {
@@ -131,10 +138,22 @@ export async function startKubernetesApiServer(
     const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
     const route = routeOf(url.pathname, serverAddress, unserved);
     const verb = verbOf(req.method ?? 'GET', route);
-    opts.calls.record(
-      'kubernetes',
-      route.type === 'resource' ? `${verb} ${route.resource.name}` : `get ${url.pathname}`,
-    );
+    const operation = route.type === 'resource' ? `${verb} ${route.resource.name}` : `get ${url.pathname}`;
+    if (mode === 'hang') {
+      opts.calls.record('kubernetes', operation);
+      return 'hang';
+    }
+    const fault = opts.faults?.take({
+      service: 'kubernetes',
+      operation,
+      cluster: opts.clusterName,
+      page: url.searchParams.get('continue') ? 2 : 1,
+    });
+    if (fault) {
+      opts.calls.record('kubernetes', `${operation}.Fault`);
+      return faultReply(fault);
+    }
+    opts.calls.record('kubernetes', operation);
 
     const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const review = auth
@@ -191,7 +210,11 @@ export async function startKubernetesApiServer(
 
   const server: Server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
     handle(req).then(
-      (r) => r && send(res, r),
+      (r) => {
+        if (r === 'reset') req.socket.destroy();
+        // A hung request stays open until the client gives up or the server closes.
+        else if (r && r !== 'hang') send(res, r);
+      },
       () => send(res, reply(500, status(500, 'InternalError', 'Internal error occurred'))),
     );
   });
@@ -386,6 +409,29 @@ function status(code: number, reason: string, message: string, details?: object)
     ...(details ? { details } : {}),
     code,
   };
+}
+
+/** What each injected fault answers, as a real API server under that trouble would. */
+function faultReply(fault: FaultKind): Reply | 'hang' | 'reset' {
+  switch (fault) {
+    case 'hang':
+    case 'reset':
+      return fault;
+    case 'throttle':
+      return reply(429, status(429, 'TooManyRequests', 'Too many requests, please try again later.'));
+    case 'second-page':
+      return reply(
+        500,
+        status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed', {
+          causes: [{ message: 'etcdserver: leader changed' }],
+        }),
+      );
+    default:
+      return reply(
+        503,
+        status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
+      );
+  }
 }
 
 interface Reply {

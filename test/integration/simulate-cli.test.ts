@@ -133,6 +133,31 @@ describe('simulate', () => {
     expect(names).toContain('web.example.com.');
   });
 
+  it('injects the scenario’s faults: hung clusters fail and keep their records, a refused name is reported', async () => {
+    const { code, stdout } = await cli('simulate', 'test/fixtures/scenarios/faults.yaml', '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const [pass] = out.passes;
+    expect(pass.clusters).toEqual([
+      { name: 'alive', status: 'ok', endpoints: 2 },
+      expect.objectContaining({
+        name: 'hung',
+        status: 'failed',
+        error: expect.stringMatching(/no answer within 300 ms/),
+      }),
+      expect.objectContaining({
+        name: 'hung-eks',
+        status: 'failed',
+        error: expect.stringMatching(/DescribeCluster failed: TimeoutError/),
+      }),
+    ]);
+    expect(pass.errors.join('\n')).toMatch(/denied\.example\.com A failed: AccessDenied/);
+    expect(pass.apiCalls.route53['ListHostedZones.Fault']).toBe(1);
+    const names = out.zones[0].records.map((r: { name: string }) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['old.example.com.', 'eks.example.com.']));
+    expect(names).not.toContain('denied.example.com.');
+  });
+
   it.each([
     ['a bad policy', 'config: {policy: sometimes}\n', /config\.policy/],
     [
@@ -154,6 +179,21 @@ describe('simulate', () => {
       'a trigger naming a cluster the scenario lacks',
       'clusters: [{name: a, region: eu-west-1}]\ntriggers: [{clusterCreated: {cluster: b}}]\n',
       /triggers\[0\]\.clusterCreated\.cluster/,
+    ],
+    [
+      'a fault Route 53 cannot give',
+      'faults: [{service: eks, fault: prior-request-not-complete}]\n',
+      /faults\[0\]\.service/,
+    ],
+    [
+      'a fault naming a cluster the scenario lacks',
+      'clusters: [{name: a, region: eu-west-1}]\nfaults: [{service: kubernetes, cluster: b, fault: hang}]\n',
+      /faults\[0\]\.cluster/,
+    ],
+    [
+      'an unknown unreachable mode',
+      'clusters: [{name: a, region: eu-west-1, unreachable: sometimes}]\n',
+      /clusters\[0\]\.unreachable/,
     ],
     ['a bad label selector', 'config: {labelFilter: "team in (edge"}\n', /config\.labelFilter/],
     ['a bad domain regex', 'config: {regexDomainFilter: "(["}\n', /config\.regexDomainFilter/],
