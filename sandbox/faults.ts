@@ -18,7 +18,10 @@ export const FAULT_KINDS = [
   'reset',
   /** Route 53's `PriorRequestNotComplete` (a change to the zone still in progress). */
   'prior-request-not-complete',
-  /** Route 53 refuses a change batch holding the record `name` with AccessDenied (an IAM condition key). */
+  /**
+   * Route 53 refuses every change batch touching the record `name` (of `type`, when given), as a whole:
+   * 403 AccessDenied as an IAM record-name condition answers, or `code`/`status`/`message` when given.
+   */
   'refuse',
   /** A Kubernetes list fails (500) on its second page, after the first was served. */
   'second-page',
@@ -44,8 +47,16 @@ export const faultRuleSchema = z
     operation: z.string().min(1).optional(),
     /** Kubernetes: the cluster whose API server misbehaves. EKS: the cluster a call names. */
     cluster: z.string().min(1).optional(),
-    /** `refuse`: the record name whose change batches are refused. */
+    /** `refuse`: the record name whose change batches are refused (any case, trailing dot optional). */
     name: z.string().min(1).optional(),
+    /** `refuse`: only changes of this record type; every type when absent. */
+    type: z.string().min(1).optional(),
+    /** `refuse`: Route 53's error code instead of AccessDenied (`NoSuchHealthCheck`, ...). */
+    code: z.string().min(1).optional(),
+    /** `refuse`: the HTTP status; 403 for AccessDenied, else 400, unless given. */
+    status: z.number().int().min(400).max(599).optional(),
+    /** `refuse`: the error message; IAM's explicit-deny wording by default. */
+    message: z.string().min(1).optional(),
     /** Let this many matching calls through before the fault starts. */
     after: z.number().int().min(0).default(0),
     /** Fire this many times, then stop; every matching call when absent. */
@@ -57,7 +68,9 @@ export const faultRuleSchema = z
   });
 
 export type FaultRule = z.input<typeof faultRuleSchema>;
-type ParsedRule = z.output<typeof faultRuleSchema>;
+/** A rule as validated, `after` defaulted: what `take` answers with. */
+export type ActiveFault = z.output<typeof faultRuleSchema>;
+type ParsedRule = ActiveFault;
 
 function ruleProblem(r: ParsedRule): { field: keyof ParsedRule; message: string } | undefined {
   if (r.fault === 'prior-request-not-complete' && r.service !== 'route53') {
@@ -69,8 +82,10 @@ function ruleProblem(r: ParsedRule): { field: keyof ParsedRule; message: string 
     if (r.operation && r.operation !== 'ChangeResourceRecordSets') {
       return { field: 'operation', message: 'refuse applies to ChangeResourceRecordSets only' };
     }
-  } else if (r.name) {
-    return { field: 'name', message: 'only a refuse fault names a record' };
+  } else {
+    for (const field of ['name', 'type', 'code', 'status', 'message'] as const) {
+      if (r[field] !== undefined) return { field, message: `only a refuse fault takes ${field}` };
+    }
   }
   if (r.fault === 'second-page' && r.service !== 'kubernetes') {
     return { field: 'service', message: 'second-page is for service kubernetes' };
@@ -87,8 +102,11 @@ export interface FaultCall {
   operation: string;
   /** The cluster: a Kubernetes API server's own, or the one an EKS call names. */
   cluster?: string;
-  /** Record names a Route 53 change batch holds (normalized: lower case, no trailing dot). */
-  recordNames?: readonly string[];
+  /**
+   * The records a Route 53 change batch touches, as the Route 53 handler parsed them: only a call that
+   * carries them can be refused (the AWS endpoint, before parsing, never can).
+   */
+  changes?: readonly { name: string; type: string }[];
   /** A Kubernetes list's page: 1 for the first, 2 for any page with a continue token. */
   page?: number;
 }
@@ -121,13 +139,13 @@ export class FaultInjector {
     this.rules.push({ rule: parsed.data, matched: 0, fired: 0 });
   }
 
-  /** Removes every rule (the counts of injected faults stay). */
-  clear(): void {
-    this.rules = [];
+  /** Removes every rule, or every rule of one kind (the counts of injected faults stay). */
+  clear(kind?: FaultKind): void {
+    this.rules = kind ? this.rules.filter((r) => r.rule.fault !== kind) : [];
   }
 
   /** The fault this call gets, if any: the first rule that matches and is due. */
-  take(call: FaultCall): FaultKind | undefined {
+  take(call: FaultCall): ActiveFault | undefined {
     for (const active of this.rules) {
       if (!matches(active.rule, call)) continue;
       active.matched++;
@@ -135,7 +153,7 @@ export class FaultInjector {
       if (active.rule.count !== undefined && active.fired >= active.rule.count) continue;
       active.fired++;
       this.injected[active.rule.fault]++;
-      return active.rule.fault;
+      return active.rule;
     }
     return undefined;
   }
@@ -151,28 +169,21 @@ function matches(rule: ParsedRule, call: FaultCall): boolean {
   if (rule.operation && rule.operation !== call.operation) return false;
   if (rule.cluster && rule.cluster !== call.cluster) return false;
   if (rule.fault === 'refuse') {
-    if (call.operation !== 'ChangeResourceRecordSets') return false;
-    return (call.recordNames ?? []).includes(normalizeName(rule.name ?? ''));
+    const name = normalizeName(rule.name ?? '');
+    const type = rule.type?.toUpperCase();
+    return (call.changes ?? []).some(
+      (c) => normalizeName(c.name) === name && (type === undefined || c.type === type),
+    );
   }
   if (rule.fault === 'second-page') return (call.page ?? 1) >= 2;
   return true;
 }
 
+/** Names compare as Route 53 compares them: any case, trailing dot optional, octal escapes decoded. */
 function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/**
- * The record names in a ChangeResourceRecordSets body, normalized, with Route 53's octal escapes
- * (`\052` for `*`) decoded.
- */
-export function changeBatchNames(body: string): string[] {
-  const names: string[] = [];
-  for (const m of body.matchAll(/<Name>([^<]*)<\/Name>/g)) {
-    const decoded = (m[1] ?? '').replace(/\\([0-7]{3})/g, (_, oct: string) =>
-      String.fromCharCode(Number.parseInt(oct, 8)),
-    );
-    names.push(normalizeName(decoded));
-  }
-  return names;
+  return name
+    .trim()
+    .replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)))
+    .toLowerCase()
+    .replace(/\.$/, '');
 }

@@ -51,8 +51,11 @@ export class Sandbox {
   readonly elbv2: Elbv2State;
   readonly events: EventBridgeState;
   readonly sts: StsState;
-  /** Route 53 changes to refuse (`refuse({name})`: AccessDenied for any batch that touches `name`). */
-  readonly route53Refusals = new Route53ChangeRefusals();
+  /**
+   * Route 53 changes to refuse (`refuse({name})`: AccessDenied for any batch that touches `name`): the
+   * `refuse` rules of `faults`.
+   */
+  readonly route53Refusals: Route53ChangeRefusals;
   readonly clusters = new Map<string, KubernetesApiServer>();
   private server!: AwsServer;
   private onTokenRefused: SandboxOptions['onTokenRefused'];
@@ -63,6 +66,7 @@ export class Sandbox {
     /** The faults the AWS endpoint and every cluster's API server inject, and how many they did. */
     readonly faults: FaultInjector,
   ) {
+    this.route53Refusals = new Route53ChangeRefusals(faults);
     this.route53 = new Route53State({
       clock: clock.clock,
       loadBalancer: (dnsName) => this.loadBalancer(dnsName),

@@ -1,12 +1,15 @@
-import { normalizeName } from './route53-names.js';
+import { FaultInjector } from '../faults.js';
 import { type RecordChange, Route53Error } from './route53-records.js';
 
 /**
- * A fault hook: Route 53 refusing every ChangeResourceRecordSets request whose batch touches a given
- * record, the way an IAM record-name condition (`route53:ChangeResourceRecordSetsNormalizedRecordNames`)
- * refuses it. IAM judges the request as a whole, so one denied name fails the entire batch, with the
- * other changes in it not applied: HTTP 403 `AccessDenied` in Route 53's XML error body. Another code
+ * Route 53 refusing every ChangeResourceRecordSets request whose batch touches a given record, the way
+ * an IAM record-name condition (`route53:ChangeResourceRecordSetsNormalizedRecordNames`) refuses it.
+ * IAM judges the request as a whole, so one denied name fails the entire batch, with the other changes
+ * in it not applied: HTTP 403 `AccessDenied` in Route 53's XML error body. Another code
  * (`NoSuchHealthCheck`, 404, for a change naming a health check that is gone) can be given instead.
+ *
+ * The refusals are `refuse` rules of the sandbox's fault injector (a scenario's `faults:` adds them
+ * too); this is the Route 53 handler's view of them, and a short way for tests to add them.
  */
 export interface ChangeRefusal {
   /** The record name a change must touch to be refused (any case, trailing dot optional). */
@@ -27,28 +30,30 @@ export interface RefusalContext {
   callerArn: string;
 }
 
-/** The refusals a sandbox Route 53 applies; tests and fault scenarios add and clear them. */
 export class Route53ChangeRefusals {
-  private readonly refusals: ChangeRefusal[] = [];
+  constructor(private readonly faults: FaultInjector = new FaultInjector()) {}
 
   refuse(refusal: ChangeRefusal): void {
-    this.refusals.push(refusal);
+    this.faults.add({
+      service: 'route53',
+      operation: 'ChangeResourceRecordSets',
+      fault: 'refuse',
+      ...refusal,
+    });
   }
 
   clear(): void {
-    this.refusals.length = 0;
+    this.faults.clear('refuse');
   }
 
   /** The error a batch is refused with, when one of its changes matches a refusal. */
   check(changes: readonly RecordChange[], context: RefusalContext): Route53Error | undefined {
-    const refusal = this.refusals.find((r) =>
-      changes.some(
-        (c) =>
-          normalizeName(c.record.name) === normalizeName(r.name) &&
-          (r.type === undefined || c.record.type === r.type.toUpperCase()),
-      ),
-    );
-    if (!refusal) return undefined;
+    const refusal = this.faults.take({
+      service: 'route53',
+      operation: 'ChangeResourceRecordSets',
+      changes: changes.map((c) => ({ name: c.record.name, type: c.record.type })),
+    });
+    if (refusal?.fault !== 'refuse') return undefined;
     const code = refusal.code ?? 'AccessDenied';
     const status = refusal.status ?? (code === 'AccessDenied' ? 403 : 400);
     const message =

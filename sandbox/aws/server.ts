@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiCallCounter } from '../calls.js';
-import { findIdentity, SANDBOX_ACCOUNT } from '../credentials.js';
-import { changeBatchNames, type FaultCall, type FaultInjector, type FaultKind } from '../faults.js';
+import type { FaultCall, FaultInjector, FaultKind } from '../faults.js';
 import { jsonError, newRequestId, queryError, xmlError } from './errors.js';
 import type { AwsRequest, AwsResponse, ServiceHandler } from './protocol.js';
 import type { TokenBucket } from './throttle.js';
@@ -146,7 +145,7 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
   const fault = opts.faults?.take(faultCall(handler, awsRequest));
   if (fault) {
     opts.calls.record(scope.service, (handler.operationOf?.(awsRequest) ?? 'Unknown') + FAULTED_SUFFIX);
-    return faultOutcome(fault, awsRequest);
+    return faultOutcome(fault.fault, awsRequest);
   }
 
   if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !opts.throttle.tryTake()) {
@@ -167,15 +166,16 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
   }
 }
 
-/** Which call this is, for the fault rules: the operation, and the cluster or record names it names. */
+/**
+ * Which call this is, for the fault rules: the operation, and the cluster an EKS call names. Refusals
+ * of a change are the Route 53 handler's to take: they need the batch parsed.
+ */
 function faultCall(handler: ServiceHandler, req: AwsRequest): FaultCall {
-  const operation = handler.operationOf?.(req) ?? 'Unknown';
   const cluster = req.service === 'eks' ? /^\/clusters\/([^/]+)/.exec(req.path)?.[1] : undefined;
   return {
     service: req.service,
-    operation,
+    operation: handler.operationOf?.(req) ?? 'Unknown',
     ...(cluster ? { cluster: decodeURIComponent(cluster) } : {}),
-    ...(operation === 'ChangeResourceRecordSets' ? { recordNames: changeBatchNames(req.body) } : {}),
   };
 }
 
@@ -198,17 +198,10 @@ function faultOutcome(fault: FaultKind, req: AwsRequest): Outcome {
         'PriorRequestNotComplete',
         'The request was rejected because Route 53 was still processing a prior request.',
       );
-    case 'refuse': {
-      const zone = /\/hostedzone\/([^/]+)/.exec(req.path)?.[1] ?? 'unknown';
-      return xmlError(
-        403,
-        'AccessDenied',
-        `User: ${findIdentity(req.accessKeyId ?? '')?.arn ?? `arn:aws:iam::${SANDBOX_ACCOUNT}:user/unknown`} is not authorized to perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/${zone} because no identity-based policy allows the route53:ChangeResourceRecordSets action`,
-      );
-    }
+    case 'refuse':
     case 'second-page':
-      // Validation keeps second-page to Kubernetes; an AWS service cannot get it.
-      return errorFor(service, 500, 'InternalFailure', 'second-page is not an AWS fault');
+      // Never taken here: refusals are the Route 53 handler's, second pages the Kubernetes servers'.
+      return errorFor(service, 500, 'InternalFailure', `${fault} is not injected by the AWS endpoint`);
   }
 }
 

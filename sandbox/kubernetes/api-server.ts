@@ -151,7 +151,7 @@ export async function startKubernetesApiServer(
     });
     if (fault) {
       opts.calls.record('kubernetes', `${operation}.Fault`);
-      return faultReply(fault);
+      return faultReply(fault.fault);
     }
     opts.calls.record('kubernetes', operation);
 

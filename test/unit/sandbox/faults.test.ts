@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeBatchNames, FaultInjector, faultRuleSchema } from '../../../sandbox/faults.js';
+import { FaultInjector, faultRuleSchema } from '../../../sandbox/faults.js';
 
 describe('fault rules', () => {
   it.each([
@@ -11,6 +11,7 @@ describe('fault rules', () => {
       'operation',
     ],
     [{ fault: 'hang', service: 'route53', name: 'a.example.com' }, 'name'],
+    [{ fault: '5xx', service: 'route53', code: 'AccessDenied' }, 'code'],
     [{ fault: 'second-page', service: 'route53' }, 'service'],
     [{ fault: 'hang', service: 'route53', cluster: 'prod' }, 'cluster'],
     [{ fault: 'explode', service: 'route53' }, 'fault'],
@@ -28,38 +29,37 @@ describe('fault rules', () => {
       { service: 'route53', operation: 'ChangeResourceRecordSets', fault: '5xx', after: 1, count: 2 },
     ]);
     const change = { service: 'route53', operation: 'ChangeResourceRecordSets' };
-    const seen = [1, 2, 3, 4].map(() => faults.take(change));
+    const seen = [1, 2, 3, 4].map(() => faults.take(change)?.fault);
     expect(seen).toEqual([undefined, '5xx', '5xx', undefined]);
     expect(faults.take({ service: 'route53', operation: 'ListHostedZones' })).toBeUndefined();
     expect(faults.injected['5xx']).toBe(2);
     expect(faults.total()).toBe(2);
   });
 
-  it('refuse matches a batch by record name; second-page only a continued list; cluster by name', () => {
+  it('refuse matches a parsed batch by record name and type; second-page only a continued list', () => {
     const faults = new FaultInjector([
-      { service: 'route53', fault: 'refuse', name: '*.Example.com.' },
+      { service: 'route53', fault: 'refuse', name: '\\052.Example.com.', type: 'txt' },
       { service: 'kubernetes', cluster: 'prod', fault: 'second-page' },
     ]);
-    const batch = (names: string[]) => ({
+    const batch = (changes: { name: string; type: string }[]) => ({
       service: 'route53',
       operation: 'ChangeResourceRecordSets',
-      recordNames: names,
+      changes,
     });
-    expect(faults.take(batch(['a.example.com']))).toBeUndefined();
-    expect(faults.take(batch(['a.example.com', '*.example.com']))).toBe('refuse');
+    expect(faults.take(batch([{ name: 'a.example.com.', type: 'TXT' }]))).toBeUndefined();
+    expect(faults.take(batch([{ name: '*.example.com.', type: 'A' }]))).toBeUndefined();
+    expect(faults.take(batch([{ name: '*.example.com.', type: 'TXT' }]))?.fault).toBe('refuse');
+    // Without the parsed batch (the AWS endpoint's view) nothing is refused.
+    expect(faults.take({ service: 'route53', operation: 'ChangeResourceRecordSets' })).toBeUndefined();
     const list = { service: 'kubernetes', operation: 'list services', cluster: 'prod' };
     expect(faults.take({ ...list, page: 1 })).toBeUndefined();
-    expect(faults.take({ ...list, page: 2 })).toBe('second-page');
+    expect(faults.take({ ...list, page: 2 })?.fault).toBe('second-page');
     expect(faults.take({ ...list, cluster: 'dev', page: 2 })).toBeUndefined();
+    faults.clear('refuse');
+    expect(faults.take(batch([{ name: '*.example.com.', type: 'TXT' }]))).toBeUndefined();
+    expect(faults.take({ ...list, page: 2 })?.fault).toBe('second-page');
     faults.clear();
     expect(faults.take({ ...list, page: 2 })).toBeUndefined();
-    expect(faults.injected).toMatchObject({ refuse: 1, 'second-page': 1 });
-  });
-
-  it('reads the record names of a change batch, octal escapes decoded', () => {
-    const body =
-      '<ChangeBatch><Changes><Change><ResourceRecordSet><Name>\\052.Example.com.</Name></ResourceRecordSet></Change>' +
-      '<Change><ResourceRecordSet><Name>a.example.com</Name></ResourceRecordSet></Change></Changes></ChangeBatch>';
-    expect(changeBatchNames(body)).toEqual(['*.example.com', 'a.example.com']);
+    expect(faults.injected).toMatchObject({ refuse: 1, 'second-page': 2 });
   });
 });
