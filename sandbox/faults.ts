@@ -118,7 +118,7 @@ interface ActiveRule {
 }
 
 export class FaultInjector {
-  private rules: ActiveRule[] = [];
+  private active: ActiveRule[] = [];
   /** Faults injected so far, by kind. */
   readonly injected: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
     FaultKind,
@@ -136,17 +136,22 @@ export class FaultInjector {
       const issue = parsed.error.issues[0];
       throw new TypeError(`fault ${issue?.path.join('.') || '(rule)'}: ${issue?.message}`);
     }
-    this.rules.push({ rule: parsed.data, matched: 0, fired: 0 });
+    this.active.push({ rule: parsed.data, matched: 0, fired: 0 });
+  }
+
+  /** The rules in force, in the order they are tried. */
+  rules(): ActiveFault[] {
+    return this.active.map((a) => a.rule);
   }
 
   /** Removes every rule, or every rule of one kind (the counts of injected faults stay). */
   clear(kind?: FaultKind): void {
-    this.rules = kind ? this.rules.filter((r) => r.rule.fault !== kind) : [];
+    this.active = kind ? this.active.filter((r) => r.rule.fault !== kind) : [];
   }
 
   /** The fault this call gets, if any: the first rule that matches and is due. */
   take(call: FaultCall): ActiveFault | undefined {
-    for (const active of this.rules) {
+    for (const active of this.active) {
       if (!matches(active.rule, call)) continue;
       active.matched++;
       if (active.matched <= active.rule.after) continue;

@@ -13,7 +13,11 @@ import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_IDENTITIES } from './credentials.js';
 import { FaultInjector, type FaultRule } from './faults.js';
-import { type KubernetesApiServer, startKubernetesApiServer } from './kubernetes/api-server.js';
+import {
+  type KubernetesApiServer,
+  type KubernetesApiServerOptions,
+  startKubernetesApiServer,
+} from './kubernetes/api-server.js';
 import { SERVED_RESOURCES } from './kubernetes/discovery.js';
 import type { Scenario, ScenarioCluster } from './scenario.js';
 
@@ -130,6 +134,7 @@ export class Sandbox {
   /** Starts the cluster's API server and registers it with EKS, as DescribeCluster will report it. */
   async addCluster(
     c: Pick<ScenarioCluster, 'name' | 'region' | 'objects'> & Partial<ScenarioCluster>,
+    serverOptions: Pick<KubernetesApiServerOptions, 'maxPageSize'> = {},
   ): Promise<KubernetesApiServer> {
     const server = await startKubernetesApiServer({
       clusterName: c.name,
@@ -142,6 +147,7 @@ export class Sandbox {
         ? { onTokenRefused: (reason: string) => this.onTokenRefused?.(c.name, reason) }
         : {}),
       faults: this.faults,
+      ...serverOptions,
     });
     this.clusters.set(c.name, server);
     this.eks.addCluster({

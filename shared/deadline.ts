@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Timeouts } from './config.js';
 
 /**
@@ -56,6 +57,8 @@ function expiring(phase: DeadlinePhase, ms: number): AbortSignal {
   // AbortSignal.timeout's timer does not keep the process alive, and its reason is fixed; this one's
   // reason names the phase, so a caller can say which deadline passed.
   const controller = new AbortController();
+  // Every request of a pass listens to it (and stops listening when done): no leak to warn about.
+  setMaxListeners(0, controller.signal);
   const timeout = AbortSignal.timeout(ms);
   timeout.addEventListener('abort', () => controller.abort(reason), { once: true });
   return controller.signal;

@@ -55,6 +55,11 @@ export interface KubernetesApiServerOptions {
   onTokenRefused?: (reason: string) => void;
   /** Faults to inject, as rules for service `kubernetes` with this cluster's name. */
   faults?: FaultInjector;
+  /**
+   * Answer at most this many items a page, whatever `limit` asks (a server may return fewer): lets a
+   * small cluster's lists have second pages, for the `second-page` fault. No cap when absent.
+   */
+  maxPageSize?: number;
 }
 
 export interface KubernetesApiServer {
@@ -205,7 +210,16 @@ export async function startKubernetesApiServer(
       if (!found) return reply(404, status(404, 'NotFound', `${details.kind} "${name}" not found`, details));
       return reply(200, found);
     }
-    return listReply(store, resource, namespace, url.searchParams);
+    const params = new URLSearchParams(url.searchParams);
+    const asked = Number(params.get('limit') ?? '0');
+    if (
+      opts.maxPageSize &&
+      /^\d+$/.test(params.get('limit') ?? '0') &&
+      (asked === 0 || asked > opts.maxPageSize)
+    ) {
+      params.set('limit', String(opts.maxPageSize));
+    }
+    return listReply(store, resource, namespace, params);
   };
 
   const server: Server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
