@@ -133,7 +133,7 @@ describe('simulate', () => {
     expect(names).toContain('web.example.com.');
   });
 
-  it('injects the scenario’s faults: hung clusters fail and keep their records, a refused name is reported', async () => {
+  it('injects the scenario’s faults: hung clusters fail and keep their records, a refused name is reported, the rest applies', async () => {
     const { code, stdout } = await cli('simulate', 'test/fixtures/scenarios/faults.yaml', '--json');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
@@ -151,10 +151,12 @@ describe('simulate', () => {
         error: expect.stringMatching(/DescribeCluster failed: TimeoutError/),
       }),
     ]);
-    expect(pass.errors.join('\n')).toMatch(/denied\.example\.com A failed: AccessDenied/);
+    expect(pass.errors.join('\n')).toMatch(/Route 53 refused CREATE denied\.example\.com A .*AccessDenied/);
     expect(pass.apiCalls.route53['ListHostedZones.Fault']).toBe(1);
     const names = out.zones[0].records.map((r: { name: string }) => r.name);
-    expect(names).toEqual(expect.arrayContaining(['old.example.com.', 'eks.example.com.']));
+    expect(names).toEqual(
+      expect.arrayContaining(['old.example.com.', 'eks.example.com.', 'web.example.com.']),
+    );
     expect(names).not.toContain('denied.example.com.');
   });
 
