@@ -149,6 +149,16 @@ export class Sandbox {
       faults: this.faults,
       ...serverOptions,
     });
+    // Alias checks cache the names in statuses: any write to the cluster drops the cache.
+    const { apply, remove } = server;
+    server.apply = (o) => {
+      this.namesInStatus = undefined;
+      return apply(o);
+    };
+    server.remove = (kind, namespace, name) => {
+      this.namesInStatus = undefined;
+      return remove(kind, namespace, name);
+    };
     this.clusters.set(c.name, server);
     this.eks.addCluster({
       name: c.name,
@@ -171,13 +181,21 @@ export class Sandbox {
     if (listed) return { canonicalHostedZoneId: listed.canonicalHostedZoneId };
     const zone = canonicalHostedZoneId(dnsName);
     if (!zone) return undefined;
+    this.namesInStatus ??= this.collectNamesInStatus();
+    return this.namesInStatus.has(dnsName) ? { canonicalHostedZoneId: zone } : undefined;
+  }
+
+  /** Every string in any cluster object's status, lower case without a trailing dot; dropped on a write. */
+  private namesInStatus: Set<string> | undefined;
+
+  private collectNamesInStatus(): Set<string> {
+    const names = new Set<string>();
     for (const server of this.clusters.values()) {
       for (const kind of new Set(SERVED_RESOURCES.map((r) => r.kind))) {
-        if (server.list(kind).some((o) => statusNames(o.status, dnsName)))
-          return { canonicalHostedZoneId: zone };
+        for (const o of server.list(kind)) collectStrings(o.status, names);
       }
     }
-    return undefined;
+    return names;
   }
 
   cluster(name: string): KubernetesApiServer {
@@ -241,10 +259,10 @@ export class Sandbox {
   }
 }
 
-/** Whether `name` is one of the strings in an object's status (a load balancer ingress, a Gateway address). */
-function statusNames(status: unknown, name: string): boolean {
-  if (typeof status === 'string') return status.toLowerCase().replace(/\.$/, '') === name;
-  if (Array.isArray(status)) return status.some((s) => statusNames(s, name));
-  if (status && typeof status === 'object') return Object.values(status).some((s) => statusNames(s, name));
-  return false;
+/** The strings in an object's status (a load balancer ingress, a Gateway address), as names. */
+function collectStrings(status: unknown, into: Set<string>): void {
+  if (typeof status === 'string') into.add(status.toLowerCase().replace(/\.$/, ''));
+  else if (Array.isArray(status)) for (const s of status) collectStrings(s, into);
+  else if (status && typeof status === 'object')
+    for (const s of Object.values(status)) collectStrings(s, into);
 }

@@ -5,6 +5,7 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../sandbox/sandbox.js';
 import { type Route53Sandbox, startRoute53Sandbox, stopRoute53Sandbox } from '../support/route53-sandbox.js';
 
 /**
@@ -219,5 +220,40 @@ describe('sandbox Route 53 refuses what Route 53 refuses', () => {
         region: 'eu-west-1',
       });
     });
+  });
+});
+
+describe('the sandbox account has the load balancers its clusters name in a status', () => {
+  it('refuses an alias to a load balancer until a Service status names it, and again once it is gone', async () => {
+    const sandbox = await Sandbox.start();
+    try {
+      const zone = sandbox.route53.createZone({ name: 'example.com' });
+      const cluster = await sandbox.addCluster({ name: 'prod-eu', region: 'eu-central-1', objects: [] });
+      const alias = () =>
+        sandbox.route53.changeRecords(zone.id, [
+          {
+            action: 'UPSERT',
+            record: {
+              name: 'shop.example.com.',
+              type: 'A',
+              alias: { dnsName: `${NLB}.`, hostedZoneId: NLB_ZONE, evaluateTargetHealth: true },
+            },
+          },
+        ]);
+      expect(alias).toThrow('but that target was not found');
+      const service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { type: 'LoadBalancer' },
+        status: { loadBalancer: { ingress: [{ hostname: NLB }] } },
+      };
+      cluster.apply(service);
+      expect(alias).not.toThrow();
+      cluster.remove('Service', 'shop', 'web');
+      expect(alias).toThrow('but that target was not found');
+    } finally {
+      await sandbox.close();
+    }
   });
 });
