@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadScenarioFile, ScenarioError } from '../sandbox/scenario.js';
 import { rbacYaml } from '../shared/clusters/rbac.js';
 import { ConfigError } from '../shared/config.js';
+import { AwsAccessError } from './cli/aws-access.js';
 import { formatSimulation } from './cli/format.js';
 import { resync, runPass } from './cli/operate.js';
 import { rbacConfig } from './cli/rbac.js';
@@ -316,7 +317,8 @@ main(process.argv.slice(2)).then(
       err instanceof UsageError ||
       err instanceof ScenarioError ||
       err instanceof ConfigError ||
-      err instanceof InvalidEventError;
+      err instanceof InvalidEventError ||
+      err instanceof AwsAccessError;
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (!bad && err instanceof Error && err.stack && process.env.DEBUG)
       process.stderr.write(`${err.stack}\n`);

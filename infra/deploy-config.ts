@@ -147,18 +147,7 @@ export function deployConfigFrom(document: unknown, where = 'deploy config'): De
   const { deploy: deployInput, ...raw } = document as Record<string, unknown>;
   const config = parseConfig(raw, where);
 
-  const parsed = deploySchema.safeParse(deployInput ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: `deploy.${formatPath(i.code === 'unrecognized_keys' ? [...i.path, ...i.keys] : i.path)}`.replace(
-        /\.$/,
-        '',
-      ),
-      message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
-    }));
-    throw new ConfigError(issues.map((i) => `${where}.${i.path}: ${i.message}`).join('; '), issues);
-  }
-  const deploy = parsed.data;
+  const deploy = parseDeploySection(deployInput, where);
 
   const names = new Set(config.clusters.map((c) => c.name));
   for (const name of Object.keys(deploy.clusters)) {
@@ -170,6 +159,20 @@ export function deployConfigFrom(document: unknown, where = 'deploy config'): De
   }
   requireForLeastPrivilege(config, where);
   return { config, raw, deploy };
+}
+
+/** The `deploy:` section alone, defaults applied; every error names the file and the field. */
+export function parseDeploySection(input: unknown, where = 'deploy config'): DeploySettings {
+  const parsed = deploySchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({
+    path: `deploy.${formatPath(i.code === 'unrecognized_keys' ? [...i.path, ...i.keys] : i.path)}`.replace(
+      /\.$/,
+      '',
+    ),
+    message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
+  }));
+  throw new ConfigError(issues.map((i) => `${where}.${i.path}: ${i.message}`).join('; '), issues);
 }
 
 /**

@@ -26,13 +26,16 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Con
 }
 
 export function configFromFile(path: string): Config {
-  let raw: unknown;
+  return checkConfig(parseConfig(readConfigDocument(path), path), path);
+}
+
+/** A config file's YAML (or JSON) document, unvalidated; an unreadable file is refused naming it. */
+export function readConfigDocument(path: string): unknown {
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    return parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new ConfigError(`${path}: ${(err as Error).message}`, []);
   }
-  return checkConfig(parseConfig(raw, path), path);
 }
 
 /**

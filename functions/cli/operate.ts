@@ -1,14 +1,16 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { parseDeploySection } from '../../infra/deploy-config.js';
 import { AwsClients } from '../../shared/aws-clients.js';
 import { systemClock } from '../../shared/clock.js';
 import { type Config, parseConfig } from '../../shared/config.js';
-import { checkConfig, configFromEnvironment, configFromFile } from '../../shared/config-source.js';
+import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
 import type { PassResult } from '../../shared/reconcile.js';
 import { reconcile } from '../../shared/reconcile.js';
 import { streamLog } from '../../shared/telemetry/log.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
 import { parseEvent } from '../middleware.js';
+import { checkAwsAccess } from './aws-access.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 
 export interface OperateOptions {
@@ -26,13 +28,14 @@ export interface OperateOptions {
  * standard variables point at (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL*`). `plan` is a dry run.
  */
 export async function runPass(options: OperateOptions): Promise<{ result: PassResult; text: string }> {
-  let config: Config = options.config ? configFromFile(options.config) : configFromEnvironment();
+  let config: Config = options.config ? configOrDeployFile(options.config) : configFromEnvironment();
   if (options.contexts?.length) {
     const fromKubeconfig = await clustersFromKubeconfig(options.contexts, options.kubeconfig, config.region);
     config = checkConfig(parseConfig({ ...config, clusters: fromKubeconfig }, '--context'), '--context');
   }
   const aws = new AwsClients({ region: config.region, timeouts: config.timeouts });
   try {
+    await checkAwsAccess(aws, config.region);
     const result = await reconcile(
       {
         trigger: 'manual',
@@ -46,6 +49,23 @@ export async function runPass(options: OperateOptions): Promise<{ result: PassRe
   } finally {
     aws.destroy();
   }
+}
+
+/**
+ * A reconciler config, or the deploy file the README has operators copy: its `deploy:` section is the
+ * stack's, checked here so a typo there is caught as early, and left out of the pass's config.
+ */
+export function configOrDeployFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const document = readConfigDocument(path);
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return checkConfig(parseConfig(document, path), path);
+  }
+  const { deploy, ...config } = document as Record<string, unknown>;
+  if ('deploy' in document) parseDeploySection(deploy, path);
+  // As every AWS tool does: the region of the environment, unless the file names one.
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (config.region === undefined && region) config.region = region;
+  return checkConfig(parseConfig(config, path), path);
 }
 
 /** The pass as a diff a reviewer reads: one line a record change, grouped by zone. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
+import { SANDBOX_IDENTITIES, sandboxAwsEnv } from '../../sandbox/credentials.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import type { Scenario } from '../../sandbox/scenario.js';
 
@@ -29,15 +29,8 @@ export async function serveSandbox(
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
   const id = SANDBOX_IDENTITIES[0]!;
-  const region = scenario?.config.region ?? 'us-east-1';
-  const env: Record<string, string> = {
-    AWS_ACCESS_KEY_ID: id.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: id.secretAccessKey,
-    AWS_REGION: region,
-    // The AWS CLI v1 reads only this one.
-    AWS_DEFAULT_REGION: region,
-    AWS_ENDPOINT_URL: sandbox.url,
-  };
+  // AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one.
+  const env = sandboxAwsEnv(sandbox.url, scenario?.config.region ?? 'us-east-1');
   const envFile = join(out, 'env');
   await writeFile(
     envFile,

@@ -53,7 +53,8 @@ export async function reportPass(result: ReportedPass, deps: ReportDeps): Promis
 
   if (deps.metrics) recordPassMetrics(deps.metrics, result);
 
-  if (!config.events.enabled) return { eventIds: [] };
+  // A dry run writes nothing anywhere: its outcome is the result and the log line above.
+  if (!config.events.enabled || result.dryRun) return { eventIds: [] };
   try {
     const eventIds = await publishEvents(passEvents(result), {
       events: deps.aws.eventBridge(),

@@ -295,8 +295,11 @@ describe('manual handler', () => {
 
     expect(result.dryRun).toBe(true);
     expect(records(w.sandbox)).toEqual([]);
-    const [summary] = summaries(w.sandbox);
-    expect(summary?.detail).toMatchObject({ dryRun: true, counts: { created: 2, updated: 0, deleted: 0 } });
+    // A dry run writes nothing anywhere, no event either: what it would do is in its log line.
+    expect(summaries(w.sandbox)).toEqual([]);
+    expect(w.sandbox.events.entries()).toEqual([]);
+    const passLine = w.logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'pass complete');
+    expect(passLine).toMatchObject({ dryRun: true, counts: { created: 2, updated: 0, deleted: 0 } });
     // Dashboards count what was done: nothing.
     expect(emfValues(w.emf)).toMatchObject({ PassCompleted: 1, RecordsCreated: 0 });
   });
