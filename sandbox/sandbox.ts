@@ -19,7 +19,7 @@ import {
   startKubernetesApiServer,
 } from './kubernetes/api-server.js';
 import { SERVED_RESOURCES } from './kubernetes/discovery.js';
-import type { Scenario, ScenarioCluster } from './scenario.js';
+import { type Scenario, type ScenarioCluster, ScenarioError, type ScenarioZone } from './scenario.js';
 
 export type ZoneSnapshot = ZoneExport;
 
@@ -204,37 +204,71 @@ export class Sandbox {
     return c;
   }
 
-  /** Puts a scenario's world in place: zones and records, clusters and their objects, certificates, load balancers. */
+  /**
+   * Puts a scenario's world in place: zones and records, clusters and their objects, certificates, load
+   * balancers. What the sandbox refuses is a ScenarioError naming the scenario field (`simulate` exits 2).
+   */
   async load(scenario: Scenario): Promise<void> {
     for (const [i, z] of scenario.route53.zones.entries()) {
       try {
-        this.route53.createZone({
-          name: z.name,
-          private: z.private,
-          vpcs: z.vpcs,
-          tags: z.tags,
-          records: z.records,
-        });
+        this.route53.createZone(zoneInput(z, z.records));
       } catch (err) {
-        throw new Error(`route53.zones[${i}] (${z.name}): ${(err as Error).message}`);
+        throw new ScenarioError(`route53.zones[${i}]${this.refusedRecord(z)} (${z.name}): ${messageOf(err)}`);
       }
     }
-    for (const lb of scenario.loadBalancers) this.elbv2.addLoadBalancer(lb);
-    for (const c of scenario.acm.certificates) {
-      this.acm.importExisting({
-        domain: c.domain,
-        sans: c.sans,
-        status: c.status,
-        type: c.type,
-        inUseBy: c.inUseBy,
-        tags: c.tags,
-        // As documented: a certificate that names no region is in the first cluster's.
-        region: c.region ?? scenario.clusters[0]?.region ?? this.acm.defaultRegion,
-        ...(c.notAfter ? { notAfter: c.notAfter } : {}),
-      });
+    for (const [i, lb] of scenario.loadBalancers.entries()) {
+      loadOrRefuse(`loadBalancers[${i}]`, () => this.elbv2.addLoadBalancer(lb));
     }
-    for (const c of scenario.clusters) await this.addCluster(c);
+    for (const [i, c] of scenario.acm.certificates.entries()) {
+      loadOrRefuse(`acm.certificates[${i}]`, () =>
+        this.acm.importExisting({
+          domain: c.domain,
+          sans: c.sans,
+          status: c.status,
+          type: c.type,
+          inUseBy: c.inUseBy,
+          tags: c.tags,
+          // As documented: a certificate that names no region is in the first cluster's.
+          region: c.region ?? scenario.clusters[0]?.region ?? this.acm.defaultRegion,
+          ...(c.notAfter ? { notAfter: c.notAfter } : {}),
+        }),
+      );
+    }
+    for (const [i, c] of scenario.clusters.entries()) {
+      const server = await this.addCluster({ ...c, objects: [] });
+      for (const [j, o] of c.objects.entries()) {
+        const path = c.objectPaths?.[j] ?? `clusters[${i}].objects[${j}]`;
+        try {
+          server.apply(o);
+        } catch (err) {
+          const field = /apiVersion/.test(messageOf(err)) ? '.apiVersion' : '.kind';
+          throw new ScenarioError(`${path}${field}: ${messageOf(err)}`);
+        }
+      }
+    }
     for (const rule of scenario.faults) this.faults.add(rule);
+  }
+
+  /** `.records[j]` for the first record a zone cannot hold (a bad zone name itself: `.name`). */
+  private refusedRecord(z: ScenarioZone): string {
+    const refuses = (count: number) => {
+      try {
+        new Route53State({ clock: this.clock.clock }).createZone(zoneInput(z, z.records.slice(0, count)));
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    if (refuses(0)) return '.name';
+    // The shortest prefix the zone refuses ends with the culprit: a duplicate, or a record Route 53 refuses.
+    let [low, high] = [1, z.records.length];
+    if (!refuses(high)) return '';
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (refuses(mid)) high = mid;
+      else low = mid + 1;
+    }
+    return `.records[${high - 1}]`;
   }
 
   snapshot(): SandboxSnapshot {
@@ -265,4 +299,20 @@ function collectStrings(status: unknown, into: Set<string>): void {
   else if (Array.isArray(status)) for (const s of status) collectStrings(s, into);
   else if (status && typeof status === 'object')
     for (const s of Object.values(status)) collectStrings(s, into);
+}
+
+function zoneInput(z: ScenarioZone, records: ScenarioZone['records']) {
+  return { name: z.name, private: z.private, vpcs: z.vpcs, tags: z.tags, records };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function loadOrRefuse(path: string, load: () => unknown): void {
+  try {
+    load();
+  } catch (err) {
+    throw new ScenarioError(`${path}: ${messageOf(err)}`);
+  }
 }

@@ -160,6 +160,8 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioCluster = Omit<z.infer<typeof clusterSchema>, 'objects'> & {
   objects: KubernetesObject[];
+  /** Where each object was written (`clusters[0].objects[3]`, a file's document), for load errors. */
+  objectPaths?: string[];
 };
 export type ScenarioRecord = z.infer<typeof recordSchema>;
 export type ScenarioZone = z.infer<typeof zoneSchema>;
@@ -188,6 +190,8 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   } catch (err) {
     throw new ScenarioError(`${path}: not valid YAML: ${(err as Error).message}`);
   }
+  // An empty file is more likely a wrong path or a truncated write than a wish for an empty world.
+  if (raw == null) throw new ScenarioError(`${path}: (root): the file is empty (no YAML document)`);
   return parseScenario(raw, dirname(resolve(path)), path);
 }
 
@@ -208,6 +212,7 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
   const clusters: ScenarioCluster[] = [];
   for (const [i, c] of s.clusters.entries()) {
     const objects = [...c.objects] as KubernetesObject[];
+    const objectPaths = objects.map((_, j) => `clusters[${i}].objects[${j}]`);
     for (const [j, file] of c.objectFiles.entries()) {
       const path = resolve(baseDir, file);
       let text: string;
@@ -218,7 +223,7 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
           `${where}: clusters[${i}].objectFiles[${j}]: cannot read ${file}: ${(err as Error).message}`,
         );
       }
-      for (const doc of parseAllDocuments(text)) {
+      for (const [k, doc] of parseAllDocuments(text).entries()) {
         if (doc.errors.length > 0) {
           throw new ScenarioError(
             `${where}: clusters[${i}].objectFiles[${j}]: ${file}: ${doc.errors[0]?.message}`,
@@ -233,9 +238,10 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
           );
         }
         objects.push(obj as KubernetesObject);
+        objectPaths.push(`clusters[${i}].objectFiles[${j}] (${file}, document ${k + 1})`);
       }
     }
-    clusters.push({ ...c, objects });
+    clusters.push({ ...c, objects, objectPaths });
   }
   const names = new Set<string>();
   for (const [i, c] of clusters.entries()) {

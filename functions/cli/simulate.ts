@@ -4,6 +4,7 @@ import {
   loadScenarioFile,
   parseDuration,
   type Scenario,
+  ScenarioError,
   type ScenarioTrigger,
 } from '../../sandbox/scenario.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
@@ -30,7 +31,13 @@ export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & 
 
 export async function simulateFile(path: string, options: SimulateOptions): Promise<SimulationOutcome> {
   const scenario = await loadScenarioFile(path);
-  return simulate(scenario, options);
+  try {
+    return await simulate(scenario, options);
+  } catch (err) {
+    // What the sandbox refuses while loading names the field; the file is named here.
+    if (err instanceof ScenarioError) throw new ScenarioError(`${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 /**
