@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildApp, CONFIG_CONTEXT } from '../../infra/app.js';
+
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
 
 /** A piece of synthesized CloudFormation: untyped JSON, whose shape is what the assertions check. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
@@ -29,6 +33,8 @@ export function synthesize(
   const app = new App({
     outdir,
     context: {
+      // cdk.json's context (the feature flags above all), as `cdk synth` reads it.
+      ...CDK_JSON_CONTEXT,
       ...(options.configFile ? { [CONFIG_CONTEXT]: options.configFile } : {}),
       ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
       ...options.context,
