@@ -28,6 +28,23 @@ export interface ReportOutcome {
 export async function reportPass(result: ReportedPass, deps: ReportDeps): Promise<ReportOutcome> {
   const { config, log } = deps;
   const summary = passSummary(result);
+  // One line per record changed (or planned) and per warning, so Logs Insights finds one name's history;
+  // ownership TXT records are left out, as from the counts, so the lines add up to `counts`.
+  for (const { zone, action, endpoint: e } of result.recordChanges) {
+    if (e.recordType === 'TXT') continue;
+    log.info('record change', {
+      passId: result.passId,
+      dryRun: result.dryRun,
+      zone,
+      action,
+      name: `${e.dnsName}.`,
+      type: e.recordType,
+      ...(e.setIdentifier ? { setIdentifier: e.setIdentifier } : {}),
+      ...(e.labels.owner ? { owner: e.labels.owner } : {}),
+      ...(e.labels.resource ? { resource: e.labels.resource } : {}),
+    });
+  }
+  for (const warning of result.warnings) log.warn('pass warning', { passId: result.passId, ...warning });
   log.info('pass complete', {
     passId: result.passId,
     trigger: result.trigger,

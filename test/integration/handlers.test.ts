@@ -289,6 +289,24 @@ describe('manual handler', () => {
     expect(emfValues(w.emf).RecordsCreated).toBe(1);
   });
 
+  it('logs one line per record changed and per warning, adding up to the pass counts', async () => {
+    const w = await world();
+    const result = (await w.wrap(createManualHandler(() => w.deps))({})) as PassResult;
+    const lines = w.logLines.map((l) => JSON.parse(l));
+    const pass = lines.find((l) => l.message === 'pass complete');
+    const changes = lines.filter((l) => l.message === 'record change');
+    const { created, updated, deleted } = pass.counts;
+    expect(changes).toHaveLength(created + updated + deleted);
+    expect(changes.length).toBeGreaterThan(0);
+    for (const c of changes) {
+      expect(c).toMatchObject({ passId: result.passId, dryRun: false, zone: expect.stringMatching(/\.$/) });
+      expect(c.name).toMatch(/\.$/);
+      expect(c.type).not.toBe('TXT');
+      expect(c.owner).toBeTruthy();
+    }
+    expect(lines.filter((l) => l.message === 'pass warning')).toHaveLength(result.warnings.length);
+  });
+
   it('a dry run changes nothing and says what it would have done', async () => {
     const w = await world();
     const result = (await w.wrap(createManualHandler(() => w.deps))({ dryRun: true })) as PassResult;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,15 +18,16 @@ export function shellBlock(file: string, heading: string): string[] {
 }
 
 /**
- * A stand-in for a fresh clone: a temporary directory whose entries link to the repository's (installed
- * node_modules included), so commands that write into the working directory (`.sandbox/`, a copied
- * config) write there and not into the repository.
+ * A stand-in for a fresh clone: a temporary copy of the repository's files (node_modules linked, as if
+ * `npm ci` had run), so commands that write into the working directory (`.sandbox/`, a copied config,
+ * `cdk.out/`) write there and not into the repository.
  */
 export function cloneLikeDirectory(prefix: string): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const entry of readdirSync(repoRoot)) {
-    if (['.git', '.sandbox', 'cdk.out', 'edge-reconciler.config.yaml'].includes(entry)) continue;
-    symlinkSync(join(repoRoot, entry), join(dir, entry));
+    if (['.git', '.sandbox', 'cdk.out', 'coverage', 'edge-reconciler.config.yaml'].includes(entry)) continue;
+    if (entry === 'node_modules') symlinkSync(join(repoRoot, entry), join(dir, entry));
+    else cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
   }
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
