@@ -1,13 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadScenarioFile, ScenarioError } from '../sandbox/scenario.js';
 import { rbacYaml } from '../shared/clusters/rbac.js';
 import { ConfigError } from '../shared/config.js';
 import { AwsAccessError } from './cli/aws-access.js';
-import { formatSimulation } from './cli/format.js';
+import { formatSimulation, styleFor } from './cli/format.js';
 import { resync, runPass } from './cli/operate.js';
 import { rbacConfig } from './cli/rbac.js';
 import { serveSandbox } from './cli/serve-sandbox.js';
-import { type SimulateOptions, simulateFile } from './cli/simulate.js';
+import { type SimulateOptions, simulateFile, simulationDocument } from './cli/simulate.js';
 import { InvalidEventError } from './middleware.js';
 
 /**
@@ -28,7 +29,7 @@ Commands:
   resync                     ask the deployed reconciler for a pass (direct invoke or EventBridge event)
   rbac                       print the ClusterRole + binding that let the reconciler list what its sources read
 
-Run a command with --help for its options.`;
+Run a command with --help for its options; --version prints the version.`;
 
 const SIMULATE_HELP = `Usage: npm run --silent cli -- simulate <scenario.yaml> [--rounds N] [--advance <duration>] [--json]
 
@@ -42,6 +43,12 @@ Options:
   --verbose             log at debug level on stderr`;
 
 class UsageError extends Error {}
+
+/** The package's version, read from package.json next to the sources. */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
 
 /** `--clusters a, b` → ['a', 'b']. */
 function commaList(text: string): string[] {
@@ -77,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
       return resyncCommand(rest);
     case 'rbac':
       return rbacCommand(rest);
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`edge-reconciler ${await version()}\n`);
+      return 0;
     case undefined:
     case '-h':
     case '--help':
@@ -114,7 +126,8 @@ function simulateOptions(values: ReturnType<typeof simulateFlags>['values']): Si
   return {
     rounds,
     ...(values.advance !== undefined ? { advance: values.advance } : {}),
-    logLevel: values.verbose ? 'debug' : values.json ? 'warn' : 'info',
+    // The human output tells the pass itself; its log lines would only repeat it on stderr.
+    logLevel: values.verbose ? 'debug' : values.json ? 'warn' : 'error',
   };
 }
 
@@ -126,7 +139,11 @@ async function simulateCommand(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`simulate takes one scenario file\n\n${SIMULATE_HELP}`);
   const outcome = await simulateFile(positionals[0] as string, simulateOptions(values));
-  process.stdout.write(values.json ? `${JSON.stringify(outcome, null, 2)}\n` : formatSimulation(outcome));
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(simulationDocument(outcome), null, 2)}\n`
+      : formatSimulation(outcome, { style: styleFor(process.stdout) }),
+  );
   return 0;
 }
 
@@ -140,8 +157,10 @@ async function startCommand(args: string[]): Promise<number> {
   }
   const file = new URL('../examples/kargo.yaml', import.meta.url).pathname;
   const options = simulateOptions({ ...values, rounds: values.rounds ?? '2' });
-  const outcome = await simulateFile(file, { ...options, logLevel: values.verbose ? 'debug' : 'warn' });
-  process.stdout.write(formatSimulation(outcome, { title: 'examples/kargo.yaml' }));
+  const outcome = await simulateFile(file, { ...options, logLevel: values.verbose ? 'debug' : 'error' });
+  process.stdout.write(
+    formatSimulation(outcome, { title: 'examples/kargo.yaml', style: styleFor(process.stdout) }),
+  );
   return 0;
 }
 

@@ -1,12 +1,119 @@
 import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
+import type { PassResult } from '../../shared/reconcile.js';
+import type { PassWarning } from '../../shared/warnings.js';
 import type { SimulationOutcome } from './simulate.js';
 
-/** The person-readable account of a simulation: what was found, what changed, the zones afterwards. */
-export function formatSimulation(outcome: SimulationOutcome, opts: { title?: string } = {}): string {
+/**
+ * The person-readable account of a simulation: what was found, what changed and why, what was left
+ * alone and why, the certificates and the zones afterwards. Colour only for a terminal (`NO_COLOR` off).
+ */
+
+export interface Style {
+  bold(text: string): string;
+  add(text: string): string;
+  remove(text: string): string;
+  change(text: string): string;
+  warn(text: string): string;
+  dim(text: string): string;
+}
+
+const paint =
+  (code: number) =>
+  (text: string): string =>
+    `\u001b[${code}m${text}\u001b[0m`;
+const COLOUR: Style = {
+  bold: paint(1),
+  add: paint(32),
+  remove: paint(31),
+  change: paint(33),
+  warn: paint(35),
+  dim: paint(2),
+};
+const PLAIN: Style = { bold: same, add: same, remove: same, change: same, warn: same, dim: same };
+function same(text: string): string {
+  return text;
+}
+
+/** Colour for a terminal, none when piped or when NO_COLOR is set (no-color.org). */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
+  return stream.isTTY && !env.NO_COLOR ? COLOUR : PLAIN;
+}
+
+type RecordChange = PassResult['recordChanges'][number];
+
+/** One record change as `plan` shows it: sign, action, name, type, value, owner and object. */
+export function formatRecordChange({ action, endpoint: e }: RecordChange, style: Style = PLAIN): string {
+  const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
+  const value = e.properties.alias
+    ? `ALIAS ${e.targets[0]}${e.properties.aliasHostedZoneId ? ` (${e.properties.aliasHostedZoneId})` : ''}`
+    : `${e.ttl ?? ''} ${e.targets.join(' ')}`.trim();
+  const id = e.setIdentifier ? ` [${e.setIdentifier}]` : '';
+  const owner = e.labels.owner
+    ? `   owner=${e.labels.owner}${e.labels.resource ? ` ${e.labels.resource}` : ''}`
+    : '';
+  const colour = action === 'CREATE' ? style.add : action === 'DELETE' ? style.remove : style.change;
+  return colour(
+    `${sign} ${action.padEnd(6)} ${e.dnsName}. ${e.recordType}${id} ${value}${e.recordType === 'TXT' ? '' : owner}`,
+  );
+}
+
+/** Why a change is made, from what the pass knew about the record. */
+function reasonFor({ action, endpoint: e }: RecordChange, dryRun: boolean): string {
+  const would = dryRun ? 'would be ' : '';
+  const who = e.labels.resource
+    ? `${e.labels.resource} in ${e.labels.owner ?? '?'}`
+    : (e.labels.owner ?? '?');
+  if (action === 'CREATE') return `${who} wants it and the zone has no such record: ${would}created`;
+  if (action === 'UPSERT')
+    return `owned by ${e.labels.owner ?? '?'}; ${who} wants this value now: ${would}updated`;
+  return `owned by ${e.labels.owner ?? '?'}, and nothing in the fleet wants it any more: ${would}deleted`;
+}
+
+/** What a warning means for the records, for the codes where the message alone does not say. */
+const LEFT_ALONE: Record<string, string> = {
+  conflict: 'the record stays with its holder; the other claim is not applied',
+  'cname-conflict': 'one CNAME wins; the other object gets no record',
+  'deletions-held': 'held back by the deletion guard: nothing of this owner was deleted',
+  frozen: 'the cluster failed: its records are kept as they are, never deleted on doubt',
+  'no-owner': 'not ours: left alone',
+  'no-zone': 'no zone we manage holds the name: no record',
+  'api-not-served': 'the kind is not served there: its records are kept',
+};
+
+function formatWarning(w: PassWarning, style: Style): string[] {
+  const where = [w.cluster ? `cluster ${w.cluster}` : '', w.object ?? ''].filter(Boolean).join(', ');
+  const lines = [style.warn(`  warning [${w.code}]${where ? ` ${where}` : ''}: ${w.message}`)];
+  const why = LEFT_ALONE[w.code];
+  if (why) lines.push(style.dim(`      → ${why}`));
+  return lines;
+}
+
+/** Record changes as the summary event and the log count them: ownership TXT records apart. */
+function countLine(changes: readonly RecordChange[]): string {
+  const records = changes.filter((c) => c.endpoint.recordType !== 'TXT');
+  const n = (action: string) => records.filter((c) => c.action === action).length;
+  const txt = changes.length - records.length;
+  return `${n('CREATE')} created, ${n('UPSERT')} updated, ${n('DELETE')} deleted${txt ? ` (and ${txt} ownership TXT record${txt === 1 ? '' : 's'})` : ''}`;
+}
+
+export function formatSimulation(
+  outcome: SimulationOutcome,
+  opts: { title?: string; style?: Style } = {},
+): string {
+  const style = opts.style ?? PLAIN;
   const out: string[] = [];
   if (opts.title) out.push(`edge-reconciler — simulating ${opts.title} in the embedded sandbox`, '');
   for (const [i, pass] of outcome.passes.entries()) {
-    out.push(`Pass ${i + 1} (${pass.trigger})`);
+    const detail = outcome.details?.[i];
+    const dryRun = detail?.results.some((r) => r.dryRun) ?? false;
+    const marks = [dryRun ? 'DRY RUN: nothing was written' : '', detail?.rejected ? 'REJECTED' : '']
+      .filter(Boolean)
+      .join(', ');
+    out.push(style.bold(`Pass ${i + 1} (${pass.trigger})${marks ? ` — ${marks}` : ''}`));
+    if (detail?.rejected) {
+      out.push(style.remove(`  the handler refused its input: ${pass.errors.join('; ')}`), '');
+      continue;
+    }
     out.push('  clusters:');
     for (const c of pass.clusters) {
       out.push(
@@ -14,21 +121,54 @@ export function formatSimulation(outcome: SimulationOutcome, opts: { title?: str
       );
       if (c.error) out.push(`      ${c.error}`);
     }
+    const changes = detail?.results.flatMap((r) => r.recordChanges) ?? [];
     if (pass.changes.length === 0) out.push('  changes: none — Route 53 already matches the fleet');
-    else {
+    else if (changes.length === 0) {
       out.push(`  changes (${pass.changes.length}):`);
-      for (const c of pass.changes) {
-        out.push(
-          `    ${c.action.padEnd(6)} ${c.type.padEnd(5)} ${c.name}${c.setIdentifier ? ` [${c.setIdentifier}]` : ''}`,
-        );
+      for (const c of pass.changes) out.push(`    ${c.action.padEnd(6)} ${c.type.padEnd(5)} ${c.name}`);
+    } else {
+      out.push(`  changes: ${countLine(changes)}`);
+      for (const c of changes) {
+        out.push(`    ${formatRecordChange(c, style)}`);
+        if (c.endpoint.recordType !== 'TXT') out.push(style.dim(`        why: ${reasonFor(c, dryRun)}`));
       }
     }
-    for (const w of pass.warnings) out.push(`  warning: ${w.message}`);
-    for (const e of pass.errors) out.push(`  error: ${e}`);
-    out.push(`  API calls: ${formatCalls(pass.apiCalls)}`, '');
+    for (const w of pass.warnings) out.push(...formatWarning(w, style));
+    for (const e of pass.errors) out.push(style.remove(`  error: ${e}`));
+    out.push(...formatCertificateStage(detail?.results ?? []));
+    out.push(style.dim(`  API calls: ${formatCalls(pass.apiCalls)}`), '');
   }
+  out.push(...formatCertificates(outcome, style));
   for (const zone of outcome.zones) out.push(...formatZone(zone), '');
   return `${out.join('\n')}\n`;
+}
+
+/** What the certificate stage did in a pass: requests, deletions, hosts it could not serve. */
+function formatCertificateStage(results: readonly PassResult[]): string[] {
+  const lines: string[] = [];
+  for (const { certificates: c } of results) {
+    if (!c?.enabled) continue;
+    for (const r of c.requested)
+      lines.push(`  certificate requested in ${r.region} for ${r.names.join(', ')}`);
+    for (const d of c.deleted)
+      lines.push(`  certificate deleted: ${d.arn} (${d.names.join(', ')}): ${d.reason}`);
+    for (const s of c.skipped)
+      lines.push(`  no certificate for ${s.host} (${s.resources.join(', ')}): ${s.reason}`);
+  }
+  return lines;
+}
+
+function formatCertificates(outcome: SimulationOutcome, style: Style): string[] {
+  if (outcome.certificates.length === 0) return [];
+  const lines = [style.bold('Certificates after the last pass:')];
+  for (const c of outcome.certificates) {
+    const region = c.arn.split(':')[3];
+    const names = [c.domain, ...c.sans.filter((s) => s !== c.domain)].join(', ');
+    const ours = Object.keys(c.tags).some((k) => k.endsWith(':owner')) ? ' (ours)' : '';
+    lines.push(`  ${c.status.padEnd(18)} ${region}  ${names}${ours}`);
+  }
+  lines.push('');
+  return lines;
 }
 
 function formatCalls(calls: Record<string, Record<string, number>>): string {

@@ -11,6 +11,7 @@ import { streamLog } from '../../shared/telemetry/log.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
 import { parseEvent } from '../middleware.js';
 import { checkAwsAccess } from './aws-access.js';
+import { formatRecordChange } from './format.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 
 export interface OperateOptions {
@@ -82,19 +83,7 @@ export function formatDiff(result: PassResult): string {
   if (byZone.size === 0) out.push('', 'No changes.');
   for (const [zone, changes] of byZone) {
     out.push('', `zone ${zone}`);
-    for (const { action, endpoint: e } of changes) {
-      const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
-      const value = e.properties.alias
-        ? `ALIAS ${e.targets[0]}${e.properties.aliasHostedZoneId ? ` (${e.properties.aliasHostedZoneId})` : ''}`
-        : `${e.ttl ?? ''} ${e.targets.join(' ')}`.trim();
-      const id = e.setIdentifier ? ` [${e.setIdentifier}]` : '';
-      const owner = e.labels.owner
-        ? `   owner=${e.labels.owner}${e.labels.resource ? ` ${e.labels.resource}` : ''}`
-        : '';
-      out.push(
-        `  ${sign} ${action.padEnd(6)} ${e.dnsName}. ${e.recordType}${id} ${value}${e.recordType === 'TXT' ? '' : owner}`,
-      );
-    }
+    for (const change of changes) out.push(`  ${formatRecordChange(change)}`);
   }
   for (const w of result.warnings) out.push(`warning: ${w.message}`);
   for (const e of result.errors) out.push(`error: ${e}`);

@@ -27,7 +27,23 @@ export interface SimulatedPass {
   apiCalls: ApiCallCounts;
 }
 
-export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & { apiCalls: ApiCallCounts };
+/** What the human output explains beyond the JSON contract: each entry of `passes`, in full. */
+export interface PassDetail {
+  results: PassResult[];
+  rejected: boolean;
+}
+
+export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & {
+    apiCalls: ApiCallCounts;
+    /** Not printed by `--json` (its document is the contract); one entry per pass. */
+    details?: PassDetail[];
+  };
+
+/** The `--json` document: the contract of docs/scenarios.md, nothing else. */
+export function simulationDocument(outcome: SimulationOutcome): Omit<SimulationOutcome, 'details'> {
+  const { details: _, ...document } = outcome;
+  return document;
+}
 
 export async function simulateFile(path: string, options: SimulateOptions): Promise<SimulationOutcome> {
   const scenario = await loadScenarioFile(path);
@@ -56,6 +72,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
       log: streamLog(options.logLevel ?? 'warn'),
     };
     const passes: SimulatedPass[] = [];
+    const details: PassDetail[] = [];
     // Without triggers, each round is the scheduled fleet pass; with them, they run in order instead.
     const triggers: ScenarioTrigger[] =
       scenario.triggers ??
@@ -69,9 +86,12 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
       }
       const before = sandbox.calls.snapshot();
       const entry = await runTrigger(trigger, sandbox, deps);
-      if (entry) passes.push({ ...entry, apiCalls: sandbox.apiCalls(before) });
+      if (!entry) continue;
+      const { results, rejected, ...pass } = entry;
+      passes.push({ ...pass, apiCalls: sandbox.apiCalls(before) });
+      details.push({ results, rejected });
     }
-    return { passes, ...sandbox.snapshot(), apiCalls: sandbox.apiCalls() };
+    return { passes, ...sandbox.snapshot(), apiCalls: sandbox.apiCalls(), details };
   } finally {
     await sandbox.close();
   }

@@ -15,6 +15,10 @@ export interface TriggerOutcome {
   clusters: PassResult['clusters'];
   errors: string[];
   warnings: PassResult['warnings'];
+  /** The handler's pass results, for the human output (not part of the JSON contract). */
+  results: PassResult[];
+  /** The handler refused its input: no pass ran. */
+  rejected: boolean;
 }
 
 /**
@@ -130,7 +134,15 @@ async function outcome(
   trigger: string,
   run: () => Promise<PassResult | PassResult[] | { ignored: string }>,
 ): Promise<TriggerOutcome> {
-  const entry: TriggerOutcome = { trigger, changes: [], clusters: [], errors: [], warnings: [] };
+  const entry: TriggerOutcome = {
+    trigger,
+    changes: [],
+    clusters: [],
+    errors: [],
+    warnings: [],
+    results: [],
+    rejected: false,
+  };
   try {
     const result = await run();
     if ('ignored' in result) {
@@ -138,12 +150,14 @@ async function outcome(
       return entry;
     }
     for (const pass of Array.isArray(result) ? result : [result]) {
+      entry.results.push(pass);
       entry.changes.push(...pass.changes);
       entry.clusters.push(...pass.clusters);
       entry.errors.push(...pass.errors);
       entry.warnings.push(...pass.warnings);
     }
   } catch (err) {
+    entry.rejected = true;
     entry.errors.push(err instanceof Error ? err.message : String(err));
   }
   return entry;
