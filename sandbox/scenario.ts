@@ -278,7 +278,9 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
     rawConfig.clusters === undefined
       ? {
           ...rawConfig,
-          clusters: clusters.map(({ unreachable, objects, objectFiles, ...asConfigured }) => asConfigured),
+          clusters: clusters.map(
+            ({ unreachable, objects, objectFiles, objectPaths, ...asConfigured }) => asConfigured,
+          ),
         }
       : rawConfig;
   let config: Config;
