@@ -51,7 +51,10 @@ const NOT_RUN: [RegExp, string][] = [
     'readme-sandbox.test.ts',
   ],
   [/^npm ci$/, 'installs the dependencies; the clone under test has them'],
-  [/\| kubectl apply /, 'needs a cluster to apply to (the ClusterRole itself: kubectl dry run in its own test)'],
+  [
+    /\| kubectl apply /,
+    'needs a cluster to apply to (the ClusterRole itself: kubectl dry run in its own test)',
+  ],
 ];
 
 const toRun = pages.flatMap((page) =>
