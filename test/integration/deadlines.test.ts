@@ -69,20 +69,27 @@ function names(s: Sandbox): string[] {
     .sort();
 }
 
+/**
+ * Both clusters written, then `bad`'s API server hangs while its Service goes and `good` gets a new
+ * one: the next pass, whose result this is, must write `good`'s name and keep `bad`'s record.
+ */
+async function passWithBadHung(sandbox: Sandbox, deps: ReconcileDeps) {
+  await reconcile({ trigger: 'schedule' }, deps);
+  expect(names(sandbox)).toEqual(['api.example.com.', 'shop.example.com.']);
+  sandbox.cluster('bad').setMode('hang');
+  sandbox.cluster('bad').remove('Service', 'shop', 'api');
+  sandbox.cluster('good').apply(service('web2', 'cart.example.com', '192.0.2.11') as never);
+  return reconcile({ trigger: 'schedule' }, deps);
+}
+
 describe('deadlines on every call', () => {
   it('a hung Kubernetes API server fails only its cluster, within the configured request timeout', async () => {
     const { sandbox, deps } = await start(await world({}));
-    await reconcile({ trigger: 'schedule' }, deps);
-    expect(names(sandbox)).toEqual(['api.example.com.', 'shop.example.com.']);
-
-    sandbox.cluster('bad').setMode('hang');
-    sandbox.cluster('bad').remove('Service', 'shop', 'api');
-    sandbox.cluster('good').apply(service('web2', 'cart.example.com', '192.0.2.11') as never);
-    const result = await reconcile({ trigger: 'schedule' }, deps);
+    const result = await passWithBadHung(sandbox, deps);
 
     const bad = result.clusters.find((c) => c.name === 'bad');
     expect(bad?.status).toBe('failed');
-    expect(bad?.error).toMatch(/cluster bad: listing services failed: no answer within 300 ms/);
+    expect(bad?.error).toMatch(/cluster bad: listing (services|ingresses) failed: no answer within 300 ms/);
     expect(result.clusters.find((c) => c.name === 'good')?.status).toBe('ok');
     // The good cluster's new record is written; the hung cluster's record is frozen, not deleted.
     expect(names(sandbox)).toEqual(['api.example.com.', 'cart.example.com.', 'shop.example.com.']);
@@ -146,12 +153,7 @@ describe('the pass deadline, cut from the time the invocation has left', () => {
     // Requests may take a minute; the invocation has 1.5 s: reading stops at 1.5 − 0.5 − 0.15 s.
     const timeouts = { kubernetesRequestMs: 60_000, applyReserveMs: 500, reportReserveMs: 150 };
     const { sandbox, deps } = await start(await world({}, timeouts), [], 1_500);
-    await reconcile({ trigger: 'schedule' }, deps);
-    sandbox.cluster('bad').setMode('hang');
-    sandbox.cluster('bad').remove('Service', 'shop', 'api');
-    sandbox.cluster('good').apply(service('web2', 'cart.example.com', '192.0.2.11') as never);
-
-    const result = await reconcile({ trigger: 'schedule' }, deps);
+    const result = await passWithBadHung(sandbox, deps);
     const bad = result.clusters.find((c) => c.name === 'bad');
     expect(bad?.status).toBe('failed');
     expect(bad?.error).toMatch(/cluster bad: .*the pass deadline for reading passed \(850 ms/);

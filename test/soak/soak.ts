@@ -234,6 +234,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
         if (r.type === 'A' && OURS.test(r.name) && !r.name.startsWith('taken.'))
           have.set(r.name, r.values?.[0] ?? '');
       }
+      figures.invariantChecks += want.size;
       const out: string[] = [];
       for (const [n, v] of want)
         if (have.get(n) !== v) out.push(`want ${n} ${v}, have ${have.get(n) ?? 'none'}`);
@@ -244,17 +245,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
       }
       return out;
     };
-    const converged = (snapshot: ZoneSnapshot[]): boolean => {
-      const want = new Map<string, string>();
-      for (const o of live.values()) if (o !== contested) want.set(`${o.hostname}.`, o.ip);
-      const have = new Map<string, string>();
-      for (const r of records(snapshot)) {
-        if (r.type === 'A' && OURS.test(r.name) && !r.name.startsWith('taken.'))
-          have.set(r.name, r.values?.[0] ?? '');
-      }
-      figures.invariantChecks += want.size;
-      return want.size === have.size && [...want].every(([name, value]) => have.get(name) === value);
-    };
+    const converged = (snapshot: ZoneSnapshot[]): boolean => difference(snapshot).length === 0;
 
     /** The objects the last churn added or changed: the names a pass is about to write. */
     let churned: LiveObject[] = [];
