@@ -199,6 +199,16 @@ describe('simulate', () => {
     ],
     ['a bad label selector', 'config: {labelFilter: "team in (edge"}\n', /config\.labelFilter/],
     ['a bad domain regex', 'config: {regexDomainFilter: "(["}\n', /config\.regexDomainFilter/],
+    [
+      "a scenario cluster's own domain filter that is not a domain",
+      'clusters: [{name: a, region: eu-west-1, domainFilters: ["*"]}]\n',
+      /clusters\[0\]\.domainFilters\[0\]: "\*" is a wildcard/,
+    ],
+    [
+      'an owner id the TXT registry cannot carry',
+      'clusters: [{name: a, region: eu-west-1, ownerId: "a,b"}]\n',
+      /clusters\[0\]\.ownerId/,
+    ],
     ['both a TXT prefix and a suffix', 'config: {txtPrefix: p-, txtSuffix: -s}\n', /txtPrefix and txtSuffix/],
   ])('exits 2 naming the field for %s', async (_what, text, field) => {
     const { code, stderr, stdout } = await cli('simulate', await scenarioFile(text), '--json');
