@@ -124,7 +124,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
       tlsHosts: fleet.tlsHosts,
       clusters: fleet.clusters.map((c) => ({
         name: c.name,
-        status: c.status,
+        status: c.status === 'ok' && hasCappedObjects(c.name, fleet) ? 'capped' : c.status,
         ...regionOf(c.name, clusters),
       })),
       partial,
@@ -209,6 +209,14 @@ function touchedNames(touched: NonNullable<ReconcileRequest['touched']>, fleet: 
   for (const e of fleet.endpoints) if (resources.has(e.labels.resource ?? '')) names.add(e.dnsName);
   for (const h of fleet.held) if (resources.has(h.resource)) names.add(h.dnsName);
   return names;
+}
+
+/**
+ * An object over `maxNamesPerObject` asks for no certificate this pass, which is not the same as needing
+ * none: like a failed cluster, its cluster keeps the certificate clean-up from running.
+ */
+function hasCappedObjects(cluster: string, fleet: FleetDesired): boolean {
+  return fleet.warnings.some((w) => w.code === 'cap-exceeded' && w.cluster === cluster && w.object);
 }
 
 function regionOf(name: string, clusters: readonly ClusterConfig[]): { region?: string } {

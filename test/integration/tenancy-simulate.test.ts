@@ -209,6 +209,53 @@ describe('caps', () => {
     expect(records(outcome, 'n0.example.com.')).toEqual([expect.objectContaining({ values: ['192.0.2.9'] })]);
   });
 
+  it('an object past the cap keeps its certificate too: it asks for none, but that is not needing none', async () => {
+    const hosts = ['a.example.com', 'b.example.com', 'c.example.com'];
+    const scenario = await parseScenario(
+      {
+        config: {
+          domainFilters: ['example.com'],
+          maxNamesPerObject: 2,
+          certificates: { enabled: true, cleanupGracePeriod: '1h' },
+        },
+        clusters: [
+          {
+            name: 'prod',
+            region: 'eu-west-1',
+            objects: [
+              {
+                apiVersion: 'networking.k8s.io/v1',
+                kind: 'Ingress',
+                metadata: { name: 'shop', namespace: 'shop' },
+                spec: { tls: [{ hosts, secretName: 'shop-tls' }], rules: hosts.map((host) => ({ host })) },
+                status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } },
+              },
+            ],
+          },
+        ],
+        route53: { zones: [{ name: 'example.com' }] },
+        acm: {
+          certificates: [
+            {
+              domain: 'a.example.com',
+              sans: ['b.example.com', 'c.example.com'],
+              status: 'ISSUED',
+              notAfter: '2027-12-01T00:00:00Z',
+              inUseBy: [],
+              type: 'AMAZON_ISSUED',
+              region: 'eu-west-1',
+              tags: { 'edge-reconciler:owner': 'edge-reconciler-certificates' },
+            },
+          ],
+        },
+      },
+      process.cwd(),
+    );
+    const outcome = await simulate(scenario, { rounds: 3, advance: '2h' });
+    for (const pass of outcome.passes) expect(pass.errors).toEqual([]);
+    expect(outcome.certificates.map((c) => c.domain)).toEqual(['a.example.com']);
+  });
+
   it('a cluster past maxEndpointsPerCluster is frozen: nothing created, nothing deleted, and it says why', async () => {
     const outcome = await run(
       {
