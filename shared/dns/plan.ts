@@ -72,6 +72,11 @@ export interface PlanInput {
    * `current` holds only the names in `scope`. The deletion guard judges a share of these.
    */
   zoneOwnedCounts?: ReadonlyMap<string, number>;
+  /**
+   * The owner of the ownership TXT a record would be written with, where one exists
+   * (`ownershipTxtHolder`): a claim whose TXT another owner holds without a record is not planned.
+   */
+  ownershipTxtHolder?: (record: Endpoint) => string | undefined;
 }
 
 export interface PlanResult extends Plan {
@@ -147,7 +152,9 @@ export function planChanges(input: PlanInput): PlanResult {
   }
   const typed = dropCnameConflicts(wanted);
   warnings.push(...typed.warnings);
-  const routed = settleRoutingPolicies(typed.kept, current);
+  const placeable = dropClaimsUnderForeignTxt(typed.kept, currentByKey, input.ownershipTxtHolder);
+  warnings.push(...placeable.warnings);
+  const routed = settleRoutingPolicies(placeable.kept, current);
   warnings.push(...routed.warnings);
   const candidatesByKey = new Map<string, Endpoint[]>();
   for (const d of routed.kept)
@@ -357,4 +364,35 @@ function propertiesDiffer(current: Route53Properties, desired: Route53Properties
     current.healthCheckId !== desired.healthCheckId ||
     JSON.stringify(geo(current)) !== JSON.stringify(geo(desired))
   );
+}
+
+/**
+ * Claims on a record set that is not there but whose ownership TXT another owner holds (that owner may be
+ * about to write the record again): the registry will not overwrite the TXT, so the claim is dropped here,
+ * before it could decide a routing policy or take part in a conflict it cannot win.
+ */
+function dropClaimsUnderForeignTxt(
+  claims: Endpoint[],
+  currentByKey: ReadonlyMap<string, Endpoint>,
+  holderOf: PlanInput['ownershipTxtHolder'],
+): { kept: Endpoint[]; warnings: PassWarning[] } {
+  if (!holderOf) return { kept: claims, warnings: [] };
+  const kept: Endpoint[] = [];
+  const warnings: PassWarning[] = [];
+  for (const c of claims) {
+    const holder = currentByKey.has(endpointKey(c)) ? undefined : holderOf(c);
+    if (holder === undefined || holder === ownerOf(c)) {
+      kept.push(c);
+      continue;
+    }
+    warnings.push({
+      code: 'txt-of-another-owner',
+      message:
+        `${c.dnsName} ${c.recordType}${c.setIdentifier ? ` [${c.setIdentifier}]` : ''}: its ownership TXT ` +
+        `belongs to owner ${holder || '(none)'}; left as it is and the record not created. Delete that TXT if nobody owns the name`,
+      dnsName: c.dnsName,
+      ...(resourceOf(c) ? { object: resourceOf(c) } : {}),
+    });
+  }
+  return { kept, warnings };
 }

@@ -4,7 +4,7 @@ import { errorMessage } from '../clusters/discover.js';
 import type { Config } from '../config.js';
 import { deadlineOf } from '../deadline.js';
 import type { Endpoint, RecordType } from '../endpoint/endpoint.js';
-import { planRegistryChanges, readOwnership } from '../registry/txt.js';
+import { ownershipTxtHolder, planRegistryChanges, readOwnership } from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
 import type { Log } from '../telemetry/log.js';
 import type { PassWarning } from '../warnings.js';
@@ -150,6 +150,7 @@ export async function reconcileZones(
           deletionGuard: config.deletionGuard,
           ...(input.scope ? { scope: input.scope } : {}),
           ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
+          ownershipTxtHolder: ownershipTxtHolder(current.registry, registryOptions),
         });
         return { current, plan };
       };

@@ -103,6 +103,31 @@ function txtKey(dnsName: string, setIdentifier: string | undefined): string {
   return `${dnsName}|${setIdentifier ?? ''}`;
 }
 
+function indexByTxtKey(registry: readonly Endpoint[]): Map<string, Endpoint> {
+  const byKey = new Map<string, Endpoint>();
+  for (const t of registry)
+    if (!byKey.has(txtKey(t.dnsName, t.setIdentifier))) byKey.set(txtKey(t.dnsName, t.setIdentifier), t);
+  return byKey;
+}
+
+/**
+ * The owner of the new-format ownership TXT a record would be written with, where that TXT exists. The
+ * planner asks before it plans a create: `planRegistryChanges` never overwrites another owner's TXT, so a
+ * claim under one cannot be created, and settling routing policies or conflicts on it would make the
+ * pass give a name up for a record that never comes.
+ */
+export function ownershipTxtHolder(
+  registry: readonly Endpoint[],
+  options: RegistryOptions,
+): (record: Endpoint) => string | undefined {
+  const names = txtNameMapper(options);
+  const byKey = indexByTxtKey(registry);
+  return (record) =>
+    byKey.get(txtKey(names.txtName(record.dnsName, record.recordType), record.setIdentifier))?.labels[
+      LABEL_OWNER
+    ];
+}
+
 function isAliasA(e: Endpoint): boolean {
   return e.recordType === 'A' && e.properties.alias === true;
 }
@@ -216,10 +241,7 @@ export function planRegistryChanges(
 ): { groups: ChangeGroup[]; warnings: PassWarning[] } {
   const names = txtNameMapper(options);
   const warnings: PassWarning[] = [];
-  const txtByName = new Map<string, Endpoint>();
-  for (const t of registry)
-    if (!txtByName.has(txtKey(t.dnsName, t.setIdentifier)))
-      txtByName.set(txtKey(t.dnsName, t.setIdentifier), t);
+  const txtByName = indexByTxtKey(registry);
   const unwritable = (record: Endpoint, name: string): PassWarning | undefined => {
     if (options.zone && !isInZone(name, options.zone)) return outsideZone(record, name, options.zone);
     return invalidTxtName(record, name);
