@@ -1,5 +1,5 @@
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
-import type { RetryStrategyV2 } from '@smithy/types';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 
 /**
  * The one retry policy of every AWS call the reconciler makes. The SDK client retries, and nothing
@@ -15,6 +15,11 @@ import type { RetryStrategyV2 } from '@smithy/types';
  *   attempts span up to 15 s, enough for a zone's previous change to finish) and 50 ms otherwise,
  *   capped at 20 s; adaptive mode also slows the client's own sending rate once it is throttled,
  *   which keeps a fleet pass inside Route 53's account-wide bucket.
+ *
+ * - What is not: an attempt that timed out (`TimeoutError`: no connection or no answer within the
+ *   configured timeout). A hung endpoint then costs one timeout, not `maxAttempts` of them plus the
+ *   backoff (50 s with the defaults, measured by bench/hung-endpoints.ts); the pass fails and freezes
+ *   what depended on the call, and the next pass asks again.
  *
  * Request timeouts (how long one attempt may take) are the client's request handler's business.
  */
@@ -33,9 +38,29 @@ export const RETRY_POLICY: Readonly<RetryPolicy> = { maxAttempts: 5 };
 /** A fresh strategy for one client (it keeps the client's retry budget and sending rate). */
 export function retryStrategy(policy: RetryPolicy = RETRY_POLICY): RetryStrategyV2 {
   const { maxAttempts, backoffMs } = policy;
-  if (!backoffMs) return new AdaptiveRetryStrategy(maxAttempts);
-  return new AdaptiveRetryStrategy(maxAttempts, {
-    maxAttempts,
-    backoff: { computeNextBackoffDelay: backoffMs, setDelayBase: () => {} },
-  });
+  const adaptive = backoffMs
+    ? new AdaptiveRetryStrategy(maxAttempts, {
+        maxAttempts,
+        backoff: { computeNextBackoffDelay: backoffMs, setDelayBase: () => {} },
+      })
+    : new AdaptiveRetryStrategy(maxAttempts);
+  return new NoRetryAfterTimeout(adaptive);
+}
+
+/** The SDK ends the call with the attempt's own error when the strategy refuses a retry token. */
+class NoRetryAfterTimeout implements RetryStrategyV2 {
+  constructor(private readonly inner: RetryStrategyV2) {}
+
+  acquireInitialRetryToken(retryTokenScope: string): Promise<RetryToken> {
+    return this.inner.acquireInitialRetryToken(retryTokenScope);
+  }
+
+  refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    if (errorInfo.error?.name === 'TimeoutError') return Promise.reject(errorInfo.error);
+    return this.inner.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.inner.recordSuccess(token);
+  }
 }
