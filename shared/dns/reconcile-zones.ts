@@ -3,7 +3,7 @@ import { LABEL_PUBLIC_ONLY } from '../certificates/reconcile.js';
 import { errorMessage } from '../clusters/discover.js';
 import type { Config } from '../config.js';
 import { deadlineOf } from '../deadline.js';
-import type { Endpoint, RecordType } from '../endpoint/endpoint.js';
+import { type Endpoint, LABEL_OWNER, type RecordType } from '../endpoint/endpoint.js';
 import { ownershipTxtHolder, planRegistryChanges, readOwnership } from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
 import type { Log } from '../telemetry/log.js';
@@ -161,15 +161,28 @@ export async function reconcileZones(
         readOwnership(await route53.records(zone, scopedRead), registryOptions),
       );
       if (plan.needsZoneCounts) {
-        // A scoped pass would delete: the guard judges the owners' shares of the whole zone, which takes
-        // one full read. Only passes that delete pay it; the plan is then made from that read.
-        const whole = readOwnership(await route53.records(zone), registryOptions);
-        const counts = ownedRecordCounts(whole.records, {
+        // A scoped pass would delete: the guard judges each owner's share of the whole zone. The zone is
+        // read page by page only until every owner losing records is seen to hold enough of them
+        // (n ≤ maxShare × seen: reading more can only shrink the share), so an owner with many records
+        // costs a page or two; one with few costs the whole zone, the only way to know it has few.
+        const considered = {
           managedRecordTypes: config.managedRecordTypes,
           excludeRecordTypes: config.excludeRecordTypes,
           domainFilter,
-        });
-        ({ current, plan } = planFrom(whole, counts));
+        };
+        const losing = new Map<string, number>();
+        for (const e of plan.heldDeletions) {
+          const owner = e.labels[LABEL_OWNER] ?? '';
+          losing.set(owner, (losing.get(owner) ?? 0) + 1);
+        }
+        const seen = (read: readonly Endpoint[]) =>
+          ownedRecordCounts(readOwnership([...read], registryOptions).records, considered);
+        const { maxShare } = config.deletionGuard;
+        const enough = (read: readonly Endpoint[]) => {
+          const counts = seen(read);
+          return [...losing].every(([owner, n]) => (counts.get(owner) ?? 0) * maxShare >= n);
+        };
+        ({ plan } = planFrom(current, seen(await route53.records(zone, { enough }))));
       }
       out.warnings.push(...plan.warnings);
       out.heldDeletions += plan.heldDeletions.length;

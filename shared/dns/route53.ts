@@ -91,6 +91,8 @@ export interface RecordsOptions {
   startName?: string;
   /** Read only these names (one short listing per name that is not already covered). */
   names?: string[];
+  /** Stop after the first page at which this holds of what was read so far (a reader that needs only so much). */
+  enough?: (readSoFar: readonly Endpoint[]) => boolean;
 }
 
 export interface Route53ProviderOptions {
@@ -404,7 +406,7 @@ export class Route53Provider {
         const e = recordSetToEndpoint(set);
         if (e) out.push(e);
       }
-      if (!page.IsTruncated || !page.NextRecordName) return out;
+      if (!page.IsTruncated || !page.NextRecordName || opts.enough?.(out)) return out;
       start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
     }
   }
