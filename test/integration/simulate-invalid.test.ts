@@ -61,6 +61,14 @@ const cases: [string, string, RegExp][] = [
     /: route53\.zones\[0\]\.records\[0\] \(example\.com\): .*not valid/,
   ],
   [
+    'a malformed record value',
+    zoneWith(
+      '{name: a.example.com, type: A, ttl: 300, values: [192.0.2.1]}',
+      '{name: b.example.com, type: A, ttl: 300, values: [not-an-ip]}',
+    ),
+    /: route53\.zones\[0\]\.records\[1\] \(example\.com\): .*ARRDATAIllegalIPv4Address/,
+  ],
+  [
     'a malformed certificate domain',
     'acm:\n  certificates:\n    - {domain: "not a domain", status: ISSUED}\n',
     /: acm\.certificates\[0\]: .*'not a domain' is not a valid domain name/,
