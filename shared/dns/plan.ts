@@ -7,7 +7,7 @@ import {
   type RecordType,
   type Route53Properties,
 } from '../endpoint/endpoint.js';
-import { LABEL_TXT_MIGRATE } from '../registry/txt.js';
+import { LABEL_TXT_MIGRATE, txtOfAnotherOwner } from '../registry/txt.js';
 import type { PassWarning } from '../warnings.js';
 import type { Plan } from './changes.js';
 import {
@@ -76,7 +76,7 @@ export interface PlanInput {
    * The owner of the ownership TXT a record would be written with, where one exists
    * (`ownershipTxtHolder`): a claim whose TXT another owner holds without a record is not planned.
    */
-  ownershipTxtHolder?: (record: Endpoint) => string | undefined;
+  ownershipTxtHolder?: (record: Endpoint) => { owner: string | undefined; txtName: string } | undefined;
 }
 
 export interface PlanResult extends Plan {
@@ -380,19 +380,9 @@ function dropClaimsUnderForeignTxt(
   const kept: Endpoint[] = [];
   const warnings: PassWarning[] = [];
   for (const c of claims) {
-    const holder = currentByKey.has(endpointKey(c)) ? undefined : holderOf(c);
-    if (holder === undefined || holder === ownerOf(c)) {
-      kept.push(c);
-      continue;
-    }
-    warnings.push({
-      code: 'txt-of-another-owner',
-      message:
-        `${c.dnsName} ${c.recordType}${c.setIdentifier ? ` [${c.setIdentifier}]` : ''}: its ownership TXT ` +
-        `belongs to owner ${holder || '(none)'}; left as it is and the record not created. Delete that TXT if nobody owns the name`,
-      dnsName: c.dnsName,
-      ...(resourceOf(c) ? { object: resourceOf(c) } : {}),
-    });
+    const txt = currentByKey.has(endpointKey(c)) ? undefined : holderOf(c);
+    if (txt === undefined || txt.owner === ownerOf(c)) kept.push(c);
+    else warnings.push(txtOfAnotherOwner(c, txt.txtName, txt.owner));
   }
   return { kept, warnings };
 }

@@ -119,13 +119,30 @@ function indexByTxtKey(registry: readonly Endpoint[]): Map<string, Endpoint> {
 export function ownershipTxtHolder(
   registry: readonly Endpoint[],
   options: RegistryOptions,
-): (record: Endpoint) => string | undefined {
+): (record: Endpoint) => { owner: string | undefined; txtName: string } | undefined {
   const names = txtNameMapper(options);
   const byKey = indexByTxtKey(registry);
-  return (record) =>
-    byKey.get(txtKey(names.txtName(record.dnsName, record.recordType), record.setIdentifier))?.labels[
-      LABEL_OWNER
-    ];
+  return (record) => {
+    const txtName = names.txtName(record.dnsName, record.recordType);
+    const txt = byKey.get(txtKey(txtName, record.setIdentifier));
+    return txt && { owner: txt.labels[LABEL_OWNER], txtName };
+  };
+}
+
+/**
+ * Another owner's TXT without its record: that owner may be about to write the record again (a cluster
+ * mid-migration, a second install). Overwriting the TXT would take the name from it, so the record is
+ * not created.
+ */
+export function txtOfAnotherOwner(record: Endpoint, txtName: string, owner: string | undefined): PassWarning {
+  return {
+    code: 'txt-of-another-owner',
+    message:
+      `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} belongs to owner ` +
+      `${owner ?? '(none)'}; left as it is and the record not created. Delete that TXT if nobody owns the name`,
+    dnsName: record.dnsName,
+    ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+  };
 }
 
 function isAliasA(e: Endpoint): boolean {
@@ -328,16 +345,7 @@ export function planRegistryChanges(
     const left = txtByName.get(txtKey(txtName, record.setIdentifier));
     const orphan = left !== undefined && !deletedTxts.has(txtKey(txtName, record.setIdentifier));
     if (orphan && left.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
-      // Another owner's TXT without its record: that owner may be about to write the record again (a
-      // cluster mid-migration, a second install). Overwriting the TXT would take the name from it.
-      warnings.push({
-        code: 'txt-of-another-owner',
-        message:
-          `${record.dnsName} ${record.recordType}: its ownership TXT ${txtName} belongs to owner ` +
-          `${left.labels[LABEL_OWNER] ?? '(none)'}; left as it is and the record not created. Delete that TXT if nobody owns the name`,
-        dnsName: record.dnsName,
-        ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
-      });
+      warnings.push(txtOfAnotherOwner(record, txtName, left.labels[LABEL_OWNER]));
       continue;
     }
     groups.push([
