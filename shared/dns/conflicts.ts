@@ -166,11 +166,19 @@ export function settleRoutingPolicies(
     const holding = currentByNameType.get(key) ?? [];
     const holders = new Set(holding.map(ownerOf));
     const incumbents = group.filter((c) => holders.has(ownerOf(c)));
-    // The claim on the very record set there now, else one from the resource holding it (switching its
-    // own record's policy), else the holders' lowest claim.
+    // The claim on the very record set there now that keeps its policy (several claims can share one set
+    // identifier: taking the first in arrival order made the policy flip from pass to pass), else any
+    // claim on it, else one from the resource holding it (switching its own record's policy), else the
+    // holders' lowest claim.
+    const onHeldSet = (c: Endpoint, samePolicy: boolean) =>
+      holding.some(
+        (r) =>
+          endpointKey(r) === endpointKey(c) && (!samePolicy || routingPolicyOf(r) === routingPolicyOf(c)),
+      );
     const deciding =
       incumbents.length > 0
-        ? (incumbents.find((c) => holding.some((r) => endpointKey(r) === endpointKey(c))) ??
+        ? (incumbents.find((c) => onHeldSet(c, true)) ??
+          incumbents.find((c) => onHeldSet(c, false)) ??
           incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
           resolveCreate(incumbents))
         : (holding[0] ?? resolveCreate(group));

@@ -111,17 +111,19 @@ function indexByTxtKey(registry: readonly Endpoint[]): Map<string, Endpoint> {
 }
 
 /**
- * The owner of the new-format ownership TXT a record would be written with, where that TXT exists. The
- * planner asks before it plans a create: `planRegistryChanges` never overwrites another owner's TXT, so a
- * claim under one cannot be created, and settling routing policies or conflicts on it would make the
- * pass give a name up for a record that never comes.
+ * The owner of the new-format ownership TXT a record would be written with, where that TXT stands without
+ * any record it speaks for (an orphan). The planner asks before it plans a create: `planRegistryChanges`
+ * never overwrites another owner's orphan TXT, so a claim under one cannot be created, and settling
+ * routing policies or conflicts on it would make the pass give a name up for a record that never comes.
+ * A TXT that speaks for a record (a legacy `cname-` TXT of an alias A, say) is left to the planner's own
+ * conflict rules: it goes with that record when the record is released.
  */
 export function ownershipTxtHolder(
   registry: readonly Endpoint[],
   options: RegistryOptions,
 ): (record: Endpoint) => { owner: string | undefined; txtName: string } | undefined {
   const names = txtNameMapper(options);
-  const byKey = indexByTxtKey(registry);
+  const byKey = indexByTxtKey(registry.filter((t) => usersOf(t).length === 0));
   return (record) => {
     const txtName = names.txtName(record.dnsName, record.recordType);
     const txt = byKey.get(txtKey(txtName, record.setIdentifier));

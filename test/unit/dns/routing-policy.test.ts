@@ -119,6 +119,24 @@ describe('weighted next to simple: the planner chooses, Route 53 never has to re
     expect([second.create, second.delete, second.updateNew]).toEqual([[], [], []]);
   });
 
+  it('two claims on one set identifier with different policies settle once, whatever order they arrive in', () => {
+    // Found by plan.properties (seed -960632610): the record set there now is claimed by both; the first
+    // claim in arrival order decided, so the policy flipped on the next pass.
+    const weighted = { ...claim('prod', '192.0.2.1', 'blue'), labels: { owner: 'prod', resource: 'svc/a' } };
+    const noPolicy = { ...weighted, properties: {}, labels: { owner: 'prod', resource: 'ing/c' } };
+    for (const desired of [
+      [weighted, noPolicy],
+      [noPolicy, weighted],
+    ]) {
+      const first = plan({ desired });
+      expect(first.create).toHaveLength(1);
+      for (const again of [desired, [...desired].reverse()]) {
+        const second = plan({ current: first.create, desired: again });
+        expect([second.create, second.delete, second.updateNew]).toEqual([[], [], []]);
+      }
+    }
+  });
+
   it('weighted next to latency is refused like weighted next to simple', () => {
     const latency = newEndpoint('pay.example.com', 'A', ['192.0.2.5'], {
       setIdentifier: 'eu',
