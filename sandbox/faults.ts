@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizeName } from './aws/route53-names.js';
 
 /**
  * Faults the sandbox injects on request: the bad days a reconciler must survive. A rule names a fault,
@@ -174,21 +175,12 @@ function matches(rule: ParsedRule, call: FaultCall): boolean {
   if (rule.operation && rule.operation !== call.operation) return false;
   if (rule.cluster && rule.cluster !== call.cluster) return false;
   if (rule.fault === 'refuse') {
-    const name = normalizeName(rule.name ?? '');
+    const name = normalizeName((rule.name ?? '').trim());
     const type = rule.type?.toUpperCase();
     return (call.changes ?? []).some(
-      (c) => normalizeName(c.name) === name && (type === undefined || c.type === type),
+      (c) => normalizeName(c.name.trim()) === name && (type === undefined || c.type === type),
     );
   }
   if (rule.fault === 'second-page') return (call.page ?? 1) >= 2;
   return true;
-}
-
-/** Names compare as Route 53 compares them: any case, trailing dot optional, octal escapes decoded. */
-function normalizeName(name: string): string {
-  return name
-    .trim()
-    .replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)))
-    .toLowerCase()
-    .replace(/\.$/, '');
 }

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { type Config, ConfigError, parseConfig } from '../../shared/config.js';
-import { checkConfig, configFromEnvironment } from '../../shared/config-source.js';
+import { type Config, parseConfig } from '../../shared/config.js';
+import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
 
 /**
  * The config `cli rbac` prints the ClusterRole for: a reconciler config, the deploy file (its `deploy:`
@@ -10,12 +8,7 @@ import { checkConfig, configFromEnvironment } from '../../shared/config-source.j
  */
 export function rbacConfig(path: string | undefined): Config {
   if (path === undefined) return configFromEnvironment();
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${path}: ${(err as Error).message}`, []);
-  }
+  let raw = readConfigDocument(path);
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const { deploy: _stackOnly, ...config } = raw as Record<string, unknown>;
     // A scenario file (SCENARIOS.md) holds its config under `config:`, which no config field is called.
