@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './aws-clients.js';
-import { type CertificatesOutcome, reconcileCertificates } from './certificates/reconcile.js';
+import {
+  type CertificateStageResult,
+  type CertificatesOutcome,
+  reconcileCertificates,
+} from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
 import { type ClusterOutcome, collectDesired, type FleetDesired } from './clusters/collect.js';
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
@@ -87,51 +91,25 @@ export interface PassResult {
 
 /** One pass: clusters → sources → DNS plan per zone → apply → report. The only orchestration. */
 export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<PassResult> {
-  const { config, log } = deps;
+  const { config } = deps;
   const passId = randomUUID();
   const startedAt = deps.clock().toISOString();
   const wallStart = performance.now();
   const dryRun = request.dryRun ?? config.dryRun;
-  const errors: string[] = [];
   const route53Usage = meterClient(deps.aws.route53());
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
 
   // 1–2. clusters and their sources
-  const wanted = request.clusters ? new Set(request.clusters) : undefined;
-  const resolved = request.release
-    ? { clusters: releasedClusters(config, request.release), errors: [] }
-    : await resolveFleet(config, deps.aws, {
-        clock: deps.clock,
-        deadline: deadline.read,
-        ...(wanted ? { only: wanted } : {}),
-      });
-  const clusters = resolved.clusters;
-  errors.push(...resolved.errors);
-  for (const name of wanted ?? []) {
-    if (!clusters.some((c) => c.name === name)) errors.push(`cluster ${name}: not in the fleet`);
-  }
+  const { clusters, errors } = await passClusters(request, deps, deadline.read);
   const fleet = request.release
     ? releasedFleet(clusters)
     : await collectDesired(clusters, deps, deadline.read);
   for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
-    log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
+    deps.log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
   }
 
   // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records
-  const partial = Boolean(request.clusters || request.touched || request.release);
-  const certs = await reconcileCertificates(
-    {
-      tlsHosts: fleet.tlsHosts,
-      clusters: fleet.clusters.map((c) => ({
-        name: c.name,
-        status: c.status === 'ok' && hasCappedObjects(c.name, fleet) ? 'capped' : c.status,
-        ...regionOf(c.name, clusters),
-      })),
-      partial,
-      dryRun,
-    },
-    deps,
-  );
+  const certs = await certificateStage(request, fleet, clusters, dryRun, deps);
   const knownOwners = new Set(fleet.knownOwners);
   const frozenOwners = new Set(fleet.frozenOwners);
   if (certs.ownerState === 'known') knownOwners.add(certs.owner);
@@ -175,6 +153,50 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   result.route53 = route53Usage();
   await reportPass(result, deps);
   return result;
+}
+
+/** The clusters the pass reads: the fleet (or those asked for), or the one released; a name asked for and not found is an error. */
+async function passClusters(
+  request: ReconcileRequest,
+  deps: ReconcileDeps,
+  deadline: AbortSignal,
+): Promise<{ clusters: ClusterConfig[]; errors: string[] }> {
+  const wanted = request.clusters ? new Set(request.clusters) : undefined;
+  const resolved = request.release
+    ? { clusters: releasedClusters(deps.config, request.release), errors: [] }
+    : await resolveFleet(deps.config, deps.aws, {
+        clock: deps.clock,
+        deadline,
+        ...(wanted ? { only: wanted } : {}),
+      });
+  const errors = [...resolved.errors];
+  for (const name of wanted ?? []) {
+    if (!resolved.clusters.some((c) => c.name === name)) errors.push(`cluster ${name}: not in the fleet`);
+  }
+  return { clusters: resolved.clusters, errors };
+}
+
+/** The certificate stage for the fleet read: a cluster with capped objects keeps the clean-up off, like a failed one. */
+function certificateStage(
+  request: ReconcileRequest,
+  fleet: FleetDesired,
+  clusters: readonly ClusterConfig[],
+  dryRun: boolean,
+  deps: ReconcileDeps,
+): Promise<CertificateStageResult> {
+  return reconcileCertificates(
+    {
+      tlsHosts: fleet.tlsHosts,
+      clusters: fleet.clusters.map((c) => ({
+        name: c.name,
+        status: c.status === 'ok' && hasCappedObjects(c.name, fleet) ? 'capped' : c.status,
+        ...regionOf(c.name, clusters),
+      })),
+      partial: Boolean(request.clusters || request.touched || request.release),
+      dryRun,
+    },
+    deps,
+  );
 }
 
 /**

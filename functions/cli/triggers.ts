@@ -58,12 +58,26 @@ export async function runTrigger(
       return (await createAuditEventsHandler(() => deps)(payload)).passes;
     });
   }
+  return clusterLifecycleTrigger(trigger, sandbox, deps, now);
+}
+
+/**
+ * A CreateCluster or DeleteCluster CloudTrail event as EventBridge delivers it, through the cluster
+ * lifecycle handler; a deletion removes the cluster from the sandbox first unless the scenario keeps it.
+ */
+function clusterLifecycleTrigger(
+  trigger: Extract<ScenarioTrigger, { clusterCreated: unknown } | { clusterDeleted: unknown }>,
+  sandbox: Sandbox,
+  deps: ReconcileDeps,
+  now: string,
+): Promise<TriggerOutcome> {
   const created = 'clusterCreated' in trigger;
   const name = created ? trigger.clusterCreated.cluster : trigger.clusterDeleted.cluster;
   const cluster = sandbox.eks.clusters().find((c) => c.name === name);
   const region = cluster?.region ?? deps.config.region;
   // The event comes from the cluster's account unless the scenario says otherwise (a forged event).
-  const eventAccount = (!created && trigger.clusterDeleted.account) || cluster?.account || account;
+  const eventAccount =
+    (!created && trigger.clusterDeleted.account) || cluster?.account || sandbox.eks.account;
   if (!created && cluster && !trigger.clusterDeleted.keep) {
     // The cluster is gone: EKS no longer knows it and its API server stops answering.
     sandbox.eks.removeCluster(cluster.region, cluster.name);

@@ -208,249 +208,350 @@ export function emptyReport(): CertificateReport {
 }
 
 export function planCertificates(input: PlanInput): CertificatePlan {
-  const { now, settings: s } = input;
-  const t = now.getTime();
-  const plan: CertificatePlan = {
-    requests: [],
-    tagging: [],
-    untagging: [],
-    deletions: [],
-    validationRecords: [],
-    report: emptyReport(),
-    warnings: [],
-  };
-  const report = plan.report;
+  const p = startPlanning(input);
+  scheduleRetries(p);
+  for (const region of regionsOf(input.hosts, p.certificates)) planRegion(p, region);
+  const foreignBases = foreignValidationBases(p);
+  for (const c of p.certificates) {
+    const st = p.ours.get(c.arn);
+    if (st) planUpkeep(p, c, st, foreignBases);
+  }
+  return finishPlan(p);
+}
+
+/** What the steps of one plan share: the plan being built and what one step learns for the next. */
+interface Planning {
+  input: PlanInput;
+  /** `input.now` in milliseconds. */
+  t: number;
+  plan: CertificatePlan;
+  /** Every certificate, by ARN. */
+  certificates: KnownCertificate[];
+  /** Our certificates' state, from their tags. */
+  ours: Map<string, OwnState>;
+  /** The hosts each certificate serves, waits for or holds the backoff of: a certificate here stays. */
+  needBy: Map<string, Set<NeededHost>>;
+  tagAdds: Map<string, PlannedTagging>;
+  /** When each failed certificate of ours lets its hosts be retried. */
+  retryAfterOf: Map<string, Date>;
+  notAttached: Map<string, NotAttached>;
+  neededHostsByRegion: Map<string, NeededHost[]>;
+  requestsLeft: number;
+  deleted: Set<string>;
+  /** Our certificates whose validation records stay desired. */
+  recordHolders: KnownCertificate[];
+}
+
+function startPlanning(input: PlanInput): Planning {
   const certificates = [...input.certificates].sort(byArn);
   const ours = new Map<string, OwnState>();
-  for (const c of certificates) if (isOurs(c, s)) ours.set(c.arn, readOwnState(c.tags));
-
-  const needBy = new Map<string, Set<NeededHost>>();
-  const need = (cs: readonly KnownCertificate[], h: NeededHost) => {
-    for (const c of cs) {
-      const set = needBy.get(c.arn) ?? new Set();
-      set.add(h);
-      needBy.set(c.arn, set);
-    }
+  for (const c of certificates) if (isOurs(c, input.settings)) ours.set(c.arn, readOwnState(c.tags));
+  return {
+    input,
+    t: input.now.getTime(),
+    plan: {
+      requests: [],
+      tagging: [],
+      untagging: [],
+      deletions: [],
+      validationRecords: [],
+      report: emptyReport(),
+      warnings: [],
+    },
+    certificates,
+    ours,
+    needBy: new Map(),
+    tagAdds: new Map(),
+    retryAfterOf: new Map(),
+    notAttached: new Map(),
+    neededHostsByRegion: new Map(),
+    requestsLeft: input.settings.maxRequestsPerPass,
+    deleted: new Set(),
+    recordHolders: [],
   };
-  const tagAdds = new Map<string, PlannedTagging>();
-  const addTags = (c: KnownCertificate, add: Record<string, string>) => {
-    const entry = tagAdds.get(c.arn) ?? { arn: c.arn, region: c.region, add: {} };
-    Object.assign(entry.add, add);
-    tagAdds.set(c.arn, entry);
-  };
+}
 
-  // A failed certificate of ours gets its retry time (and reason) written the first time we see it failed.
-  const retryAfterOf = new Map<string, Date>();
-  for (const c of certificates) {
-    const st = ours.get(c.arn);
+function need(p: Planning, cs: readonly KnownCertificate[], h: NeededHost): void {
+  for (const c of cs) {
+    const set = p.needBy.get(c.arn) ?? new Set();
+    set.add(h);
+    p.needBy.set(c.arn, set);
+  }
+}
+
+function addTags(p: Planning, c: KnownCertificate, add: Record<string, string>): void {
+  const entry = p.tagAdds.get(c.arn) ?? { arn: c.arn, region: c.region, add: {} };
+  Object.assign(entry.add, add);
+  p.tagAdds.set(c.arn, entry);
+}
+
+/** A failed certificate of ours gets its retry time (and reason) written the first time we see it failed. */
+function scheduleRetries(p: Planning): void {
+  for (const c of p.certificates) {
+    const st = p.ours.get(c.arn);
     if (!st || !FAILED_STATUSES.has(c.status)) continue;
     if (st.retryAfter) {
-      retryAfterOf.set(c.arn, st.retryAfter);
+      p.retryAfterOf.set(c.arn, st.retryAfter);
       continue;
     }
-    const retryAfter = new Date(t + backoffMs(st.attempt, s));
-    retryAfterOf.set(c.arn, retryAfter);
-    addTags(c, {
+    const retryAfter = new Date(p.t + backoffMs(st.attempt, p.input.settings));
+    p.retryAfterOf.set(c.arn, retryAfter);
+    addTags(p, c, {
       [STATE_TAG.retryAfter]: retryAfter.toISOString(),
       [STATE_TAG.failureReason]: tagSafe(c.failureReason ?? String(c.status)),
     });
   }
+}
 
-  const notAttached = new Map<string, NotAttached>();
-  let requestsLeft = s.maxRequestsPerPass;
-  const regions = [
-    ...new Set([...input.hosts.map((h) => h.region), ...certificates.map((c) => c.region)]),
-  ].sort();
-  const neededHostsByRegion = new Map<string, NeededHost[]>();
-  for (const region of regions) {
-    const inRegion = certificates.filter((c) => c.region === region);
-    const hosts = mergeHosts(input.hosts.filter((h) => h.region === region));
-    neededHostsByRegion.set(region, hosts);
-    const used = inRegion.filter(
+function regionsOf(hosts: readonly NeededHost[], certificates: readonly KnownCertificate[]): string[] {
+  return [...new Set([...hosts.map((h) => h.region), ...certificates.map((c) => c.region)])].sort();
+}
+
+/** One region's certificates, as the hosts of that region are judged against them. */
+interface RegionInventory {
+  region: string;
+  /** ACM-issued certificates created in the last 365 days: what the yearly quota counts. */
+  usedLastYear: number;
+  /** Issued and not past their notAfter. */
+  issued: KnownCertificate[];
+  pending: KnownCertificate[];
+  /** Our failed certificates, newest first. */
+  ourFailed: KnownCertificate[];
+}
+
+function regionInventory(p: Planning, region: string): RegionInventory {
+  const { t } = p;
+  const inRegion = p.certificates.filter((c) => c.region === region);
+  return {
+    region,
+    usedLastYear: inRegion.filter(
       (c) => c.type === 'AMAZON_ISSUED' && c.createdAt && t - c.createdAt.getTime() < YEAR_MS,
-    ).length;
-    let remaining = Math.max(0, s.yearlyRequestQuota - used);
-    const issued = inRegion.filter(
-      (c) => c.status === 'ISSUED' && !(c.notAfter && c.notAfter.getTime() <= t),
-    );
-    const pending = inRegion.filter((c) => c.status === 'PENDING_VALIDATION');
-    const ourFailed = inRegion
-      .filter((c) => ours.has(c.arn) && FAILED_STATUSES.has(c.status))
-      .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || byArn(a, b));
+    ).length,
+    issued: inRegion.filter((c) => c.status === 'ISSUED' && !(c.notAfter && c.notAfter.getTime() <= t)),
+    pending: inRegion.filter((c) => c.status === 'PENDING_VALIDATION'),
+    ourFailed: inRegion
+      .filter((c) => p.ours.has(c.arn) && FAILED_STATUSES.has(c.status))
+      .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || byArn(a, b)),
+  };
+}
 
-    const toRequest: { host: NeededHost; attempt: number; retryOf?: string }[] = [];
-    for (const h of hosts) {
-      const covering = issued.filter((c) => coversAny(c.names, h.host));
-      if (covering.length > 0) {
-        need(covering, h);
-        report.coveredHosts++;
-        if (covering.length > 1)
-          report.duplicates.push({ host: h.host, region, arns: covering.map((c) => c.arn) });
-        for (const a of h.attachments ?? []) noteUnattached(notAttached, a, h.host, region, covering);
-        continue;
-      }
-      const waitingOn = pending.filter((c) => coversAny(c.names, h.host));
-      if (waitingOn.length > 0) {
-        need(waitingOn, h);
-        report.waiting.push({
-          host: h.host,
-          region,
-          reason: 'pending',
-          arn: (waitingOn[0] as KnownCertificate).arn,
-        });
-        continue;
-      }
-      const lastFailure = ourFailed.find((c) => coversAny(c.names, h.host));
-      if (lastFailure) {
-        // It holds the host's backoff until a newer certificate takes over, so it stays this pass.
-        need([lastFailure], h);
-        const retryAfter = retryAfterOf.get(lastFailure.arn) as Date;
-        if (t < retryAfter.getTime()) {
-          report.waiting.push({
-            host: h.host,
-            region,
-            reason: 'backoff',
-            arn: lastFailure.arn,
-            until: retryAfter.toISOString(),
-          });
-          continue;
-        }
-        const attempt = (ours.get(lastFailure.arn)?.attempt ?? 1) + 1;
-        toRequest.push({ host: h, attempt, retryOf: lastFailure.arn });
-        continue;
-      }
-      toRequest.push({ host: h, attempt: 1 });
-    }
+/** A host no certificate serves or waits for, to be asked for with `attempt`. */
+interface HostToRequest {
+  host: NeededHost;
+  attempt: number;
+  /** The failed certificate of ours it retries. */
+  retryOf?: string;
+}
 
-    // A wildcard asked for in this pass serves its one-label names: they wait for it instead.
-    const requestable = toRequest.filter((r) => {
-      const by = toRequest.find(
-        (o) => o !== r && o.host.host.startsWith('*.') && coversAny([o.host.host], r.host.host),
-      );
-      if (by) report.waiting.push({ host: r.host.host, region, reason: 'covered-by-request' });
-      return !by;
-    });
+/** The region's hosts against its inventory: what to request, within the quota and the pass's limit. */
+function planRegion(p: Planning, region: string): void {
+  const { input, plan } = p;
+  const s = input.settings;
+  const inventory = regionInventory(p, region);
+  const hosts = mergeHosts(input.hosts.filter((h) => h.region === region));
+  p.neededHostsByRegion.set(region, hosts);
+  const toRequest: HostToRequest[] = [];
+  for (const h of hosts) {
+    const entry = placeHost(p, inventory, h);
+    if (entry) toRequest.push(entry);
+  }
+  const quotaLeft = Math.max(0, s.yearlyRequestQuota - inventory.usedLastYear);
+  const remaining = planRequests(p, region, withoutWildcardCovered(p, region, toRequest), quotaLeft);
+  plan.report.quota.push({
+    region,
+    limit: s.yearlyRequestQuota,
+    usedLast365Days: inventory.usedLastYear + plan.requests.filter((r) => r.region === region).length,
+    remaining,
+  });
+}
 
-    for (const group of groupRequests(requestable, s.maxNamesPerCertificate)) {
-      const names = group.map((r) => r.host.host);
-      const wait = (reason: WaitReason) => {
-        for (const n of names) report.waiting.push({ host: n, region, reason });
-      };
-      if (requestsLeft <= 0) {
-        wait('pass-limit');
-        continue;
-      }
-      if (remaining <= 0) {
-        wait('quota');
-        continue;
-      }
-      const ordered = orderForRequest(names);
-      if (!ordered) {
-        wait('no-short-name');
-        continue;
-      }
-      const attempt = Math.max(...group.map((r) => r.attempt));
-      const retryOf = group.find((r) => r.retryOf)?.retryOf;
-      plan.requests.push({
-        region,
-        domainName: ordered[0] as string,
-        names: ordered,
-        attempt,
-        idempotencyToken: idempotencyToken(s.ownerId, region, ordered, attempt),
-        tags: requestTags(s, now, attempt),
-        ...(retryOf ? { retryOf } : {}),
-      });
-      remaining--;
-      requestsLeft--;
-    }
-    report.quota.push({
+/**
+ * Where a host stands: served by an issued certificate, waiting for a pending one or for its backoff, or to
+ * be requested (returned). Each certificate it finds is needed this pass.
+ */
+function placeHost(p: Planning, inventory: RegionInventory, h: NeededHost): HostToRequest | undefined {
+  const { report } = p.plan;
+  const { region } = inventory;
+  const covering = inventory.issued.filter((c) => coversAny(c.names, h.host));
+  if (covering.length > 0) {
+    need(p, covering, h);
+    report.coveredHosts++;
+    if (covering.length > 1)
+      report.duplicates.push({ host: h.host, region, arns: covering.map((c) => c.arn) });
+    for (const a of h.attachments ?? []) noteUnattached(p.notAttached, a, h.host, region, covering);
+    return undefined;
+  }
+  const waitingOn = inventory.pending.filter((c) => coversAny(c.names, h.host));
+  if (waitingOn.length > 0) {
+    need(p, waitingOn, h);
+    report.waiting.push({
+      host: h.host,
       region,
-      limit: s.yearlyRequestQuota,
-      usedLast365Days: used + plan.requests.filter((r) => r.region === region).length,
-      remaining,
+      reason: 'pending',
+      arn: (waitingOn[0] as KnownCertificate).arn,
     });
+    return undefined;
   }
-
-  // Validation records someone else's live certificate uses too: ours may have written them.
-  const foreignBases = new Set<string>();
-  for (const c of certificates) {
-    if (ours.has(c.arn) || c.type !== 'AMAZON_ISSUED' || !LIVE_STATUSES.has(c.status)) continue;
-    for (const n of c.names) foreignBases.add(validationBase(n));
+  const lastFailure = inventory.ourFailed.find((c) => coversAny(c.names, h.host));
+  if (!lastFailure) return { host: h, attempt: 1 };
+  // It holds the host's backoff until a newer certificate takes over, so it stays this pass.
+  need(p, [lastFailure], h);
+  const retryAfter = p.retryAfterOf.get(lastFailure.arn) as Date;
+  if (p.t < retryAfter.getTime()) {
+    report.waiting.push({
+      host: h.host,
+      region,
+      reason: 'backoff',
+      arn: lastFailure.arn,
+      until: retryAfter.toISOString(),
+    });
+    return undefined;
   }
+  const attempt = (p.ours.get(lastFailure.arn)?.attempt ?? 1) + 1;
+  return { host: h, attempt, retryOf: lastFailure.arn };
+}
 
-  // Cleanup, tag upkeep and the records our certificates need.
-  const deleted = new Set<string>();
-  const recordHolders: KnownCertificate[] = [];
-  for (const c of certificates) {
-    const st = ours.get(c.arn);
-    if (!st) continue;
-    cacheValidationRecords(c, st, addTags);
-    const needed = needBy.has(c.arn);
-    const live = LIVE_STATUSES.has(c.status);
-    if (needed) {
-      if (st.unneededSince)
-        plan.untagging.push({ arn: c.arn, region: c.region, keys: [STATE_TAG.unneededSince] });
-      if (live) recordHolders.push(c);
+/** A wildcard asked for in this pass serves its one-label names: they wait for it instead. */
+function withoutWildcardCovered(p: Planning, region: string, toRequest: HostToRequest[]): HostToRequest[] {
+  return toRequest.filter((r) => {
+    const by = toRequest.find(
+      (o) => o !== r && o.host.host.startsWith('*.') && coversAny([o.host.host], r.host.host),
+    );
+    if (by) p.plan.report.waiting.push({ host: r.host.host, region, reason: 'covered-by-request' });
+    return !by;
+  });
+}
+
+/** The region's requests, grouped; what the pass's limit or the quota holds back waits. Returns the quota left. */
+function planRequests(p: Planning, region: string, requestable: HostToRequest[], quotaLeft: number): number {
+  const { input, plan } = p;
+  const s = input.settings;
+  let remaining = quotaLeft;
+  for (const group of groupRequests(requestable, s.maxNamesPerCertificate)) {
+    const names = group.map((r) => r.host.host);
+    const wait = (reason: WaitReason) => {
+      for (const n of names) plan.report.waiting.push({ host: n, region, reason });
+    };
+    if (p.requestsLeft <= 0) {
+      wait('pass-limit');
       continue;
     }
-    if (FAILED_STATUSES.has(c.status)) {
-      if (!input.cleanup) continue;
-      const hosts = neededHostsByRegion.get(c.region) ?? [];
-      const superseded = hosts.some((h) => coversAny(c.names, h.host));
-      plan.deletions.push({
-        arn: c.arn,
-        region: c.region,
-        names: c.names,
-        reason: superseded ? 'superseded' : 'unneeded',
-        validationRecords: [],
-      });
-      deleted.add(c.arn);
+    if (remaining <= 0) {
+      wait('quota');
       continue;
     }
-    if (c.names.some((n) => foreignBases.has(validationBase(n)))) {
-      report.kept.push({ arn: c.arn, region: c.region, names: c.names, reason: 'validation-shared' });
-      recordHolders.push(c);
+    const ordered = orderForRequest(names);
+    if (!ordered) {
+      wait('no-short-name');
       continue;
     }
-    if (!input.cleanup) {
-      if (live) recordHolders.push(c);
-      continue;
-    }
-    const since = st.unneededSince ?? now;
-    if (!st.unneededSince) addTags(c, { [STATE_TAG.unneededSince]: now.toISOString() });
-    const deleteAfter = new Date(since.getTime() + s.cleanupGraceMs);
-    if (t < deleteAfter.getTime()) {
-      report.kept.push({
-        arn: c.arn,
-        region: c.region,
-        names: c.names,
-        reason: 'grace',
-        deleteAfter: deleteAfter.toISOString(),
-      });
-      if (live) recordHolders.push(c);
-      continue;
-    }
-    if (c.inUse) {
-      report.kept.push({ arn: c.arn, region: c.region, names: c.names, reason: 'in-use' });
-      if (live) recordHolders.push(c);
-      continue;
-    }
-    plan.deletions.push({
+    const attempt = Math.max(...group.map((r) => r.attempt));
+    const retryOf = group.find((r) => r.retryOf)?.retryOf;
+    plan.requests.push({
+      region,
+      domainName: ordered[0] as string,
+      names: ordered,
+      attempt,
+      idempotencyToken: idempotencyToken(s.ownerId, region, ordered, attempt),
+      tags: requestTags(s, input.now, attempt),
+      ...(retryOf ? { retryOf } : {}),
+    });
+    remaining--;
+    p.requestsLeft--;
+  }
+  return remaining;
+}
+
+/** Validation records someone else's live certificate uses too: ours may have written them. */
+function foreignValidationBases(p: Planning): Set<string> {
+  const bases = new Set<string>();
+  for (const c of p.certificates) {
+    if (p.ours.has(c.arn) || c.type !== 'AMAZON_ISSUED' || !LIVE_STATUSES.has(c.status)) continue;
+    for (const n of c.names) bases.add(validationBase(n));
+  }
+  return bases;
+}
+
+/** Cleanup and tag upkeep of one certificate of ours, and whether its validation records stay desired. */
+function planUpkeep(p: Planning, c: KnownCertificate, st: OwnState, foreignBases: ReadonlySet<string>): void {
+  const { input, plan } = p;
+  const { now } = input;
+  cacheValidationRecords(c, st, (cert, add) => addTags(p, cert, add));
+  const live = LIVE_STATUSES.has(c.status);
+  const holdRecords = () => {
+    if (live) p.recordHolders.push(c);
+  };
+  if (p.needBy.has(c.arn)) {
+    if (st.unneededSince)
+      plan.untagging.push({ arn: c.arn, region: c.region, keys: [STATE_TAG.unneededSince] });
+    holdRecords();
+    return;
+  }
+  if (FAILED_STATUSES.has(c.status)) {
+    if (input.cleanup) deleteFailed(p, c);
+    return;
+  }
+  if (c.names.some((n) => foreignBases.has(validationBase(n)))) {
+    plan.report.kept.push({ arn: c.arn, region: c.region, names: c.names, reason: 'validation-shared' });
+    p.recordHolders.push(c);
+    return;
+  }
+  if (!input.cleanup) {
+    holdRecords();
+    return;
+  }
+  const since = st.unneededSince ?? now;
+  if (!st.unneededSince) addTags(p, c, { [STATE_TAG.unneededSince]: now.toISOString() });
+  const deleteAfter = new Date(since.getTime() + input.settings.cleanupGraceMs);
+  if (p.t < deleteAfter.getTime()) {
+    plan.report.kept.push({
       arn: c.arn,
       region: c.region,
       names: c.names,
-      reason: 'unneeded',
-      validationRecords: live ? recordsOf(c, st) : [],
+      reason: 'grace',
+      deleteAfter: deleteAfter.toISOString(),
     });
-    deleted.add(c.arn);
+    holdRecords();
+    return;
   }
+  if (c.inUse) {
+    plan.report.kept.push({ arn: c.arn, region: c.region, names: c.names, reason: 'in-use' });
+    holdRecords();
+    return;
+  }
+  plan.deletions.push({
+    arn: c.arn,
+    region: c.region,
+    names: c.names,
+    reason: 'unneeded',
+    validationRecords: live ? recordsOf(c, st) : [],
+  });
+  p.deleted.add(c.arn);
+}
 
+/** A failed certificate of ours that holds no backoff: superseded when a host it names is needed still. */
+function deleteFailed(p: Planning, c: KnownCertificate): void {
+  const hosts = p.neededHostsByRegion.get(c.region) ?? [];
+  const superseded = hosts.some((h) => coversAny(c.names, h.host));
+  p.plan.deletions.push({
+    arn: c.arn,
+    region: c.region,
+    names: c.names,
+    reason: superseded ? 'superseded' : 'unneeded',
+    validationRecords: [],
+  });
+  p.deleted.add(c.arn);
+}
+
+/** What the earlier steps found, into the plan: nothing is tagged or untagged that is deleted. */
+function finishPlan(p: Planning): CertificatePlan {
+  const { plan, notAttached } = p;
   // Keyed by cluster, resource, region, ARN: sorting the keys orders the entries that way.
-  report.notAttached = [...notAttached.keys()].sort().map((k) => notAttached.get(k) as NotAttached);
-  plan.validationRecords = desiredRecords(recordHolders, ours, plan.warnings);
-  plan.tagging = [...tagAdds.values()].filter((e) => !deleted.has(e.arn));
-  plan.untagging = plan.untagging.filter((e) => !deleted.has(e.arn));
-  fillStateReport(report, certificates, ours, needBy, deleted, retryAfterOf, input);
+  plan.report.notAttached = [...notAttached.keys()].sort().map((k) => notAttached.get(k) as NotAttached);
+  plan.validationRecords = desiredRecords(p.recordHolders, p.ours, plan.warnings);
+  plan.tagging = [...p.tagAdds.values()].filter((e) => !p.deleted.has(e.arn));
+  plan.untagging = plan.untagging.filter((e) => !p.deleted.has(e.arn));
+  fillStateReport(p);
   return plan;
 }
 
@@ -603,77 +704,76 @@ function desiredRecords(
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-function fillStateReport(
-  report: CertificateReport,
-  certificates: readonly KnownCertificate[],
-  ours: ReadonlyMap<string, OwnState>,
-  needBy: ReadonlyMap<string, Set<NeededHost>>,
-  deleted: ReadonlySet<string>,
-  retryAfterOf: ReadonlyMap<string, Date>,
-  input: PlanInput,
-): void {
-  const { now, settings: s } = input;
-  const t = now.getTime();
-  for (const c of certificates) {
-    if (deleted.has(c.arn)) continue;
-    const mine = ours.has(c.arn);
-    const hosts = [...(needBy.get(c.arn) ?? [])];
-    if (!mine && hosts.length === 0) continue;
-    const daysLeft = c.notAfter ? Math.floor((c.notAfter.getTime() - t) / DAY_MS) : undefined;
-    if (c.status === 'ISSUED') {
-      if (hosts.length > 0) {
-        report.issued.push({
-          arn: c.arn,
-          region: c.region,
-          names: c.names,
-          ours: mine,
-          inUse: c.inUse,
-          ...(daysLeft !== undefined ? { daysLeft } : {}),
-          hosts: hosts.map((h) => h.host).sort(),
-        });
-      }
-      if (daysLeft !== undefined && daysLeft <= s.expiryWarningDays) {
-        report.expiring.push({ arn: c.arn, region: c.region, names: c.names, ours: mine, daysLeft });
-      }
-      const since = c.issuedAt ?? c.createdAt;
-      if (
-        hosts.length > 0 &&
-        c.type === 'AMAZON_ISSUED' &&
-        !c.inUse &&
-        since &&
-        t - since.getTime() >= s.unusedWarningMs
-      ) {
-        report.renewalAtRisk.push({
-          arn: c.arn,
-          region: c.region,
-          names: c.names,
-          hosts: hosts.map((h) => h.host).sort(),
-          resources: [...new Set(hosts.flatMap((h) => h.resources))].sort(),
-        });
-      }
-    } else if (c.status === 'PENDING_VALIDATION') {
-      const ageMs = c.createdAt ? t - c.createdAt.getTime() : undefined;
-      report.pending.push({
-        arn: c.arn,
-        region: c.region,
-        names: c.names,
-        ours: mine,
-        ...(ageMs !== undefined ? { ageSeconds: Math.floor(ageMs / 1000) } : {}),
-        tooLong: ageMs !== undefined && ageMs >= s.pendingWarningMs,
-      });
-    } else if (mine && FAILED_STATUSES.has(c.status)) {
-      const st = ours.get(c.arn) as OwnState;
-      const retryAfter = retryAfterOf.get(c.arn);
-      report.failed.push({
-        arn: c.arn,
-        region: c.region,
-        names: c.names,
-        reason: c.failureReason ?? st.failureReason ?? String(c.status),
-        attempt: st.attempt,
-        ...(retryAfter ? { retryAfter: retryAfter.toISOString() } : {}),
-      });
-    }
+/** The state of every certificate that matters (ours, or serving a host) and is not deleted now. */
+function fillStateReport(p: Planning): void {
+  for (const c of p.certificates) {
+    if (p.deleted.has(c.arn)) continue;
+    const hosts = [...(p.needBy.get(c.arn) ?? [])];
+    if (!p.ours.has(c.arn) && hosts.length === 0) continue;
+    if (c.status === 'ISSUED') reportIssued(p, c, hosts);
+    else if (c.status === 'PENDING_VALIDATION') reportPending(p, c);
+    else if (FAILED_STATUSES.has(c.status)) reportFailed(p, c);
   }
+}
+
+function reportIssued(p: Planning, c: KnownCertificate, hosts: readonly NeededHost[]): void {
+  const { report } = p.plan;
+  const { settings: s } = p.input;
+  const { t } = p;
+  const mine = p.ours.has(c.arn);
+  const daysLeft = c.notAfter ? Math.floor((c.notAfter.getTime() - t) / DAY_MS) : undefined;
+  if (hosts.length > 0) {
+    report.issued.push({
+      arn: c.arn,
+      region: c.region,
+      names: c.names,
+      ours: mine,
+      inUse: c.inUse,
+      ...(daysLeft !== undefined ? { daysLeft } : {}),
+      hosts: hosts.map((h) => h.host).sort(),
+    });
+  }
+  if (daysLeft !== undefined && daysLeft <= s.expiryWarningDays) {
+    report.expiring.push({ arn: c.arn, region: c.region, names: c.names, ours: mine, daysLeft });
+  }
+  const since = c.issuedAt ?? c.createdAt;
+  const unusedLong = since !== undefined && t - since.getTime() >= s.unusedWarningMs;
+  if (hosts.length > 0 && c.type === 'AMAZON_ISSUED' && !c.inUse && unusedLong) {
+    report.renewalAtRisk.push({
+      arn: c.arn,
+      region: c.region,
+      names: c.names,
+      hosts: hosts.map((h) => h.host).sort(),
+      resources: [...new Set(hosts.flatMap((h) => h.resources))].sort(),
+    });
+  }
+}
+
+function reportPending(p: Planning, c: KnownCertificate): void {
+  const ageMs = c.createdAt ? p.t - c.createdAt.getTime() : undefined;
+  p.plan.report.pending.push({
+    arn: c.arn,
+    region: c.region,
+    names: c.names,
+    ours: p.ours.has(c.arn),
+    ...(ageMs !== undefined ? { ageSeconds: Math.floor(ageMs / 1000) } : {}),
+    tooLong: ageMs !== undefined && ageMs >= p.input.settings.pendingWarningMs,
+  });
+}
+
+/** Only ours: someone else's failed request is theirs to retry. */
+function reportFailed(p: Planning, c: KnownCertificate): void {
+  const st = p.ours.get(c.arn);
+  if (!st) return;
+  const retryAfter = p.retryAfterOf.get(c.arn);
+  p.plan.report.failed.push({
+    arn: c.arn,
+    region: c.region,
+    names: c.names,
+    reason: c.failureReason ?? st.failureReason ?? String(c.status),
+    attempt: st.attempt,
+    ...(retryAfter ? { retryAfter: retryAfter.toISOString() } : {}),
+  });
 }
 
 function byArn(a: KnownCertificate, b: KnownCertificate): number {

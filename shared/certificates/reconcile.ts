@@ -16,7 +16,13 @@ import { AcmCertificates } from './acm.js';
 import { normalizeCertificateName, unrequestableReason, validationBase } from './coverage.js';
 import { durationMs } from './duration.js';
 import { FAILED_STATUSES, type KnownCertificate, type NeededHost } from './model.js';
-import { type CertificateReport, emptyReport, type PlanSettings, planCertificates } from './plan.js';
+import {
+  type CertificatePlan,
+  type CertificateReport,
+  emptyReport,
+  type PlanSettings,
+  planCertificates,
+} from './plan.js';
 import { isOurs, readOwnState, STATE_TAG } from './tags.js';
 
 /**
@@ -113,7 +119,7 @@ export async function reconcileCertificates(
   input: CertificateStageInput,
   deps: CertificateStageDeps,
 ): Promise<CertificateStageResult> {
-  const { config, aws, clock, log } = deps;
+  const { config, clock } = deps;
   const settings = config.certificates;
   const dryRun = input.dryRun ?? config.dryRun;
   const result: CertificateStageResult = {
@@ -128,22 +134,94 @@ export async function reconcileCertificates(
   const outcome = result.outcome;
   const now = clock();
 
-  // Which hosts can have a certificate: a name ACM issues for, ours to manage, with a public zone to validate in.
-  let publicZones = input.publicZones ? [...input.publicZones] : undefined;
-  if (!publicZones) {
-    try {
-      const route53 = new Route53Provider(aws.route53(), route53ProviderOptions(config));
-      publicZones = (await route53.listZones(config)).filter((z) => !z.private).map((z) => z.name);
-    } catch (err) {
-      result.errors.push(
-        `certificates: listing hosted zones failed: ${errorMessage(err)}; no certificate requested`,
-      );
-    }
-  }
-  const domainFilter = new DomainFilter(config);
+  const publicZones = input.publicZones ? [...input.publicZones] : await listPublicZones(deps, result);
   const regionOf = clusterRegions(input, config);
+  const { hosts, skipped } = neededHosts(input, config, regionOf, publicZones);
+  reportSkipped(skipped, result);
+  const inventory = await readInventories(inventoryRegions(input, config, regionOf, hosts), deps);
+  result.errors.push(...inventory.errors);
+  const complete = publicZones !== undefined && inventory.complete;
+
+  const plan = planCertificates({
+    now,
+    hosts: hosts.filter((h) => inventory.readRegions.has(h.region)),
+    certificates: inventory.certificates,
+    cleanup: complete && !input.partial && input.clusters.every((c) => c.status === 'ok'),
+    settings: planSettings(config),
+  });
+  result.warnings.push(...planWarnings(plan));
+  Object.assign(outcome, plan.report);
+  for (const h of hosts.filter((h) => !inventory.readRegions.has(h.region))) {
+    outcome.waiting.push({ host: h.host, region: h.region, reason: 'inventory-unread' });
+  }
+
+  if (dryRun) {
+    outcome.requested = plan.requests.map((r) => ({ region: r.region, names: r.names, attempt: r.attempt }));
+    outcome.deleted = plan.deletions.map((d) => ({
+      arn: d.arn,
+      region: d.region,
+      names: d.names,
+      reason: d.reason,
+    }));
+  } else {
+    await apply(plan, { ...deps, outcome, errors: result.errors });
+  }
+
+  result.validationEndpoints = validationEndpoints(plan, outcome, dryRun, settings.ownerId);
+  result.ownerState = complete ? 'known' : 'frozen';
+  outcome.counts = {
+    pendingTooLong: outcome.pending.filter((p) => p.tooLong).length,
+    expiringSoon: outcome.expiring.length,
+    failed: outcome.failed.length,
+    renewalAtRisk: outcome.renewalAtRisk.length,
+  };
+  deps.log.info('certificates reconciled', {
+    requested: outcome.requested.length,
+    deleted: outcome.deleted.length,
+    pending: outcome.pending.length,
+    failed: outcome.failed.length,
+    validationRecords: result.validationEndpoints.length,
+    ownerState: result.ownerState,
+  });
+  return result;
+}
+
+/** The public hosted zones validation records can go to; undefined (and an error) when unread. */
+async function listPublicZones(
+  deps: CertificateStageDeps,
+  result: CertificateStageResult,
+): Promise<string[] | undefined> {
+  const { aws, config } = deps;
+  try {
+    const route53 = new Route53Provider(aws.route53(), route53ProviderOptions(config));
+    return (await route53.listZones(config)).filter((z) => !z.private).map((z) => z.name);
+  } catch (err) {
+    result.errors.push(
+      `certificates: listing hosted zones failed: ${errorMessage(err)}; no certificate requested`,
+    );
+    return undefined;
+  }
+}
+
+interface SkippedHost {
+  host: string;
+  reason: string;
+  resources: Set<string>;
+}
+
+/**
+ * Which hosts can have a certificate: a name ACM issues for, ours to manage, with a public zone to validate
+ * in; each in every region its cluster's load balancers live in. With the zones unread, none can.
+ */
+function neededHosts(
+  input: CertificateStageInput,
+  config: Config,
+  regionOf: (cluster: string) => string[],
+  publicZones: readonly string[] | undefined,
+): { hosts: NeededHost[]; skipped: Map<string, SkippedHost> } {
+  const domainFilter = new DomainFilter(config);
   const hosts: NeededHost[] = [];
-  const skipped = new Map<string, { host: string; reason: string; resources: Set<string> }>();
+  const skipped = new Map<string, SkippedHost>();
   for (const t of input.tlsHosts) {
     const host = normalizeCertificateName(t.host);
     const resource = `${t.cluster}:${t.resource}`;
@@ -168,9 +246,13 @@ export async function reconcileCertificates(
       hosts.push({ host, region, resources: [resource], ...(attachments ? { attachments } : {}) });
     }
   }
+  return { hosts, skipped };
+}
+
+function reportSkipped(skipped: ReadonlyMap<string, SkippedHost>, result: CertificateStageResult): void {
   for (const s of [...skipped.values()].sort((a, b) => (a.host < b.host ? -1 : 1))) {
     const resources = [...s.resources].sort();
-    outcome.skipped.push({ host: s.host, reason: s.reason, resources });
+    result.outcome.skipped.push({ host: s.host, reason: s.reason, resources });
     result.warnings.push({
       code: 'certificate-host-skipped',
       message: `TLS host ${s.host} (${resources.join(', ')}): no certificate: ${s.reason}`,
@@ -178,39 +260,63 @@ export async function reconcileCertificates(
       ...(resources[0] ? { object: resources[0].slice(resources[0].indexOf(':') + 1) } : {}),
     });
   }
+}
 
-  // The inventory, every region the fleet's load balancers live in.
-  const regions = [
+/** Every region the fleet's load balancers live in, or the one configured. */
+function inventoryRegions(
+  input: CertificateStageInput,
+  config: Config,
+  regionOf: (cluster: string) => string[],
+  hosts: readonly NeededHost[],
+): string[] {
+  const fixed = config.certificates.region;
+  return [
     ...new Set([
       ...hosts.map((h) => h.region),
       ...input.clusters.flatMap((c) => regionOf(c.name)),
-      ...(settings.region ? [settings.region] : config.clusters.map((c) => c.region)),
+      ...(fixed ? [fixed] : config.clusters.map((c) => c.region)),
     ]),
   ].sort();
-  let complete = publicZones !== undefined;
-  const certificates: KnownCertificate[] = [];
-  const readRegions = new Set<string>();
+}
+
+/** The inventory of each region, one after the other; `complete` when every read succeeded. */
+async function readInventories(
+  regions: readonly string[],
+  deps: CertificateStageDeps,
+): Promise<{
+  certificates: KnownCertificate[];
+  readRegions: Set<string>;
+  complete: boolean;
+  errors: string[];
+}> {
+  const { aws, config } = deps;
+  const domainFilter = new DomainFilter(config);
+  const out = {
+    certificates: [] as KnownCertificate[],
+    readRegions: new Set<string>(),
+    complete: true,
+    errors: [] as string[],
+  };
   for (const region of regions) {
     const acm = new AcmCertificates(aws.acm(region), region);
     const read = await readInventory(acm, config, domainFilter);
-    result.errors.push(...read.errors.map((e) => `certificates: ${region}: ${e}`));
-    if (read.errors.length > 0) complete = false;
+    out.errors.push(...read.errors.map((e) => `certificates: ${region}: ${e}`));
+    if (read.errors.length > 0) out.complete = false;
     if (read.listed) {
-      readRegions.add(region);
-      certificates.push(...read.certificates);
+      out.readRegions.add(region);
+      out.certificates.push(...read.certificates);
     }
   }
+  return out;
+}
 
-  const plan = planCertificates({
-    now,
-    hosts: hosts.filter((h) => readRegions.has(h.region)),
-    certificates,
-    cleanup: complete && !input.partial && input.clusters.every((c) => c.status === 'ok'),
-    settings: planSettings(config),
-  });
-  for (const w of plan.warnings) result.warnings.push({ code: 'certificate-validation-record', message: w });
+function planWarnings(plan: CertificatePlan): PassWarning[] {
+  const warnings: PassWarning[] = plan.warnings.map((w) => ({
+    code: 'certificate-validation-record',
+    message: w,
+  }));
   for (const n of plan.report.notAttached) {
-    result.warnings.push({
+    warnings.push({
       code: 'certificate-not-attached',
       cluster: n.cluster,
       object: n.resource,
@@ -223,58 +329,37 @@ export async function reconcileCertificates(
         `and ACM renews only certificates in use)`,
     });
   }
-  Object.assign(outcome, plan.report);
-  for (const h of hosts.filter((h) => !readRegions.has(h.region))) {
-    outcome.waiting.push({ host: h.host, region: h.region, reason: 'inventory-unread' });
-  }
+  return warnings;
+}
 
-  if (dryRun) {
-    outcome.requested = plan.requests.map((r) => ({ region: r.region, names: r.names, attempt: r.attempt }));
-    outcome.deleted = plan.deletions.map((d) => ({
-      arn: d.arn,
-      region: d.region,
-      names: d.names,
-      reason: d.reason,
-    }));
-  } else {
-    await apply(plan, { aws, config, outcome, errors: result.errors, log });
-  }
-
+/**
+ * The validation CNAMEs as desired endpoints of the certificates' owner: what the plan keeps, and those of
+ * a certificate whose deletion failed, since it is still there and so is its need for them.
+ */
+function validationEndpoints(
+  plan: CertificatePlan,
+  outcome: CertificatesOutcome,
+  dryRun: boolean,
+  ownerId: string,
+): Endpoint[] {
   const records = new Map(plan.validationRecords.map((r) => [r.name, r]));
   const deletedArns = new Set(outcome.deleted.map((d) => d.arn));
   for (const d of plan.deletions.filter((d) => !dryRun && !deletedArns.has(d.arn))) {
-    // The certificate is still there: so is its need for its records.
     for (const r of d.validationRecords) {
       if (!records.has(r.name))
         records.set(r.name, { ...r, base: r.name.slice(r.name.indexOf('.') + 1), certificates: [d.arn] });
     }
   }
-  result.validationEndpoints = [...records.values()].map((r) =>
+  return [...records.values()].map((r) =>
     newEndpoint(r.name, 'CNAME', [r.value], {
       ttl: VALIDATION_RECORD_TTL,
       labels: {
-        [LABEL_OWNER]: settings.ownerId,
+        [LABEL_OWNER]: ownerId,
         [LABEL_RESOURCE]: `certificate/${r.base}`,
         [LABEL_PUBLIC_ONLY]: 'true',
       },
     }),
   );
-  result.ownerState = complete ? 'known' : 'frozen';
-  outcome.counts = {
-    pendingTooLong: outcome.pending.filter((p) => p.tooLong).length,
-    expiringSoon: outcome.expiring.length,
-    failed: outcome.failed.length,
-    renewalAtRisk: outcome.renewalAtRisk.length,
-  };
-  log.info('certificates reconciled', {
-    requested: outcome.requested.length,
-    deleted: outcome.deleted.length,
-    pending: outcome.pending.length,
-    failed: outcome.failed.length,
-    validationRecords: result.validationEndpoints.length,
-    ownerState: result.ownerState,
-  });
-  return result;
 }
 
 /** A TLS host's certificate belongs where its cluster's load balancers are, or in the one configured region. */
@@ -356,8 +441,8 @@ function needsDescribe(
 }
 
 async function apply(
-  plan: ReturnType<typeof planCertificates>,
-  ctx: { aws: AwsClients; config: Config; outcome: CertificatesOutcome; errors: string[]; log: Log },
+  plan: CertificatePlan,
+  ctx: CertificateStageDeps & { outcome: CertificatesOutcome; errors: string[] },
 ): Promise<void> {
   const { aws, config, outcome, errors } = ctx;
   const acm = (region: string) => new AcmCertificates(aws.acm(region), region);
