@@ -42,7 +42,9 @@ describe('simulate output is what it was (golden files)', () => {
       await expect(stable(`${JSON.stringify(simulationDocument(outcome), null, 2)}\n`)).toMatchFileSnapshot(
         `./files/${name}.json`,
       );
-      await expect(stable(formatSimulation(outcome, { title: file }))).toMatchFileSnapshot(`./files/${name}.txt`);
+      await expect(stable(formatSimulation(outcome, { title: file }))).toMatchFileSnapshot(
+        `./files/${name}.txt`,
+      );
     }, 60_000);
   }
 });
