@@ -4,14 +4,14 @@ import { AcmState, acmHandler, type CertificateExport } from './aws/acm.js';
 import { EksState, eksHandler } from './aws/eks.js';
 import { Elbv2State, elbv2Handler } from './aws/elbv2.js';
 import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
-import { Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
+import { Route53Accounts, Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
 import { Route53ChangeRefusals } from './aws/route53-refusals.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
 import { ROUTE53_DEFAULT_BUCKET, TokenBucket, type TokenBucketOptions } from './aws/throttle.js';
 import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
-import { SANDBOX_IDENTITIES } from './credentials.js';
+import { SANDBOX_ACCOUNT, SANDBOX_IDENTITIES } from './credentials.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import {
   type KubernetesApiServer,
@@ -49,7 +49,10 @@ const REPORTED_SERVICES = ['route53', 'acm', 'eks', 'kubernetes'];
  * per cluster, a movable clock and a count of every call. In-process; `close()` stops the servers.
  */
 export class Sandbox {
+  /** The sandbox's own account's Route 53 (`route53Accounts.home`). */
   readonly route53: Route53State;
+  /** Route 53 in every account: a request acts in its credentials' account (AssumeRole sessions). */
+  readonly route53Accounts: Route53Accounts;
   readonly acm: AcmState;
   readonly eks: EksState;
   readonly elbv2: Elbv2State;
@@ -71,13 +74,14 @@ export class Sandbox {
     readonly faults: FaultInjector,
   ) {
     this.route53Refusals = new Route53ChangeRefusals(faults);
-    this.route53 = new Route53State({
+    this.route53Accounts = new Route53Accounts(SANDBOX_ACCOUNT, {
       clock: clock.clock,
       loadBalancer: (dnsName) => this.loadBalancer(dnsName),
     });
+    this.route53 = this.route53Accounts.home;
     this.acm = new AcmState({
       clock,
-      lookupPublicRecord: (name, type) => this.route53.findPublicRecordValues(name, type),
+      lookupPublicRecord: (name, type) => this.route53Accounts.findPublicRecordValues(name, type),
     });
     this.eks = new EksState({ clock });
     this.elbv2 = new Elbv2State({ clock });
@@ -97,7 +101,7 @@ export class Sandbox {
       : undefined;
     sandbox.server = await startAwsServer({
       handlers: {
-        route53: route53Handler(sandbox.route53, {
+        route53: route53Handler(sandbox.route53Accounts, {
           refusals: sandbox.route53Refusals,
           identities: sandbox.sts,
         }),
@@ -211,7 +215,8 @@ export class Sandbox {
   async load(scenario: Scenario): Promise<void> {
     for (const [i, z] of scenario.route53.zones.entries()) {
       try {
-        this.route53.createZone(zoneInput(z, z.records));
+        const account = z.account ?? SANDBOX_ACCOUNT;
+        this.route53Accounts.account(account).createZone(zoneInput(z, z.records));
       } catch (err) {
         throw new ScenarioError(`route53.zones[${i}]${this.refusedRecord(z)} (${z.name}): ${messageOf(err)}`);
       }
@@ -273,7 +278,7 @@ export class Sandbox {
 
   snapshot(): SandboxSnapshot {
     return {
-      zones: this.route53.exportZones(),
+      zones: this.route53Accounts.exportZones(),
       certificates: this.acm.exportCertificates(),
       events: this.events
         .entries()

@@ -70,8 +70,15 @@ const recordSchema = z
     message: 'a record has either ttl and values, or alias',
   });
 
+const accountIdSchema = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+
 const zoneSchema = z.strictObject({
   name: z.string().min(1),
+  account: accountIdSchema
+    .optional()
+    .describe(
+      "The account that owns the zone (default: the sandbox's own); another account's zone is reachable only through a role there (config route53Roles).",
+    ),
   private: z.boolean().default(false),
   vpcs: z.array(z.strictObject({ id: z.string(), region: z.string() })).default([]),
   tags: z.record(z.string(), z.string()).default({}),
@@ -120,10 +127,7 @@ const triggerSchema = z.union([
       /** The cluster stays in EKS (a forged or mistaken event): nothing may be released. */
       keep: z.boolean().default(false),
       /** The event's account; the cluster's own when absent. */
-      account: z
-        .string()
-        .regex(/^\d{12}$/, 'a 12-digit AWS account id')
-        .optional(),
+      account: accountIdSchema.optional(),
     }),
   }),
   z.strictObject({ clusterCreated: z.strictObject({ cluster: z.string().min(1) }) }),

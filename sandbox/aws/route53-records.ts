@@ -211,6 +211,61 @@ export function recordKey(r: Pick<RecordSet, 'name' | 'type' | 'setIdentifier'>)
   return `${r.name}\u0000${r.type}\u0000${r.setIdentifier ?? ''}`;
 }
 
+/**
+ * A zone's record sets by `recordKey`, with each name's sets at hand: the rules compare a change with the
+ * other sets of its name, and finding them by scanning the zone made every change cost the zone's size.
+ */
+export class ZoneRecords {
+  private readonly byKey: Map<string, RecordSet>;
+  private readonly byName: Map<string, Map<string, RecordSet>>;
+
+  constructor(from?: ZoneRecords) {
+    this.byKey = new Map(from?.byKey);
+    this.byName = new Map();
+    for (const [name, sets] of from?.byName ?? []) this.byName.set(name, new Map(sets));
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(key: string): RecordSet | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  values(): IterableIterator<RecordSet> {
+    return this.byKey.values();
+  }
+
+  /** The sets named `name` (normalized). */
+  named(name: string): Iterable<RecordSet> {
+    return this.byName.get(name)?.values() ?? [];
+  }
+
+  set(key: string, record: RecordSet): void {
+    this.byKey.set(key, record);
+    let sets = this.byName.get(record.name);
+    if (!sets) {
+      sets = new Map();
+      this.byName.set(record.name, sets);
+    }
+    sets.set(key, record);
+  }
+
+  delete(key: string): void {
+    const record = this.byKey.get(key);
+    if (!record) return;
+    this.byKey.delete(key);
+    const sets = this.byName.get(record.name);
+    sets?.delete(key);
+    if (sets?.size === 0) this.byName.delete(record.name);
+  }
+}
+
 function sameValues(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.length !== b.length) return false;
@@ -307,7 +362,7 @@ export function recordContentProblems(record: RecordSet): string[] {
 export type AliasTargetCheck = (record: RecordSet & { alias: AliasTarget }) => string[];
 
 export function applyChange(
-  records: Map<string, RecordSet>,
+  records: ZoneRecords,
   zone: { id: string; name: string },
   change: RecordChange,
   checkAliasTarget?: AliasTargetCheck,
@@ -343,7 +398,7 @@ export function applyChange(
     return [`Tried to create resource record set ${describeRecord(record)} but it already exists`];
   }
 
-  const sameNameOthers = [...records.values()].filter((r) => r.name === record.name && recordKey(r) !== key);
+  const sameNameOthers = [...records.named(record.name)].filter((r) => recordKey(r) !== key);
   const sameType = sameNameOthers.filter((r) => r.type === record.type);
   // One routing policy per name and type: a simple set stands alone, routed sets share their policy.
   const mixed = sameType.find((r) => routingPolicyName(r) !== routingPolicyName(record));
@@ -382,9 +437,7 @@ export function applyChange(
     ];
   }
   if (record.alias && record.alias.hostedZoneId === zone.id) {
-    const target = [...records.values()].some(
-      (r) => r.name === record.alias!.dnsName && r.type === record.type,
-    );
+    const target = [...records.named(record.alias.dnsName)].some((r) => r.type === record.type);
     if (!target) return [aliasTargetNotFound(record as RecordSet & { alias: AliasTarget })];
   } else if (record.alias && checkAliasTarget) {
     const problems = checkAliasTarget(record as RecordSet & { alias: AliasTarget });

@@ -13,9 +13,14 @@ import {
   type RecordSetInput,
   Route53Error,
   recordKey,
+  ZoneRecords,
 } from './route53-records.js';
 
-/** The sandbox account's Route 53: hosted zones, their records and tags, and submitted changes. */
+/**
+ * One account's Route 53: hosted zones, their records and tags, and submitted changes. Stored record sets
+ * are frozen and shared: a write replaces them, never edits them, so a read hands out the zone's sorted
+ * snapshot as it is (sorted once after a write, not copied or re-sorted per page).
+ */
 
 export interface Vpc {
   id: string;
@@ -71,6 +76,8 @@ export interface RecordExport {
 export interface ZoneExport {
   id: string;
   name: string;
+  /** The account that owns the zone; absent for the sandbox's own account. */
+  account?: string;
   private: boolean;
   records: RecordExport[];
 }
@@ -85,10 +92,18 @@ export interface Route53StateOptions {
    * any other load balancer is refused. Without it, the account has no load balancers.
    */
   loadBalancer?: (dnsName: string) => KnownLoadBalancer | undefined;
+  /**
+   * The account these zones belong to, when it is not the sandbox's own: it seeds the zone ids, so zones
+   * of different accounts never share an id (Route 53's ids are global).
+   */
+  account?: string;
 }
 
 interface StoredZone extends Omit<HostedZone, 'recordSetCount'> {
-  records: Map<string, RecordSet>;
+  /** Frozen record sets by `recordKey`. */
+  records: ZoneRecords;
+  /** The records in ListResourceRecordSets order; dropped by a write, rebuilt by the next read. */
+  sorted?: readonly RecordSet[];
 }
 
 const SOA_TTL = 900;
@@ -124,8 +139,25 @@ function noSuchZone(id: string): Route53Error {
   return new Route53Error('NoSuchHostedZone', 404, [`No hosted zone found with ID: ${id}`]);
 }
 
-function copyRecord(r: RecordSet): RecordSet {
-  return structuredClone(r);
+/** A caller's record set as the zone keeps it: its own copy, frozen, so reads can share it. */
+function frozenRecord(r: RecordSet): RecordSet {
+  const copy = structuredClone(r);
+  if (copy.values) Object.freeze(copy.values);
+  if (copy.alias) Object.freeze(copy.alias);
+  if (copy.geoLocation) Object.freeze(copy.geoLocation);
+  return Object.freeze(copy);
+}
+
+/** Sorts by compareRecordSets with each name's sort key computed once, not once per comparison. */
+function sortRecordSets(records: Iterable<RecordSet>): readonly RecordSet[] {
+  const keyed = [...records].map((record) => ({ record, key: reversedLabels(record.name) }));
+  keyed.sort(
+    (a, b) =>
+      compareAscii(a.key, b.key) ||
+      compareAscii(a.record.type, b.record.type) ||
+      compareAscii(a.record.setIdentifier ?? '', b.record.setIdentifier ?? ''),
+  );
+  return Object.freeze(keyed.map((k) => k.record));
 }
 
 export class Route53State {
@@ -135,10 +167,12 @@ export class Route53State {
   private readonly clock: () => Date;
   readonly maxRecordSetsPerZone: number;
   private readonly checkAliasTarget: AliasTargetCheck;
+  private readonly account: string | undefined;
   private zoneCounter = 0;
   private changeCounter = 0;
 
   constructor(opts: Route53StateOptions = {}) {
+    this.account = opts.account;
     this.clock = opts.clock ?? (() => new Date());
     this.maxRecordSetsPerZone = opts.maxRecordSetsPerZone ?? DEFAULT_MAX_RECORD_SETS_PER_ZONE;
     const loadBalancer = opts.loadBalancer ?? (() => undefined);
@@ -180,7 +214,8 @@ export class Route53State {
       ]);
     }
     this.zoneCounter += 1;
-    const id = derivedId('Z', `zone:${this.zoneCounter}:${name}`, 20);
+    const seed = this.account === undefined ? '' : `${this.account}:`;
+    const id = derivedId('Z', `zone:${seed}${this.zoneCounter}:${name}`, 20);
     const nameServers = this.nameServersFor(id);
     const zone: StoredZone = {
       id,
@@ -190,16 +225,16 @@ export class Route53State {
       tags: { ...input.tags },
       callerReference,
       nameServers,
-      records: new Map(),
+      records: new ZoneRecords(),
     };
     if (input.comment !== undefined) zone.comment = input.comment;
-    const soa: RecordSet = {
+    const soa = frozenRecord({
       name,
       type: 'SOA',
       ttl: SOA_TTL,
       values: [`${nameServers[0]} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
-    };
-    const ns: RecordSet = { name, type: 'NS', ttl: NS_TTL, values: [...nameServers] };
+    });
+    const ns = frozenRecord({ name, type: 'NS', ttl: NS_TTL, values: [...nameServers] });
     zone.records.set(recordKey(soa), soa);
     zone.records.set(recordKey(ns), ns);
     if (input.records?.length) {
@@ -254,9 +289,11 @@ export class Route53State {
     return this.view(this.stored(zoneId));
   }
 
-  /** A zone's record sets in ListResourceRecordSets order. */
-  records(zoneId: string): RecordSet[] {
-    return [...this.stored(zoneId).records.values()].sort(compareRecordSets).map(copyRecord);
+  /** A zone's record sets in ListResourceRecordSets order: a frozen snapshot, shared until the next write. */
+  records(zoneId: string): readonly RecordSet[] {
+    const zone = this.stored(zoneId);
+    zone.sorted ??= sortRecordSets(zone.records.values());
+    return zone.sorted;
   }
 
   /**
@@ -266,7 +303,7 @@ export class Route53State {
    */
   addRecord(zoneId: string, rrset: RecordSetInput): void {
     const zone = this.stored(zoneId);
-    const record = normalizeRecord(rrset);
+    const record = frozenRecord(normalizeRecord(rrset));
     if (zone.records.size >= this.maxRecordSetsPerZone && !zone.records.has(recordKey(record))) {
       throw new Route53Error('InvalidChangeBatch', 400, [
         `Exceeded limit MAX_RRSETS_BY_ZONE for zone: ${zone.id}`,
@@ -274,6 +311,7 @@ export class Route53State {
     }
     const messages = applyChange(zone.records, zone, { action: 'CREATE', record }, this.checkAliasTarget);
     if (messages.length > 0) throw new Route53Error('InvalidChangeBatch', 400, messages);
+    zone.sorted = undefined;
   }
 
   deleteZone(zoneId: string): ChangeInfo {
@@ -299,6 +337,7 @@ export class Route53State {
     if (changes.length === 0)
       throw invalidInput('Invalid request: ChangeBatch must contain at least one Change');
     zone.records = this.validateBatch(zone, changes);
+    zone.sorted = undefined;
     return this.submitChange(comment);
   }
 
@@ -306,23 +345,23 @@ export class Route53State {
     zone: StoredZone,
     changes: readonly RecordChange[],
     opts = { request: true },
-  ): Map<string, RecordSet> {
+  ): ZoneRecords {
     const limits = opts.request ? batchLimitMessages(changes) : [];
     if (limits.length > 0) throw new Route53Error('InvalidChangeBatch', 400, limits);
-    const next = new Map(zone.records);
+    const next = new ZoneRecords(zone.records);
     const messages: string[] = [];
     for (const change of changes) {
       messages.push(
         ...applyChange(
           next,
           zone,
-          { action: change.action, record: copyRecord(change.record) },
+          { action: change.action, record: frozenRecord(change.record) },
           opts.request ? this.checkAliasTarget : undefined,
         ),
       );
     }
     if (messages.length === 0) {
-      const apex = [...next.values()].filter((r) => r.name === zone.name);
+      const apex = [...next.named(zone.name)];
       if (!apex.some((r) => r.type === 'SOA'))
         messages.push('A HostedZone must contain exactly one SOA record.');
       if (!apex.some((r) => r.type === 'NS')) {
@@ -372,20 +411,33 @@ export class Route53State {
   }
 
   /**
-   * The values a public resolver would get for `name`/`type` from Route 53: the record in the most
-   * specific public zone that contains the name, or undefined when there is none. An alias answers
-   * with its target's DNS name.
+   * The values a public resolver would get for `name`/`type` from this account's Route 53: the record in
+   * the most specific public zone that contains the name, or undefined when there is none. An alias
+   * answers with its target's DNS name.
    */
   findPublicRecordValues(name: string, type: string): string[] | undefined {
+    const zone = this.publicZoneFor(name);
+    if (!zone) return undefined;
     const fqdn = normalizeName(name);
     const wanted = type.toUpperCase();
-    const zone = [...this.zonesById.values()]
-      .filter((z) => !z.private && isWithinZone(fqdn, z.name))
-      .sort((a, b) => b.name.length - a.name.length)[0];
-    if (!zone) return undefined;
-    const matches = [...zone.records.values()].filter((r) => r.name === fqdn && r.type === wanted);
+    const matches = [...zone.records.named(fqdn)].filter((r) => r.type === wanted);
     if (matches.length === 0) return undefined;
     return matches.flatMap((r) => (r.alias ? [r.alias.dnsName] : [...(r.values ?? [])]));
+  }
+
+  /** The name of the most specific public zone of this account that contains `name`. */
+  publicZoneName(name: string): string | undefined {
+    return this.publicZoneFor(name)?.name;
+  }
+
+  private publicZoneFor(name: string): StoredZone | undefined {
+    const fqdn = normalizeName(name);
+    let best: StoredZone | undefined;
+    for (const z of this.zonesById.values()) {
+      if (z.private || !isWithinZone(fqdn, z.name)) continue;
+      if (!best || z.name.length > best.name.length) best = z;
+    }
+    return best;
   }
 
   /** Every zone with every record, in the docs/scenarios.md `zones` output shape and order. */
@@ -396,6 +448,7 @@ export class Route53State {
       .map((zone) => ({
         id: zone.id,
         name: zone.name,
+        ...(this.account === undefined ? {} : { account: this.account }),
         private: zone.private,
         records: [...zone.records.values()]
           .sort(

@@ -1,10 +1,11 @@
 import { SANDBOX_ACCOUNT } from '../credentials.js';
 import { xmlError } from './errors.js';
 import type { AwsRequest, ServiceHandler, ServiceResponse } from './protocol.js';
+import type { Route53Accounts } from './route53-accounts.js';
 import { compareAscii, escapeName, normalizeName, reversedLabels } from './route53-names.js';
 import { invalidInput, Route53Error } from './route53-records.js';
 import type { Route53ChangeRefusals } from './route53-refusals.js';
-import { bareZoneId, compareRecordSets, type Route53State } from './route53-state.js';
+import { bareZoneId, compareRecordSets, Route53State } from './route53-state.js';
 import {
   changeInfoXml,
   children,
@@ -23,6 +24,7 @@ import {
 } from './route53-xml.js';
 import type { CallerIdentities } from './sts.js';
 
+export { Route53Accounts } from './route53-accounts.js';
 export type { RecordSet, RecordSetInput } from './route53-records.js';
 export { Route53Error } from './route53-records.js';
 export type { CreateZoneInput, HostedZone, RecordExport, ZoneExport } from './route53-state.js';
@@ -76,10 +78,18 @@ function pageAt<T>(items: readonly T[], start: number, limit: number): { page: T
   return { page: items.slice(start, start + limit), next: items[start + limit] };
 }
 
-/** Where a listing resumes from a start key: the first item at or after it, else past the end (an empty page). */
+/**
+ * Where a sorted listing resumes from a start key: the first item at or after it, else past the end (an
+ * empty page). A binary search: `atOrAfter` is false, then true, along the sorted items.
+ */
 function firstIndexOrEnd<T>(items: readonly T[], atOrAfter: (item: T) => boolean): number {
-  const i = items.findIndex(atOrAfter);
-  return i < 0 ? items.length : i;
+  let [low, high] = [0, items.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (atOrAfter(items[mid]!)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 function maxItems(query: URLSearchParams, fallback: number, cap: number): number {
@@ -102,19 +112,57 @@ function hostedZoneResource(type: string): void {
 export interface Route53HandlerOptions {
   /** Changes to refuse, as an IAM record-name condition would (a fault hook for tests and scenarios). */
   refusals?: Route53ChangeRefusals;
-  /** Who signed a request, for the ARN an AccessDenied message names. */
+  /**
+   * Who signed a request: the ARN an AccessDenied message names and, with Route53Accounts, the account
+   * the request acts in. A session token it does not honour is refused as Route 53 refuses it.
+   */
   identities?: CallerIdentities;
 }
 
-function callerArn(req: AwsRequest, identities: CallerIdentities | undefined): string {
+function sessionToken(req: AwsRequest): string | undefined {
   const token = req.headers['x-amz-security-token'];
-  const found = identities?.identityOf(req.accessKeyId, typeof token === 'string' ? token : undefined);
+  return Array.isArray(token) ? token[0] : token;
+}
+
+function callerArn(req: AwsRequest, identities: CallerIdentities | undefined): string {
+  const found = identities?.identityOf(req.accessKeyId, sessionToken(req));
   return found?.ok ? found.identity.arn : `arn:aws:iam::${SANDBOX_ACCOUNT}:user/unknown`;
 }
 
-export function route53Handler(state: Route53State, options: Route53HandlerOptions = {}): ServiceHandler {
-  const operations: Record<string, (req: AwsRequest, params: string[]) => ServiceResponse> = {
-    CreateHostedZone(req) {
+/**
+ * The account a request acts in. Like the sandbox's other services (only STS checks keys), any key pair
+ * is the sandbox's own account; a session token makes the caller its role, in the role's account, and
+ * one STS does not honour (expired, unknown) gets Route 53's 403.
+ */
+function callerAccount(req: AwsRequest, identities: CallerIdentities | undefined): string | undefined {
+  const token = sessionToken(req);
+  if (!identities || !token) return undefined;
+  const found = identities.identityOf(req.accessKeyId, token);
+  if (found.ok) return found.identity.account;
+  if (found.reason === 'expired') {
+    throw new Route53Error('ExpiredToken', 403, ['The security token included in the request is expired']);
+  }
+  throw new Route53Error('InvalidClientTokenId', 403, [
+    'The security token included in the request is invalid.',
+  ]);
+}
+
+/**
+ * Route 53 over one account's state, or over every account's (Route53Accounts: each request acts in its
+ * caller's account).
+ */
+export function route53Handler(
+  target: Route53State | Route53Accounts,
+  options: Route53HandlerOptions = {},
+): ServiceHandler {
+  const stateFor = (req: AwsRequest): Route53State => {
+    const account = callerAccount(req, options.identities);
+    if (target instanceof Route53State) return target;
+    return account === undefined ? target.home : target.account(account);
+  };
+  type Operation = (state: Route53State, req: AwsRequest, params: string[]) => ServiceResponse;
+  const operations: Record<string, Operation> = {
+    CreateHostedZone(state, req) {
       const input = readCreateHostedZone(req.body);
       if (input.privateZone && !input.vpc) {
         throw invalidInput('Invalid request: a private hosted zone needs a VPC');
@@ -141,7 +189,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       return response;
     },
 
-    GetHostedZone(_req, [id]) {
+    GetHostedZone(state, _req, [id]) {
       const zone = state.zone(id!);
       return ok(
         'GetHostedZone',
@@ -154,7 +202,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       );
     },
 
-    ListHostedZones(req) {
+    ListHostedZones(state, req) {
       const limit = maxItems(req.query, DEFAULT_ZONES_PER_PAGE, DEFAULT_ZONES_PER_PAGE);
       const zones = state.zones();
       const marker = req.query.get('marker');
@@ -177,7 +225,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       );
     },
 
-    ListHostedZonesByName(req) {
+    ListHostedZonesByName(state, req) {
       const limit = maxItems(req.query, DEFAULT_ZONES_PER_PAGE, DEFAULT_ZONES_PER_PAGE);
       const dnsName = req.query.get('dnsname');
       const zoneId = req.query.get('hostedzoneid');
@@ -212,12 +260,12 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       );
     },
 
-    DeleteHostedZone(_req, [id]) {
+    DeleteHostedZone(state, _req, [id]) {
       const change = state.deleteZone(id!);
       return ok('DeleteHostedZone', 'DeleteHostedZoneResponse', [changeInfoXml(change)]);
     },
 
-    ListResourceRecordSets(req, [id]) {
+    ListResourceRecordSets(state, req, [id]) {
       const limit = maxItems(req.query, MAX_RECORD_SETS_PER_PAGE, MAX_RECORD_SETS_PER_PAGE);
       const records = state.records(id!);
       const startName = req.query.get('name');
@@ -255,7 +303,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       );
     },
 
-    ChangeResourceRecordSets(req, [id]) {
+    ChangeResourceRecordSets(state, req, [id]) {
       state.zone(id!); // NoSuchHostedZone before any batch validation, as Route 53 answers
       const batch = readChangeBatch(req.body);
       const refused = options.refusals?.check(batch.changes, {
@@ -267,11 +315,11 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       return ok('ChangeResourceRecordSets', 'ChangeResourceRecordSetsResponse', [changeInfoXml(change)]);
     },
 
-    GetChange(_req, [id]) {
+    GetChange(state, _req, [id]) {
       return ok('GetChange', 'GetChangeResponse', [changeInfoXml(state.getChange(id!))]);
     },
 
-    ListTagsForResource(_req, [type, id]) {
+    ListTagsForResource(state, _req, [type, id]) {
       hostedZoneResource(type!);
       const zoneId = bareZoneId(id!);
       return ok('ListTagsForResource', 'ListTagsForResourceResponse', [
@@ -279,7 +327,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       ]);
     },
 
-    ListTagsForResources(req, [type]) {
+    ListTagsForResources(state, req, [type]) {
       hostedZoneResource(type!);
       const ids = readResourceIds(req.body).map(bareZoneId);
       if (ids.length === 0 || ids.length > 10) {
@@ -293,7 +341,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       ]);
     },
 
-    ChangeTagsForResource(req, [type, id]) {
+    ChangeTagsForResource(state, req, [type, id]) {
       hostedZoneResource(type!);
       const { add, remove } = readChangeTags(req.body);
       state.changeTags(bareZoneId(id!), add, remove);
@@ -310,7 +358,7 @@ export function route53Handler(state: Route53State, options: Route53HandlerOptio
       };
     }
     try {
-      return operations[route.operation]!(req, route.params);
+      return operations[route.operation]!(stateFor(req), req, route.params);
     } catch (err) {
       if (!(err instanceof Route53Error)) throw err;
       const extra = err.code === 'InvalidChangeBatch' ? [messagesXml(err.messages)] : [];

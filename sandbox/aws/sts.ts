@@ -53,6 +53,17 @@ export const KEYS_WITHOUT_SESSIONS: CallerIdentities = {
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 const SESSION_NAME = /^[\w+=,.@-]*$/;
+/** The ExternalId pattern of the STS API reference. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]*$/;
+
+/**
+ * A role's trust policy as far as the sandbox checks it: the principals (role or user ARNs) allowed to
+ * assume it, and the `sts:ExternalId` condition.
+ */
+export interface RoleTrust {
+  principals?: readonly string[];
+  externalId?: string;
+}
 
 function uniqueIdFor(prefix: 'AROA' | 'AIDA', seed: string): string {
   return prefix + createHash('sha256').update(seed).digest('hex').slice(0, 17).toUpperCase();
@@ -71,6 +82,7 @@ export class StsState {
   readonly clock: SandboxClock;
   readonly maxSessionDurationSeconds: number;
   private readonly sessions = new Map<string, Session>();
+  private readonly trusts = new Map<string, RoleTrust>();
 
   constructor(opts: StsStateOptions) {
     this.clock = opts.clock;
@@ -88,14 +100,33 @@ export class StsState {
     return { ok: true, identity: session.identity, accessKey: key };
   }
 
+  /**
+   * Gives a role a trust policy: only its principals may assume it, and only with its external id. A role
+   * without one is assumable by any caller (the sandbox does not model IAM beyond this).
+   */
+  trustRole(roleArn: string, trust: RoleTrust): void {
+    this.trusts.set(roleArn, trust);
+  }
+
   assumeRole(
     accessKey: SandboxIdentity,
     roleArn: string,
     sessionName: string,
     durationSeconds: number,
+    opts: { externalId?: string; caller?: CallerIdentity } = {},
   ): { identity: CallerIdentity; sessionToken: string; expiresAt: Date } {
     const m = ROLE_ARN.exec(roleArn);
     if (!m) throw new ServiceError('ValidationError', `${roleArn} is invalid`);
+    const trust = this.trusts.get(roleArn);
+    const caller = opts.caller ?? keyIdentity(accessKey);
+    if (trust && !trusts(trust, caller, opts.externalId)) {
+      // STS says no more than this whichever condition failed, so a caller cannot probe the policy.
+      throw new ServiceError(
+        'AccessDenied',
+        `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        403,
+      );
+    }
     const [, account, path, roleName] = m as unknown as [string, string, string, string];
     const identity: CallerIdentity = {
       account,
@@ -107,6 +138,15 @@ export class StsState {
     this.sessions.set(sessionToken, { accessKeyId: accessKey.accessKeyId, identity, expiresAt });
     return { identity, sessionToken, expiresAt };
   }
+}
+
+/** Whether a trust policy admits the caller: a role session counts as its role, and the external id matches. */
+function trusts(trust: RoleTrust, caller: CallerIdentity, externalId: string | undefined): boolean {
+  if (trust.externalId !== undefined && trust.externalId !== externalId) return false;
+  if (!trust.principals) return true;
+  const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(caller.arn);
+  const principal = assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : caller.arn;
+  return trust.principals.some((p) => p === principal || p === `arn:aws:iam::${caller.account}:root`);
 }
 
 function header(req: AwsRequest, name: string): string | undefined {
@@ -137,7 +177,7 @@ export function stsHandler(state: StsState): ServiceHandler {
       return [leaf('UserId', identity.userId), leaf('Account', identity.account), leaf('Arn', identity.arn)];
     },
     AssumeRole: (input, req) => {
-      const { accessKey } = caller(state, req, input);
+      const { accessKey, identity: signer } = caller(state, req, input);
       const roleArn = input.string('RoleArn', { required: true, min: 20, max: 2048 });
       const sessionName = input.string('RoleSessionName', {
         required: true,
@@ -145,6 +185,7 @@ export function stsHandler(state: StsState): ServiceHandler {
         max: 64,
         pattern: SESSION_NAME,
       });
+      const externalId = input.string('ExternalId', { min: 2, max: 1224, pattern: EXTERNAL_ID });
       const duration = input.integer('DurationSeconds', { min: 900, max: 43200 }) ?? 3600;
       if (duration > state.maxSessionDurationSeconds) {
         throw new ServiceError(
@@ -157,6 +198,7 @@ export function stsHandler(state: StsState): ServiceHandler {
         roleArn,
         sessionName,
         duration,
+        { ...(externalId !== undefined ? { externalId } : {}), caller: signer },
       );
       return [
         node(

@@ -17,6 +17,8 @@ export interface AwsCliResult {
 export interface AwsCliRunner {
   /** `aws <args…>` against the endpoint, signed by the sandbox identity in `region`, with JSON output. */
   run(region: string, ...args: string[]): Promise<AwsCliResult>;
+  /** The same, with more environment: an AssumeRole session's `AWS_SESSION_TOKEN`, say. */
+  runWithEnv(env: Record<string, string>, region: string, ...args: string[]): Promise<AwsCliResult>;
   /** Removes the temporary HOME with its empty config. */
   dispose(): void;
 }
@@ -43,10 +45,11 @@ export function awsCliRunner(cli: string, endpointUrl: string, tempPrefix: strin
     AWS_EC2_METADATA_DISABLED: 'true',
   };
 
-  return {
-    async run(region, ...args) {
+  const runner: AwsCliRunner = {
+    run: (region, ...args) => runner.runWithEnv({}, region, ...args),
+    async runWithEnv(extraEnv, region, ...args) {
       // AWS_ENDPOINT_URL is newer than CLI 2.9, so the endpoint goes on the command line as well.
-      const env = { ...baseEnv, ...sandboxAwsEnv(endpointUrl, region) };
+      const env = { ...baseEnv, ...sandboxAwsEnv(endpointUrl, region), ...extraEnv };
       try {
         const { stdout, stderr } = await execFileAsync(
           cli,
@@ -64,4 +67,5 @@ export function awsCliRunner(cli: string, endpointUrl: string, tempPrefix: strin
       rmSync(home, { recursive: true, force: true });
     },
   };
+  return runner;
 }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { type SimulationOutcome, simulate } from '../../functions/cli/simulate.js';
+import { parseScenario, ScenarioError } from '../../sandbox/scenario.js';
+
+/**
+ * Hosted zones in another account through `simulate` (SCENARIOS.md: a scenario zone may carry
+ * `account`): the zone is there, in its account, and a reconciler that holds no role there cannot see it.
+ */
+
+const NETWORK = '222222222222';
+
+function service(name: string, hostname: string, ip: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: 'shop',
+      annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname },
+    },
+    spec: { type: 'LoadBalancer' },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  };
+}
+
+function networkAccountWorld(config: Record<string, unknown> = {}) {
+  return {
+    config: { domainFilters: ['example.com', 'home.example.org'], ...config },
+    clusters: [
+      {
+        name: 'prod-eu',
+        region: 'eu-central-1',
+        objects: [
+          service('web', 'shop.example.com', '192.0.2.10'),
+          service('admin', 'admin.home.example.org', '192.0.2.11'),
+        ],
+      },
+    ],
+    route53: {
+      zones: [{ name: 'example.com', account: NETWORK }, { name: 'home.example.org' }],
+    },
+  };
+}
+
+async function run(scenario: unknown, rounds = 2): Promise<SimulationOutcome> {
+  return simulate(await parseScenario(scenario, process.cwd()), { rounds });
+}
+
+describe('a zone in another account (scenario zone `account`)', () => {
+  it('without a role there, the zone is out of reach: its names are reported, the home zone is reconciled', async () => {
+    const outcome = await run(networkAccountWorld());
+    const [first, second] = outcome.passes;
+    expect(first?.changes.map((c) => `${c.zone} ${c.action} ${c.name} ${c.type}`)).toEqual([
+      'home.example.org. CREATE admin.home.example.org. A',
+      'home.example.org. CREATE a-admin.home.example.org. TXT',
+    ]);
+    expect(first?.warnings).toContainEqual(
+      expect.objectContaining({ code: 'no-zone', dnsName: 'shop.example.com', object: 'service/shop/web' }),
+    );
+    expect(second?.changes).toEqual([]);
+    const network = outcome.zones.find((z) => z.name === 'example.com.');
+    expect(network).toMatchObject({ account: NETWORK });
+    expect(network?.records.map((r) => r.type)).toEqual(['NS', 'SOA']);
+    expect(outcome.zones.find((z) => z.name === 'home.example.org.')).not.toHaveProperty('account');
+  });
+
+  it('refuses a zone account that is not a 12-digit account id, naming the field', async () => {
+    const world = networkAccountWorld();
+    world.route53.zones[0]!.account = '2222';
+    await expect(parseScenario(world, process.cwd())).rejects.toThrow(ScenarioError);
+    await expect(parseScenario(world, process.cwd())).rejects.toThrow(
+      /route53\.zones\[0\]\.account: a 12-digit AWS account id/,
+    );
+  });
+});
