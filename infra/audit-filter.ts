@@ -1,32 +1,28 @@
-import { KUBERNETES_RESOURCES } from '../shared/sources/api-resources.js';
-import { SOURCE_READS, type SourceReads } from '../shared/sources/reads.js';
+import { WRITE_VERBS } from '../shared/sources/definition.js';
+import { definitionsNamed, watchedResources } from '../shared/sources/reads.js';
 
 /**
  * The CloudWatch Logs subscription filter on a cluster's audit log: only completed, successful writes to
  * the kinds the configured sources read reach the audit function. Reads (including the reconciler's own
  * list calls), other kinds and other control-plane log streams (authenticator, scheduler …) never invoke it.
- * The kinds come from the table of what each source reads (shared/sources/reads.ts).
+ * The resources and verbs come from the sources' definitions (shared/sources/definitions/), as the
+ * function's own filter does (shared/audit/filter.ts).
  */
-
-const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
 /** CloudWatch Logs rejects filter patterns longer than this. */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
+/** The audit-log resources (plurals, sorted) and verbs (in WRITE_VERBS order) these sources concern. */
+export function auditInterest(sources: readonly string[]): { resources: string[]; verbs: string[] } {
+  const watched = watchedResources(definitionsNamed(sources));
+  // The audit log names a resource by its plural alone, whatever its API group.
+  const resources = [...new Set(watched.map((w) => w.resource))].sort();
+  const verbs = WRITE_VERBS.filter((v) => watched.some((w) => w.verbs.includes(v)));
+  return { resources, verbs };
+}
+
 export function auditResources(sources: readonly string[]): string[] {
-  const resources = new Set<string>();
-  for (const source of sources) {
-    const reads = (SOURCE_READS as Readonly<Record<string, SourceReads | undefined>>)[source];
-    if (!reads) {
-      throw new Error(
-        `sources: ${source}: no audit-log mapping for this source; add what it reads to shared/sources/reads.ts`,
-      );
-    }
-    // The audit log names a resource by its plural alone, whatever its API group.
-    for (const r of reads.resources) resources.add(KUBERNETES_RESOURCES[r].plural ?? r);
-    if (reads.gateways) resources.add('gateways');
-  }
-  return [...resources].sort();
+  return auditInterest(sources).resources;
 }
 
 /**
@@ -34,11 +30,11 @@ export function auditResources(sources: readonly string[]): string[] {
  * an update of `services/status`, and that is the change that makes a record publishable.
  */
 export function auditFilterPattern(sources: readonly string[]): string {
-  const resources = auditResources(sources);
+  const { resources, verbs } = auditInterest(sources);
   if (resources.length === 0) throw new Error('sources: empty; the audit subscription would match nothing');
   const anyOf = (field: string, values: readonly string[]) =>
     `(${values.map((v) => `${field} = "${v}"`).join(' || ')})`;
-  const pattern = `{ $.stage = "ResponseComplete" && ${anyOf('$.verb', WRITE_VERBS)} && ${anyOf(
+  const pattern = `{ $.stage = "ResponseComplete" && ${anyOf('$.verb', verbs)} && ${anyOf(
     '$.objectRef.resource',
     resources,
   )} && $.responseStatus.code < 400 }`;

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { deploySchema } from '../infra/deploy-config.js';
 import { scenarioSchema } from '../sandbox/scenario.js';
 import { configSchema } from '../shared/config.js';
+import { withSourceTable } from './source-table.js';
 
 /**
  * `npm run docs`: the configuration reference and the published JSON Schemas, generated from the zod
@@ -186,6 +188,8 @@ export function generatedFiles(): Map<string, string> {
     ['docs/configuration.md', configurationReference()],
     ['schemas/config.schema.json', json(configJsonSchema())],
     ['schemas/scenario.schema.json', json(scenarioJsonSchema())],
+    // Only the README's source table is generated; the rest of it is written by hand.
+    ['README.md', withSourceTable(readFileSync(`${root}README.md`, 'utf8'))],
   ]);
 }
 

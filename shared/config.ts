@@ -12,7 +12,7 @@ const recordType = z.enum(RECORD_TYPES);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
-/** ExternalDNS's `--source` names this reconciler reads (what each lists: shared/sources/reads.ts). */
+/** ExternalDNS's `--source` names this reconciler reads (each defined in shared/sources/definitions/). */
 export const SOURCE_NAMES = [
   'service',
   'ingress',

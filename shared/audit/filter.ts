@@ -1,5 +1,5 @@
-import { KUBERNETES_RESOURCES, type KubernetesResource } from '../sources/api-resources.js';
-import { SOURCE_READS } from '../sources/reads.js';
+import { WRITE_VERBS, type WriteVerb } from '../sources/definition.js';
+import { type WatchedResource, watchedResources } from '../sources/reads.js';
 import type { AuditEvent } from './decode.js';
 
 /**
@@ -9,23 +9,14 @@ import type { AuditEvent } from './decode.js';
  * other subresource change no record.
  */
 
-export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
-export type WriteVerb = (typeof WRITE_VERBS)[number];
+export { WRITE_VERBS, type WriteVerb } from '../sources/definition.js';
+export type { WatchedResource } from '../sources/reads.js';
 
-export interface WatchedResource {
-  /** '' for the core group. */
-  group: string;
-  resource: string;
-  kind: string;
-}
-
-/** Every kind a source reads, in every API group it may read it from (shared/sources/reads.ts). */
-export const WATCHED_RESOURCES: readonly WatchedResource[] = [
-  ...new Set<KubernetesResource>([...Object.values(SOURCE_READS).flatMap((s) => s.resources), 'gateways']),
-].map((r) => {
-  const { group, kind, plural } = KUBERNETES_RESOURCES[r];
-  return { group, resource: plural ?? r, kind };
-});
+/**
+ * Every resource any source's definition says concerns it, in every API group it may be read from, with
+ * its verbs (shared/sources/definitions/): the function hears every cluster, whatever it runs.
+ */
+export const WATCHED_RESOURCES: readonly WatchedResource[] = watchedResources();
 
 export type IgnoredBecause = 'stage' | 'verb' | 'resource' | 'subresource' | 'failed' | 'dry-run';
 
@@ -53,6 +44,7 @@ export function classify(event: AuditEvent): Classified {
   const watched =
     ref && WATCHED_RESOURCES.find((r) => r.resource === ref.resource && r.group === (ref.apiGroup ?? ''));
   if (!ref || !watched) return { relevant: false, because: 'resource' };
+  if (!watched.verbs.includes(verb)) return { relevant: false, because: 'verb' };
   if (ref.subresource !== undefined && ref.subresource !== '' && ref.subresource !== 'status') {
     return { relevant: false, because: 'subresource' };
   }

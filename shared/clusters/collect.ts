@@ -7,19 +7,15 @@ import type { ClusterConfig, Config } from '../config.js';
 import { beforeDeadline } from '../deadline.js';
 import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
+import type { KubernetesResource } from '../sources/api-resources.js';
+import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
-import { kindsReadBy, resourcesListedBy, SOURCE_READS } from '../sources/reads.js';
+import { enabledSources, resourcesListedBy } from '../sources/reads.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters, errorMessage } from './discover.js';
-import {
-  KUBERNETES_RESOURCES,
-  KubernetesApiError,
-  KubernetesClient,
-  type KubernetesResource,
-  listedVersions,
-} from './kubernetes-client.js';
+import { KubernetesApiError, KubernetesClient } from './kubernetes-client.js';
 import { EksTokenCache } from './token.js';
 
 export interface ClusterOutcome {
@@ -52,6 +48,11 @@ interface Listed {
   unread: string[];
 }
 
+type ClusterRead = { owner: string; name: string } & (
+  | { result: SourceResult; unread: string[] }
+  | { error: string; warning?: PassWarning }
+);
+
 /**
  * Steps 1 and 2 of the pass: describe the clusters, then per cluster (bounded concurrency) get a token,
  * list the exposed objects and turn them into desired endpoints. A cluster that fails at any step is
@@ -67,17 +68,71 @@ export async function collectDesired(
   // A cluster in another account is described, and its token presigned, with that account's role.
   const clientsOf = (c: ClusterConfig | undefined) => clientsForCluster(aws, c ?? {}, { clock });
   const described = await describeOrGiven(clusters, (r, c) => clientsOf(c).eks(r), deadline);
-  const tokenCaches = new Map<AwsClients, EksTokenCache>();
-  const tokensFor = (c: ClusterConfig | undefined): EksTokenCache => {
+  const tokensFor = tokenCachesBy(clientsOf, clock);
+  const reads = await mapConcurrent(described, config.clusterConcurrency, (d, i) => {
+    const owner = clusters[i]?.ownerId ?? clusters[i]?.name ?? '';
+    if (!d.ok) return Promise.resolve<ClusterRead>({ owner, error: d.error, name: d.name });
+    return readCluster(d.cluster, clusters[i], owner, { config, tokens: tokensFor(clusters[i]) }, deadline);
+  });
+  return foldClusterReads(reads);
+}
+
+/** One token cache per set of AWS clients (per account role), made when first needed. */
+function tokenCachesBy(
+  clientsOf: (c: ClusterConfig | undefined) => AwsClients,
+  clock: Clock,
+): (c: ClusterConfig | undefined) => EksTokenCache {
+  const caches = new Map<AwsClients, EksTokenCache>();
+  return (c) => {
     const clients = clientsOf(c);
-    let cache = tokenCaches.get(clients);
+    let cache = caches.get(clients);
     if (!cache) {
       cache = new EksTokenCache({ credentials: clients.credentials(), clock });
-      tokenCaches.set(clients, cache);
+      caches.set(clients, cache);
     }
     return cache;
   };
+}
 
+/** One described cluster listed and read; whatever fails becomes the cluster's error, never the pass's. */
+async function readCluster(
+  cluster: ClusterTarget,
+  clusterConfig: ClusterConfig | undefined,
+  owner: string,
+  deps: { config: Config; tokens: EksTokenCache },
+  deadline: AbortSignal | undefined,
+): Promise<ClusterRead> {
+  const { config } = deps;
+  try {
+    // The client stops its requests at the deadline; the race frees the pass even from a token call.
+    const read = () => listExposedObjects(cluster, config, deps.tokens, deadline);
+    const listed = await (deadline ? beforeDeadline(deadline, read) : read());
+    const result = endpointsFromObjects(listed.objects, {
+      config,
+      clusterName: cluster.name,
+      ownerId: cluster.ownerId,
+      ...(clusterConfig ? { domains: clusterConfig } : {}),
+    });
+    const capped = overEndpointCap(cluster.name, result.endpoints.length, config.maxEndpointsPerCluster);
+    if (capped) return { owner, name: cluster.name, error: capped.message, warning: capped };
+    return {
+      owner,
+      name: cluster.name,
+      result: { ...result, warnings: [...listed.warnings, ...result.warnings] },
+      unread: listed.unread,
+    };
+  } catch (err) {
+    const message = errorMessage(err);
+    // The Kubernetes client's errors already name the cluster.
+    const error = message.includes(`cluster ${cluster.name}`)
+      ? message
+      : `cluster ${cluster.name}: ${message}`;
+    return { owner, name: cluster.name, error };
+  }
+}
+
+/** The fleet's desired state from each cluster's read: an owner with any failed cluster stays frozen. */
+function foldClusterReads(reads: readonly ClusterRead[]): FleetDesired {
   const fleet: FleetDesired = {
     clusters: [],
     endpoints: [],
@@ -89,50 +144,7 @@ export async function collectDesired(
     errors: [],
     warnings: [],
   };
-  type Outcome = { owner: string; name: string } & (
-    | { result: SourceResult; unread: string[] }
-    | { error: string; warning?: PassWarning }
-  );
-  const outcomes = await mapConcurrent(
-    described,
-    config.clusterConcurrency,
-    async (d, i): Promise<Outcome> => {
-      const owner = clusters[i]?.ownerId ?? clusters[i]?.name ?? '';
-      if (!d.ok) return { owner, error: d.error, name: d.name };
-      try {
-        // The client stops its requests at the deadline; the race frees the pass even from a token call.
-        const read = () => listExposedObjects(d.cluster, config, tokensFor(clusters[i]), deadline);
-        const listed = await (deadline ? beforeDeadline(deadline, read) : read());
-        const result = endpointsFromObjects(listed.objects, {
-          config,
-          clusterName: d.cluster.name,
-          ownerId: d.cluster.ownerId,
-          ...(clusters[i] ? { domains: clusters[i] } : {}),
-        });
-        const capped = overEndpointCap(
-          d.cluster.name,
-          result.endpoints.length,
-          config.maxEndpointsPerCluster,
-        );
-        if (capped) return { owner, name: d.cluster.name, error: capped.message, warning: capped };
-        return {
-          owner,
-          name: d.cluster.name,
-          result: { ...result, warnings: [...listed.warnings, ...result.warnings] },
-          unread: listed.unread,
-        };
-      } catch (err) {
-        const message = errorMessage(err);
-        // The Kubernetes client's errors already name the cluster.
-        const error = message.includes(`cluster ${d.cluster.name}`)
-          ? message
-          : `cluster ${d.cluster.name}: ${message}`;
-        return { owner, name: d.cluster.name, error };
-      }
-    },
-  );
-
-  for (const o of outcomes) {
+  for (const o of reads) {
     if ('result' in o) {
       fleet.clusters.push({ name: o.name, status: 'ok', endpoints: o.result.endpoints.length });
       fleet.knownOwners.add(o.owner);
@@ -205,19 +217,29 @@ async function listExposedObjects(
     connectTimeoutMs: config.timeouts.connectMs,
     ...(deadline ? { signal: deadline } : {}),
   });
-  // Every route source needs the same Gateways: one list per cluster, however many route kinds are on.
-  let gatewayList: Promise<KubernetesObject[]> | undefined;
-  const gateways = () => {
-    gatewayList ??= listIn(client, 'gateways', config.gatewayNamespace ? [config.gatewayNamespace] : []);
-    return gatewayList;
+  // Sources needing the same list (every route source needs the Gateways) share one per cluster.
+  const dependencyLists = new Map<Dependency, Promise<KubernetesObject[]>>();
+  const dependency = (d: Dependency): Promise<KubernetesObject[]> => {
+    let list = dependencyLists.get(d);
+    if (!list) {
+      list = listIn(client, d.resource, d.namespaces(config));
+      dependencyLists.set(d, list);
+    }
+    return list;
   };
   try {
-    const perSource = await Promise.all(
-      [...new Set(config.sources)].map((source) => listSource(client, source, config, gateways)),
+    const settled = await Promise.allSettled(
+      enabledSources(config).map((source) => listSource(client, source, config, dependency)),
     );
-    const listedGateways = gatewayList ? await gatewayList.catch(() => []) : [];
+    // The first failure in source order, not in time: two lists timing out together name one cluster
+    // error, the same on every run.
+    const perSource = settled.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    });
+    const dependencies = await Promise.all([...dependencyLists.values()].map((l) => l.catch(() => [])));
     return {
-      objects: [...perSource.flatMap((l) => l.objects), ...listedGateways],
+      objects: [...perSource.flatMap((l) => l.objects), ...dependencies.flat()],
       warnings: perSource.flatMap((l) => l.warnings),
       unread: perSource.flatMap((l) => l.unread),
     };
@@ -227,81 +249,70 @@ async function listExposedObjects(
 }
 
 /**
- * One source's objects: its kind in the namespaces `namespace` names (all when empty); a route source
- * also waits for the cluster's one list of Gateways in `gatewayNamespace` (all when empty), as
- * ExternalDNS lists them, which the caller adds once.
+ * One source's objects: its kinds in the namespaces `namespace` names (all when empty), and the lists it
+ * depends on (the route sources' Gateways), which the caller adds once.
  *
- * A cluster without the Gateway API answers 404 for its kinds. That is a cluster where the source has
- * nothing to find, not a broken one: reported, and the cluster's other sources go on. The one 404 that
- * fails the cluster is Gateways missing while routes exist: where those routes point is then unknown,
- * and freezing the owner keeps their records. Any other error (a 403 without the ClusterRole) fails
- * the cluster as it always does.
+ * A cluster without a source's CRDs answers 404 for its kinds. That is a cluster where the source has
+ * nothing to find, not a broken one: reported, and the cluster's other sources go on; the records the
+ * kind owned are held (not served is not gone: an older CRD version, say). The one 404 that fails the
+ * cluster is a dependency missing while the source's objects exist (Gateways missing while routes
+ * exist): where those objects point is then unknown, and freezing the owner keeps their records. A 404
+ * for a kind every cluster serves, and any other error (a 403 without the ClusterRole), fail the cluster
+ * as they always do.
  */
 async function listSource(
   client: KubernetesClient,
-  source: Config['sources'][number],
+  source: SourceDefinition,
   config: Config,
-  gatewayList: () => Promise<KubernetesObject[]>,
+  dependency: (d: Dependency) => Promise<KubernetesObject[]>,
 ): Promise<Listed> {
-  if (source === 'traefik-proxy') return listTraefik(client, config);
-  // Every other source lists one resource of its own (shared/sources/reads.ts).
-  const [resource] = resourcesListedBy(source, config) as [KubernetesResource];
-  const { gateways } = SOURCE_READS[source];
-  const own = listIn(client, resource, config.namespace);
-  if (!gateways) return { objects: await own, warnings: [], unread: [] };
-
-  const [listedRoutes, listedGateways] = await Promise.allSettled([own, gatewayList()]);
-  if (listedRoutes.status === 'rejected') {
-    if (!isNotServed(listedRoutes.reason)) throw listedRoutes.reason;
-    // Not served could also be an older API version only: hold whatever records routes own already.
-    const kind = KUBERNETES_RESOURCES[resource].kind.toLowerCase();
-    return { objects: [], warnings: [notServed(resource, source)], unread: [kind] };
+  const [own, ...dependencies] = await Promise.allSettled([
+    listKinds(client, source, config),
+    ...source.dependencies.map(dependency),
+  ]);
+  if (own.status === 'rejected') throw own.reason;
+  const { objects, unserved, kinds } = own.value;
+  const warnings: PassWarning[] = [];
+  // listKinds has thrown the 404 of a source that does not say what one means.
+  if (unserved.kinds.length > 0 && source.notServed)
+    warnings.push(notServedWarning(source.notServed(unserved)));
+  const unread = unserved.kinds.map((k) => k.toLowerCase());
+  if (unserved.kinds.length === kinds) return { objects: [], warnings, unread };
+  for (const [i, listed] of dependencies.entries()) {
+    if (listed.status === 'fulfilled') continue;
+    if (!isNotServed(listed.reason) || objects.length > 0) throw listed.reason;
+    const missing = source.dependencies[i] as Dependency;
+    return { objects: [], warnings: [...warnings, notServedWarning(missing.notServed(source.name))], unread };
   }
-  if (listedGateways.status === 'rejected') {
-    if (!isNotServed(listedGateways.reason) || listedRoutes.value.length > 0) throw listedGateways.reason;
-    return { objects: [], warnings: [notServed('gateways', source)], unread: [] };
-  }
-  return { objects: listedRoutes.value, warnings: [], unread: [] };
+  return { objects, warnings, unread };
 }
 
 /**
- * Each of Traefik's kinds under each API group the config reads. Traefik v3 serves only `traefik.io`
- * and Traefik before v2.10 only `traefik.containo.us`, so one group answering 404 is normal and goes
- * unreported. A kind no group serves (CRDs not installed) is reported, and the records its objects own
- * are kept, as for the Gateway API: not served is not gone.
+ * Each of the source's resources this config lists. A kind is served when any of its resources is (one
+ * of Traefik's two groups answering 404 is normal); a kind none serves is unserved, when the source
+ * says what that means, and else its 404 fails the cluster.
  */
-async function listTraefik(client: KubernetesClient, config: Config): Promise<Listed> {
-  const lists = resourcesListedBy('traefik-proxy', config).map((resource) => ({
-    kind: KUBERNETES_RESOURCES[resource].kind,
-    resource,
-  }));
-  const settled = await Promise.allSettled(lists.map((l) => listIn(client, l.resource, config.namespace)));
+async function listKinds(
+  client: KubernetesClient,
+  source: SourceDefinition,
+  config: Config,
+): Promise<{ objects: KubernetesObject[]; unserved: Unserved; kinds: number }> {
+  const listed = resourcesListedBy(source, config);
+  const settled = await Promise.allSettled(listed.map((r) => listIn(client, r, config.namespace)));
   const objects: KubernetesObject[] = [];
   const served = new Set<string>();
-  for (const [i, listed] of settled.entries()) {
-    const { kind } = lists[i] as (typeof lists)[number];
-    if (listed.status === 'fulfilled') {
-      objects.push(...listed.value);
-      served.add(kind);
-    } else if (!isNotServed(listed.reason)) throw listed.reason;
+  let notServed: unknown;
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') {
+      objects.push(...result.value);
+      served.add((listed[i] as KubernetesResource).kind);
+    } else if (!isNotServed(result.reason)) throw result.reason;
+    else notServed ??= result.reason;
   }
-  const kinds = kindsReadBy('traefik-proxy');
-  const unread = kinds.filter((k) => !served.has(k));
-  if (unread.length === 0) return { objects, warnings: [], unread: [] };
-  const where = [
-    ...new Set(
-      lists.map(
-        (l) => `${KUBERNETES_RESOURCES[l.resource].group}/${KUBERNETES_RESOURCES[l.resource].version}`,
-      ),
-    ),
-  ];
-  const what = unread.length === kinds.length ? 'nothing' : `no ${unread.join(', ')}`;
-  const warning: PassWarning = {
-    code: 'api-not-served',
-    field: 'sources',
-    message: `${unread.join(', ')} ${unread.length === 1 ? 'is' : 'are'} not served (404) in ${where.join(' or ')}: the Traefik CRDs are not installed, so the traefik-proxy source finds ${what} in this cluster`,
-  };
-  return { objects, warnings: [warning], unread: unread.map((k) => k.toLowerCase()) };
+  const kinds = [...new Set(listed.map((r) => r.kind))];
+  const unserved = kinds.filter((k) => !served.has(k));
+  if (unserved.length > 0 && !source.notServed) throw notServed;
+  return { objects, unserved: { kinds: unserved, listed }, kinds: kinds.length };
 }
 
 /** Every object of `resource` in these namespaces, or in all of them when none is given. */
@@ -321,21 +332,6 @@ function isNotServed(err: unknown): boolean {
   return err instanceof KubernetesApiError && err.status === 404;
 }
 
-/** Which Gateway API CRDs serve a kind at the versions listed; a cluster without them answers 404. */
-const CRDS: Partial<Record<KubernetesResource, string>> = {
-  grpcroutes: 'CRDs (v1.1 or later)',
-  tlsroutes: 'CRDs (v1.5 or later, or an older experimental channel)',
-  tcproutes: 'experimental-channel CRDs',
-  udproutes: 'experimental-channel CRDs',
-};
-
-function notServed(resource: KubernetesResource, source: string): PassWarning {
-  const { group } = KUBERNETES_RESOURCES[resource];
-  const tried = listedVersions(resource).map((v) => `${resource}.${group}/${v}`);
-  const what = tried.length === 1 ? `${tried[0]} is not served` : `none of ${tried.join(', ')} is served`;
-  return {
-    code: 'api-not-served',
-    field: 'sources',
-    message: `${what} (404): the Gateway API ${CRDS[resource] ?? 'CRDs (v1.0 or later)'} are not installed, so the ${source} source finds nothing in this cluster`,
-  };
+function notServedWarning(message: string): PassWarning {
+  return { code: 'api-not-served', field: 'sources', message };
 }

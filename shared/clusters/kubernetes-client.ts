@@ -1,11 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Agent, request } from 'node:https';
-import {
-  KUBERNETES_RESOURCES,
-  type KubernetesResource,
-  listedVersions,
-  type ResourceInfo,
-} from '../sources/api-resources.js';
+import { groupVersionOf, type KubernetesResource, listedVersions } from '../sources/api-resources.js';
 import type { KubernetesObject } from '../sources/objects.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 
@@ -16,11 +11,7 @@ import { DEFAULT_TIMEOUTS } from '../timeouts.js';
  * typed error an operator can read. Tokens never appear in errors.
  */
 
-export {
-  KUBERNETES_RESOURCES,
-  type KubernetesResource,
-  listedVersions,
-} from '../sources/api-resources.js';
+export { type KubernetesResource, listedVersions } from '../sources/api-resources.js';
 
 export interface KubernetesClientOptions {
   /** The API server URL, as DescribeCluster's `endpoint`. */
@@ -115,8 +106,11 @@ export class KubernetesClient {
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly prefix: string;
-  /** The version each resource answered at: a client lives one pass, in which a cluster's CRDs stay put. */
-  private readonly servedVersions = new Map<KubernetesResource, string>();
+  /**
+   * The version each resource (`plural.group`) answered at: a client lives one pass, in which a
+   * cluster's CRDs stay put.
+   */
+  private readonly servedVersions = new Map<string, string>();
 
   /** Throws a TypeError naming the field when the endpoint or CA cannot be used. */
   constructor(private readonly options: KubernetesClientOptions) {
@@ -146,14 +140,14 @@ export class KubernetesClient {
    * with fallback versions is listed at the first one the server serves (answers the first page with
    * anything but 404), remembered for this client's later lists; when none is, the last 404 is thrown.
    */
-  async listAll(resource: KubernetesResource, options: ListOptions = {}): Promise<KubernetesObject[]> {
-    const info = KUBERNETES_RESOURCES[resource];
-    if (!info) throw new TypeError(`${this.prefix}unknown resource ${JSON.stringify(resource)}`);
+  async listAll(info: KubernetesResource, options: ListOptions = {}): Promise<KubernetesObject[]> {
+    const resource = info.plural;
     if (options.namespace !== undefined && !info.namespaced) {
       throw new TypeError(`${this.prefix}${resource} are not namespaced; list them without a namespace`);
     }
-    const known = this.servedVersions.get(resource);
-    const versions = known ? [known] : listedVersions(resource);
+    const key = `${info.plural}.${info.group}`;
+    const known = this.servedVersions.get(key);
+    const versions = known ? [known] : listedVersions(info);
     const action = `listing ${resource}${options.namespace ? ` in namespace ${options.namespace}` : ''}`;
     let notServed: KubernetesApiError | undefined;
     for (const [i, version] of versions.entries()) {
@@ -163,7 +157,7 @@ export class KubernetesClient {
         .join(' and ');
       const listing = await this.listAt(info, version, options, { resource, action, tried });
       if (listing.ok) {
-        this.servedVersions.set(resource, version);
+        this.servedVersions.set(key, version);
         return listing.items;
       }
       notServed = listing.notServed;
@@ -172,7 +166,7 @@ export class KubernetesClient {
   }
 
   private async listAt(
-    info: ResourceInfo,
+    info: KubernetesResource,
     version: string,
     options: ListOptions,
     ctx: RequestContext,
@@ -181,7 +175,7 @@ export class KubernetesClient {
     const collectionPath = [
       info.group ? `/apis/${info.group}/${version}` : `/api/${version}`,
       options.namespace !== undefined ? `/namespaces/${encodeURIComponent(options.namespace)}` : '',
-      `/${info.plural ?? ctx.resource}`,
+      `/${info.plural}`,
     ].join('');
 
     let items: KubernetesObject[] = [];
@@ -367,10 +361,6 @@ function explain(status: number, serverMessage: string | undefined, tried: strin
     default:
       return serverMessage ?? 'no message from the server';
   }
-}
-
-function groupVersionOf(group: string, version: string): string {
-  return group ? `${group}/${version}` : version;
 }
 
 function parseStatus(text: string): { reason?: string; message?: string } | undefined {

@@ -1,12 +1,11 @@
 import { stringify } from 'yaml';
 import type { Config } from '../config.js';
-import { KUBERNETES_RESOURCES } from '../sources/api-resources.js';
 import { resourcesRead } from '../sources/reads.js';
 
 /**
  * The Kubernetes access the reconciler needs, and nothing more: its role's EKS access entry puts it in
  * one Kubernetes group, and this ClusterRole (bound to that group) lets it `list` exactly the resources
- * the enabled sources read (shared/sources/reads.ts) — no `get`, no `watch`, no Secrets, no writes. The
+ * the enabled sources' definitions list (shared/sources/definitions/) — no `get`, no `watch`, no Secrets, no writes. The
  * client makes list calls only (shared/clusters/kubernetes-client.ts).
  */
 
@@ -15,10 +14,7 @@ export const KUBERNETES_GROUP = 'edge-reconciler-view';
 
 export const CLUSTER_ROLE_VERBS = ['list'] as const;
 
-type RbacConfig = Pick<
-  Config,
-  'sources' | 'traefikDisableNew' | 'traefikEnableLegacy' | 'traefikDisableLegacy'
->;
+type RbacConfig = Config;
 
 export interface PolicyRule {
   apiGroups: string[];
@@ -29,10 +25,9 @@ export interface PolicyRule {
 /** One rule per API group, groups and resources sorted, so the output is stable. */
 export function clusterRoleRules(config: RbacConfig): PolicyRule[] {
   const byGroup = new Map<string, Set<string>>();
-  for (const r of resourcesRead(config)) {
-    const { group, plural } = KUBERNETES_RESOURCES[r];
+  for (const { group, plural } of resourcesRead(config)) {
     const resources = byGroup.get(group) ?? new Set<string>();
-    resources.add(plural ?? r);
+    resources.add(plural);
     byGroup.set(group, resources);
   }
   return [...byGroup.entries()]

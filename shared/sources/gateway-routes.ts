@@ -1,6 +1,6 @@
 import { splitNameList } from '../endpoint/names.js';
-import type { PassWarning } from '../warnings.js';
 import { AnnotationReader, readEndpointSettings } from './annotations.js';
+import type { ReaderFactory } from './definition.js';
 import { passesCommonFilters } from './filters.js';
 import {
   GATEWAY_GROUP,
@@ -68,12 +68,8 @@ export function isGatewayRouteKind(kind: string): kind is GatewayRouteKind {
   return Object.hasOwn(GATEWAY_ROUTE_KINDS, kind);
 }
 
-type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
-
 /** The reader of one route kind, for a cluster: given everything listed there (its Gateways). */
-export function gatewayRouteReader(
-  kind: GatewayRouteKind,
-): (objects: readonly KubernetesObject[], env: SourceEnv, report: (w: PassWarning) => void) => Reader {
+export function gatewayRouteReader(kind: GatewayRouteKind): ReaderFactory {
   return (objects, env, report) => {
     const gateways = indexGateways(objects, env, report);
     return (route, routeEnv) => readGatewayRoute(kind, route, routeEnv, gateways);

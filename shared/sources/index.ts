@@ -3,16 +3,12 @@ import type { DomainFilterOptions } from '../dns/domain-filter.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 import { compileSourceFilters, type SourceFilters } from './filters.js';
-import { gatewayRouteReader } from './gateway-routes.js';
-import { readIngress } from './ingress.js';
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
-import type { HeldName, ObjectOutput, SourceEnv, SourceResult, TlsHost } from './output.js';
-import { kindsReadBy, type SourceName } from './reads.js';
-import { readService } from './service.js';
+import type { HeldName, SourceEnv, SourceResult, TlsHost } from './output.js';
+import { enabledSources, kindsReadBy } from './reads.js';
 import { isRecord } from './shape.js';
 import { capNamesPerObject, clusterDomains, keepInsideDomains } from './tenancy.js';
-import { traefikProxyReader } from './traefik-proxy.js';
 
 export { GA_ANNOTATION_PREFIX, parseTtl } from './annotations.js';
 export { compileSourceFilters, parseSelector, type Selector, selectorMatches } from './filters.js';
@@ -32,27 +28,6 @@ export interface SourceContext {
   /** The cluster's own domains (config `clusters[]`), inside the global ones; none: the global ones. */
   domains?: DomainFilterOptions;
 }
-
-type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
-
-/** The reader for one cluster's objects of a source; a route source first needs that cluster's Gateways. */
-type ReaderFactory = (
-  objects: readonly KubernetesObject[],
-  env: SourceEnv,
-  report: (w: PassWarning) => void,
-) => Reader;
-
-/** Each source's reader; which kinds it reads comes from the one table of what sources read (./reads.ts). */
-const READERS: Record<SourceName, ReaderFactory> = {
-  service: () => readService,
-  ingress: () => readIngress,
-  'gateway-httproute': gatewayRouteReader('HTTPRoute'),
-  'gateway-grpcroute': gatewayRouteReader('GRPCRoute'),
-  'gateway-tlsroute': gatewayRouteReader('TLSRoute'),
-  'gateway-tcproute': gatewayRouteReader('TCPRoute'),
-  'gateway-udproute': gatewayRouteReader('UDPRoute'),
-  'traefik-proxy': traefikProxyReader,
-};
 
 // The same config serves every cluster of a pass: parse its selectors once.
 const compiled = new WeakMap<Config, SourceFilters>();
@@ -82,10 +57,9 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
     warnings.push({ ...w, cluster: ctx.clusterName });
   };
 
-  const enabled = [...new Set(ctx.config.sources)];
-  for (const source of enabled) {
+  for (const source of enabledSources(ctx.config)) {
     const kinds = kindsReadBy(source);
-    const read = READERS[source](objects, env, report);
+    const read = source.reader(objects, env, report);
     const endpoints: Endpoint[] = [];
     for (const o of objects) {
       if (!isRecord(o) || !kinds.includes(o.kind)) continue;

@@ -1,68 +1,97 @@
 import type { Config } from '../config.js';
-import { KUBERNETES_RESOURCES, type KubernetesResource } from './api-resources.js';
-import { traefikGroups } from './traefik-proxy.js';
+import { type KubernetesResource, qualifiedName, sameResource } from './api-resources.js';
+import type { Dependency, SourceDefinition, SourceName, WriteVerb } from './definition.js';
+import { SOURCES } from './definitions/index.js';
 
 /**
- * What each source reads from a cluster: the one table the cluster lists (shared/clusters/collect.ts),
- * the readers' choice of objects (./index.ts), the audit-log filter (infra/audit-filter.ts) and the
- * ClusterRole the reconciler's Kubernetes group is bound to (shared/clusters/rbac.ts) are all derived
- * from, so no source can read a kind that RBAC or the audit filter does not know about.
+ * What the sources read, derived from their definitions (./definitions/): the lists a cluster gets
+ * (shared/clusters/collect.ts), the kinds each reader takes (./index.ts), the ClusterRole
+ * (shared/clusters/rbac.ts) and the audit-log writes worth a pass (shared/audit/filter.ts,
+ * infra/audit-filter.ts). Nothing else names a source's resources.
  */
 
-export type SourceName = Config['sources'][number];
+export type { SourceName } from './definition.js';
 
-export interface SourceReads {
-  /** The resources whose objects become this source's endpoints, in every API group it may read. */
-  resources: readonly KubernetesResource[];
-  /** A Gateway API route source needs the cluster's Gateways too (one list, shared by the route sources). */
-  gateways: boolean;
+/** Every source's definition, in the order of config's `SOURCE_NAMES`. */
+export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = Object.values(SOURCES);
+
+export function definitionOf(source: SourceName): SourceDefinition {
+  return SOURCES[source];
 }
 
-export const SOURCE_READS: Readonly<Record<SourceName, SourceReads>> = {
-  service: { resources: ['services'], gateways: false },
-  ingress: { resources: ['ingresses'], gateways: false },
-  'gateway-httproute': { resources: ['httproutes'], gateways: true },
-  'gateway-grpcroute': { resources: ['grpcroutes'], gateways: true },
-  'gateway-tlsroute': { resources: ['tlsroutes'], gateways: true },
-  'gateway-tcproute': { resources: ['tcproutes'], gateways: true },
-  'gateway-udproute': { resources: ['udproutes'], gateways: true },
-  'traefik-proxy': {
-    resources: [
-      'ingressroutes',
-      'ingressroutetcps',
-      'ingressrouteudps',
-      'ingressroutes.traefik.containo.us',
-      'ingressroutetcps.traefik.containo.us',
-      'ingressrouteudps.traefik.containo.us',
-    ],
-    gateways: false,
-  },
-};
-
-/** The resources one source lists with this config: Traefik's only in the API groups the config reads. */
-export function resourcesListedBy(
-  source: SourceName,
-  config: Pick<Config, 'traefikDisableNew' | 'traefikEnableLegacy' | 'traefikDisableLegacy'>,
-): KubernetesResource[] {
-  const { resources } = SOURCE_READS[source];
-  if (source !== 'traefik-proxy') return [...resources];
-  const groups = traefikGroups(config);
-  return resources.filter((r) => groups.includes(KUBERNETES_RESOURCES[r].group));
+/** The enabled sources, each once, in config order. */
+export function enabledSources(config: Pick<Config, 'sources'>): SourceDefinition[] {
+  return [...new Set(config.sources)].map(definitionOf);
 }
 
-/** Every resource the enabled sources list, Gateways included when a route source is on; sorted. */
-export function resourcesRead(
-  config: Pick<Config, 'sources' | 'traefikDisableNew' | 'traefikEnableLegacy' | 'traefikDisableLegacy'>,
-): KubernetesResource[] {
-  const read = new Set<KubernetesResource>();
-  for (const source of config.sources) {
-    for (const r of resourcesListedBy(source, config)) read.add(r);
-    if (SOURCE_READS[source].gateways) read.add('gateways');
+/** The resources one source lists with this config. */
+export function resourcesListedBy(source: SourceDefinition, config: Config): readonly KubernetesResource[] {
+  return source.listedWith ? source.listedWith(config) : source.resources;
+}
+
+/** Every resource the enabled sources list, their dependencies included; each once, sorted. */
+export function resourcesRead(config: Config): KubernetesResource[] {
+  const read: KubernetesResource[] = [];
+  for (const source of enabledSources(config)) {
+    const resources = [...resourcesListedBy(source, config), ...source.dependencies.map((d) => d.resource)];
+    for (const r of resources) if (!read.some((x) => sameResource(x, r))) read.push(r);
   }
-  return [...read].sort();
+  return read.sort((a, b) => compare(qualifiedName(a), qualifiedName(b)));
+}
+
+/** The dependencies of the enabled sources, each once. */
+export function dependenciesOf(sources: readonly SourceDefinition[]): Dependency[] {
+  return [...new Set(sources.flatMap((s) => s.dependencies))];
 }
 
 /** The kinds whose objects a source turns into endpoints. */
-export function kindsReadBy(source: SourceName): string[] {
-  return [...new Set(SOURCE_READS[source].resources.map((r) => KUBERNETES_RESOURCES[r].kind))];
+export function kindsReadBy(source: SourceDefinition): string[] {
+  return [...new Set(source.resources.map((r) => r.kind))];
+}
+
+export interface WatchedResource {
+  /** '' for the core group. */
+  group: string;
+  /** The plural, as an audit event's `objectRef.resource` names it. */
+  resource: string;
+  kind: string;
+  verbs: readonly WriteVerb[];
+}
+
+/** Every resource some source's audit interest names, in every API group, with the verbs that concern it. */
+export function watchedResources(
+  sources: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+): WatchedResource[] {
+  const watched: WatchedResource[] = [];
+  for (const source of sources) {
+    for (const r of source.audit.resources) {
+      const known = watched.find((w) => w.resource === r.plural && w.group === r.group);
+      if (!known) {
+        watched.push({ group: r.group, resource: r.plural, kind: r.kind, verbs: [...source.audit.verbs] });
+        continue;
+      }
+      known.verbs = [...new Set([...known.verbs, ...source.audit.verbs])];
+    }
+  }
+  return watched;
+}
+
+/**
+ * The definitions of these source names; a name no source has is refused, naming it (the stack passes
+ * the deploy file's names, which a schema already checked, but the audit filter should not guess).
+ */
+export function definitionsNamed(names: readonly string[]): SourceDefinition[] {
+  return [...new Set(names)].map((name) => {
+    const definition = Object.hasOwn(SOURCES, name) ? SOURCES[name as SourceName] : undefined;
+    if (!definition) {
+      throw new Error(
+        `sources: ${name}: no audit-log mapping for this source; define it in shared/sources/definitions/`,
+      );
+    }
+    return definition;
+  });
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { type Config, readsTraefikLegacy } from '../config.js';
 import { splitNameList } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
 import { readEndpointSettings } from './annotations.js';
+import type { Reader } from './definition.js';
 import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, type ObjectOutput, openObject, resourceLabel, type SourceEnv } from './output.js';
@@ -25,8 +26,6 @@ import { isRecord } from './shape.js';
 export const TRAEFIK_GROUP = 'traefik.io';
 export const TRAEFIK_LEGACY_GROUP = 'traefik.containo.us';
 export const TRAEFIK_KINDS = ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'] as const;
-
-type Reader = (o: KubernetesObject, env: SourceEnv) => ObjectOutput | undefined;
 
 /** The API groups the source reads with this config, current one first. */
 export function traefikGroups(

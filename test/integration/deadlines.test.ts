@@ -7,6 +7,7 @@ import { KubernetesClient, KubernetesNetworkError } from '../../shared/clusters/
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
 import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
+import { resourceNamed } from '../support/resources.js';
 
 /**
  * Deadlines, with short configured timeouts and no assertion on wall time: a hung endpoint fails only
@@ -136,7 +137,7 @@ describe('deadlines on every call', () => {
       timeoutMs: 60_000,
     });
     try {
-      const err = await client.listAll('services').catch((e: unknown) => e);
+      const err = await client.listAll(resourceNamed('services')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KubernetesNetworkError);
       expect((err as KubernetesNetworkError).timedOut).toBe(true);
       expect((err as Error).message).toMatch(

@@ -9,11 +9,11 @@ import {
   KubernetesApiError,
   KubernetesClient,
   KubernetesNetworkError,
-  type KubernetesResource,
 } from '../../shared/clusters/kubernetes-client.js';
 import { createEksToken, EksTokenCache } from '../../shared/clusters/token.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
 import { bareIngress } from '../support/kubernetes-objects.js';
+import { resourceNamed } from '../support/resources.js';
 
 const CLUSTER = 'prod-eu';
 const REGION = 'eu-central-1';
@@ -137,7 +137,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
 
   it('lists 1,200 services in pages of 500 and restores kind and apiVersion', async () => {
     const before = calls.snapshot();
-    const items = await client().listAll('services', { pageSize: 500 });
+    const items = await client().listAll(resourceNamed('services'), { pageSize: 500 });
     expect(calls.since(before)).toEqual({ kubernetes: { 'list services': 3 } });
     expect(items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(
       server
@@ -150,7 +150,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
   });
 
   it('lists one namespace', async () => {
-    const items = await client().listAll('services', { namespace: 'ns-3' });
+    const items = await client().listAll(resourceNamed('services'), { namespace: 'ns-3' });
     expect(items).toHaveLength(100);
     expect(new Set(items.map((o) => o.metadata.namespace))).toEqual(new Set(['ns-3']));
   });
@@ -164,19 +164,24 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     ],
     ['!exposed', (o: KubernetesObject) => !o.metadata.labels?.exposed],
   ])('selects by label %s across pages', async (selector, predicate) => {
-    const items = await client().listAll('services', { labelSelector: selector, pageSize: 150 });
+    const items = await client().listAll(resourceNamed('services'), {
+      labelSelector: selector,
+      pageSize: 150,
+    });
     const expected = server.list('Service').filter(predicate);
     expect(expected.length).toBeGreaterThan(0);
     expect(items.map((o) => o.metadata.name).sort()).toEqual(expected.map((o) => o.metadata.name).sort());
   });
 
   it('selects by namespace field', async () => {
-    const items = await client().listAll('services', { fieldSelector: 'metadata.namespace=ns-7' });
+    const items = await client().listAll(resourceNamed('services'), {
+      fieldSelector: 'metadata.namespace=ns-7',
+    });
     expect(items).toHaveLength(100);
     expect(new Set(items.map((o) => o.metadata.namespace))).toEqual(new Set(['ns-7']));
   });
 
-  it.each<[KubernetesResource, string, string, number]>([
+  it.each<[string, string, string, number]>([
     ['ingresses', 'networking.k8s.io/v1', 'Ingress', 2],
     ['gateways', 'gateway.networking.k8s.io/v1', 'Gateway', 1],
     ['httproutes', 'gateway.networking.k8s.io/v1', 'HTTPRoute', 1],
@@ -184,7 +189,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     ['nodes', 'v1', 'Node', 1],
     ['tlsroutes', 'gateway.networking.k8s.io/v1', 'TLSRoute', 2],
   ])('lists %s as %s %s', async (resource, apiVersion, kind, count) => {
-    const items = await client().listAll(resource);
+    const items = await client().listAll(resourceNamed(resource));
     expect(items).toHaveLength(count);
     for (const o of items) expect([o.apiVersion, o.kind]).toEqual([apiVersion, kind]);
   });
@@ -262,7 +267,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
     const badSelector = await client()
-      .listAll('services', { labelSelector: 'app in web' })
+      .listAll(resourceNamed('services'), { labelSelector: 'app in web' })
       .catch((e: unknown) => e);
     expect(badSelector).toMatchObject({
       status: 400,
@@ -289,7 +294,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       return fixedToken();
     });
     const before = calls.snapshot();
-    const items = await c.listAll('services', { pageSize: 500 });
+    const items = await c.listAll(resourceNamed('services'), { pageSize: 500 });
     expect(items).toHaveLength(1200);
     expect(calls.since(before)).toEqual({ kubernetes: { 'list services': 5 } });
   });
@@ -300,7 +305,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     it('lists at v1 with one request where v1 is served, whatever version the objects were written at', async () => {
       server.setUnservedVersions([TLSROUTES_V1ALPHA2]);
       const before = calls.snapshot();
-      const items = await client().listAll('tlsroutes');
+      const items = await client().listAll(resourceNamed('tlsroutes'));
       expect(names(items)).toEqual([`${GATEWAY_API}/v1 db`, `${GATEWAY_API}/v1 mq`]);
       expect(calls.since(before)).toEqual({ kubernetes: { 'list tlsroutes': 1 } });
     });
@@ -309,14 +314,14 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       server.setUnservedVersions([TLSROUTES_V1]);
       const c = client();
       const before = calls.snapshot();
-      const items = await c.listAll('tlsroutes');
+      const items = await c.listAll(resourceNamed('tlsroutes'));
       expect(names(items)).toEqual([`${GATEWAY_API}/v1alpha2 db`, `${GATEWAY_API}/v1alpha2 mq`]);
       expect(calls.since(before)).toEqual({
         kubernetes: { [`get /apis/${GATEWAY_API}/v1/tlsroutes`]: 1, 'list tlsroutes': 1 },
       });
 
       const again = calls.snapshot();
-      const inY = await c.listAll('tlsroutes', { namespace: 'y' });
+      const inY = await c.listAll(resourceNamed('tlsroutes'), { namespace: 'y' });
       expect(names(inY)).toEqual([`${GATEWAY_API}/v1alpha2 mq`]);
       expect(calls.since(again)).toEqual({ kubernetes: { 'list tlsroutes': 1 } });
     });
@@ -325,7 +330,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       server.setUnservedVersions([TLSROUTES_V1, TLSROUTES_V1ALPHA2]);
       const before = calls.snapshot();
       const error = await client()
-        .listAll('tlsroutes')
+        .listAll(resourceNamed('tlsroutes'))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesApiError);
       expect(error).toMatchObject({
@@ -349,7 +354,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       server.setMode('forbidden');
       const before = calls.snapshot();
       const error = await client()
-        .listAll('tlsroutes')
+        .listAll(resourceNamed('tlsroutes'))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesApiError);
       expect(error).toMatchObject({ status: 403, reason: 'Forbidden', resource: 'tlsroutes' });
@@ -364,7 +369,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
         return fixedToken();
       });
       const before = calls.snapshot();
-      const error = await c.listAll('tlsroutes', { pageSize: 1 }).catch((e: unknown) => e);
+      const error = await c.listAll(resourceNamed('tlsroutes'), { pageSize: 1 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 404, resource: 'tlsroutes' });
       expect(calls.since(before)).toEqual({
         kubernetes: { 'list tlsroutes': 1, [`get /apis/${GATEWAY_API}/v1/tlsroutes`]: 1 },
@@ -424,7 +429,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     ])('refuses a token %s with a typed 401 that never shows the token', async (_label, make) => {
       const token = await make();
       const error = await clientWith(async () => token)
-        .listAll('services')
+        .listAll(resourceNamed('services'))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesApiError);
       expect(error).toMatchObject({
@@ -446,7 +451,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       clock.advance(16 * 60_000);
       expect(await rawGet(server, '/version', token)).toEqual({ status: 401, body: UNAUTHORIZED });
       // The cache signs a new token at the new time, which is accepted again.
-      expect(await client().listAll('nodes')).toHaveLength(1);
+      expect(await client().listAll(resourceNamed('nodes'))).toHaveLength(1);
     });
 
     describe('with AssumeRole credentials', () => {
@@ -489,7 +494,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     it('forbidden: a typed 403 carrying the API server message', async () => {
       server.setMode('forbidden');
       const error = await client()
-        .listAll('ingresses', { namespace: 'x' })
+        .listAll(resourceNamed('ingresses'), { namespace: 'x' })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesApiError);
       expect(error).toMatchObject({
@@ -508,7 +513,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
     it('error: a typed 500', async () => {
       server.setMode('error');
       const error = await client()
-        .listAll('services')
+        .listAll(resourceNamed('services'))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesApiError);
       expect(error).toMatchObject({ status: 500, reason: 'InternalError' });
@@ -521,7 +526,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       server.setMode('unreachable');
       const before = calls.snapshot();
       const error = await client()
-        .listAll('services')
+        .listAll(resourceNamed('services'))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KubernetesNetworkError);
       expect(error).toMatchObject({ timedOut: false, resource: 'services', cluster: CLUSTER });
@@ -544,7 +549,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
           token: () => fixedToken(),
           timeoutMs: 100,
         });
-        const error = await c.listAll('services').catch((e: unknown) => e);
+        const error = await c.listAll(resourceNamed('services')).catch((e: unknown) => e);
         c.close();
         expect(error).toBeInstanceOf(KubernetesNetworkError);
         expect(error).toMatchObject({ timedOut: true, code: 'ETIMEDOUT' });
@@ -561,7 +566,7 @@ describe('the sandbox Kubernetes API with our client and EKS token', () => {
       try {
         expect(other.caPem).not.toBe(server.caPem);
         const error = await clientWith(() => fixedToken(), { caData: other.caData })
-          .listAll('services')
+          .listAll(resourceNamed('services'))
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(KubernetesNetworkError);
         expect((error as KubernetesNetworkError).message).toMatch(/TLS: .*cluster CA/);

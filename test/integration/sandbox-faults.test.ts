@@ -15,6 +15,7 @@ import {
 } from '../../shared/clusters/kubernetes-client.js';
 import { EksTokenCache } from '../../shared/clusters/token.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
+import { resourceNamed } from '../support/resources.js';
 
 /**
  * Every fault the sandbox injects, as the real SDK clients and our Kubernetes client see it: the error
@@ -179,8 +180,8 @@ describe('Kubernetes faults, through our client', () => {
     const c = client();
     try {
       // One page is all there is: nothing to fail.
-      expect(await c.listAll('services', { pageSize: 5 })).toHaveLength(2);
-      const err = await c.listAll('services', { pageSize: 1 }).catch((e: unknown) => e);
+      expect(await c.listAll(resourceNamed('services'), { pageSize: 5 })).toHaveLength(2);
+      const err = await c.listAll(resourceNamed('services'), { pageSize: 1 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KubernetesApiError);
       expect((err as KubernetesApiError).status).toBe(500);
       expect((err as Error).message).toMatch(/etcdserver: leader changed/);
@@ -201,11 +202,11 @@ describe('Kubernetes faults, through our client', () => {
       for (const [fault, check] of cases) {
         sandbox.faults.clear();
         sandbox.faults.add({ service: 'kubernetes', cluster: 'prod-eu', fault, count: 1 });
-        const err = await c.listAll('services').catch((e: unknown) => e);
+        const err = await c.listAll(resourceNamed('services')).catch((e: unknown) => e);
         expect(check(err), `${fault}: ${String(err)}`).toBe(true);
       }
       // count: 1 — served again.
-      expect(await c.listAll('services')).toHaveLength(2);
+      expect(await c.listAll(resourceNamed('services'))).toHaveLength(2);
     } finally {
       c.close();
     }
@@ -215,7 +216,7 @@ describe('Kubernetes faults, through our client', () => {
     sandbox.faults.add({ service: 'kubernetes', cluster: 'other', fault: '5xx' });
     const c = client();
     try {
-      expect(await c.listAll('services')).toHaveLength(2);
+      expect(await c.listAll(resourceNamed('services'))).toHaveLength(2);
     } finally {
       c.close();
     }

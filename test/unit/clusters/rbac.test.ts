@@ -13,7 +13,7 @@ import {
 import { parseConfig } from '../../../shared/config.js';
 
 /**
- * The ClusterRole is generated from the table of what each source reads (shared/sources/reads.ts);
+ * The ClusterRole is generated from the source definitions (shared/sources/definitions/);
  * test/integration/rbac.test.ts holds it against a real pass. Here: its shape, the docs and the CLI.
  */
 
