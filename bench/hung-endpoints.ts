@@ -4,8 +4,8 @@ import type { FaultRule } from '../sandbox/faults.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import { parseScenario } from '../sandbox/scenario.js';
 import { AwsClients } from '../shared/aws-clients.js';
+import { silentLog } from '../shared/log.js';
 import { reconcile } from '../shared/reconcile.js';
-import { silentLog } from '../shared/telemetry/log.js';
 
 /**
  * What a hung endpoint costs a pass with the DEFAULT timeouts and the production clients' retry

@@ -2,8 +2,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { homeAccountId } from '../shared/aws-accounts.js';
 import { confirmClusterDeleted } from '../shared/clusters/confirm-deleted.js';
-import { clusterStatus, errorMessage, fleetMember } from '../shared/clusters/discover.js';
+import { clusterStatus, fleetMember } from '../shared/clusters/discover.js';
 import type { ClusterConfig, Config } from '../shared/config.js';
+import { errorMessage } from '../shared/errors.js';
 import {
   type PassResult,
   type ReconcileDeps,

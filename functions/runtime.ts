@@ -7,8 +7,8 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { configFromEnvironment } from '../shared/config-source.js';
+import type { Log } from '../shared/log.js';
 import type { ReconcileDeps } from '../shared/reconcile.js';
-import type { Log } from '../shared/telemetry/log.js';
 import { METRICS_NAMESPACE, type MetricsSink, SERVICE_NAME } from '../shared/telemetry/metrics.js';
 
 /**

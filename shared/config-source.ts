@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { type Config, ConfigError, parseConfig } from './config.js';
-import { DomainFilter } from './dns/domain-filter.js';
+import { DomainFilter } from './endpoint/domain-filter.js';
 import { txtNameMapper } from './registry/txt-names.js';
 import { compileSourceFilters } from './sources/filters.js';
 

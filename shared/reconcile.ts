@@ -1,29 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './aws-clients.js';
-import {
-  type CertificateStageResult,
-  type CertificatesOutcome,
-  reconcileCertificates,
-} from './certificates/reconcile.js';
+import { type CertificateStageResult, reconcileCertificates } from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
 import { type ClusterOutcome, collectDesired, type FleetDesired } from './clusters/collect.js';
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { passDeadline } from './deadline.js';
-import { type ChangeOutcome, type DnsOutcome, reconcileZones } from './dns/reconcile-zones.js';
-import type { RefusedChange } from './dns/route53.js';
+import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import { normalizeDnsName } from './endpoint/endpoint.js';
-import type { TlsHost } from './sources/index.js';
+import type { Log } from './log.js';
+import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
 import { meterClient } from './telemetry/api-usage.js';
-import type { Log } from './telemetry/log.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
 import { reportPass } from './telemetry/report.js';
-import type { PassWarning } from './warnings.js';
 
-export type { ChangeOutcome, ClusterOutcome };
-
-export type TriggerKind = 'schedule' | 'audit' | 'manual' | 'resync' | 'cluster-created' | 'cluster-deleted';
+export type { ChangeOutcome, ClusterOutcome, PassResult, TouchedObject, TriggerKind };
 
 /** What a trigger asks of one pass. Handlers build it from their event; nothing else reaches `reconcile`. */
 export interface ReconcileRequest {
@@ -45,13 +37,6 @@ export interface ReconcileRequest {
   release?: ConfirmedRelease;
 }
 
-/** An object named by an event: `kind/namespace/name` in the TXT registry's resource form. */
-export interface TouchedObject {
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
 export interface ReconcileDeps {
   config: Config;
   aws: AwsClients;
@@ -64,29 +49,6 @@ export interface ReconcileDeps {
    * is cut from it. Outside Lambda, `config.timeouts.passMs`.
    */
   remainingTimeMs?: () => number;
-}
-
-export interface PassResult {
-  passId: string;
-  trigger: TriggerKind;
-  dryRun: boolean;
-  startedAt: string;
-  durationMs: number;
-  changes: ChangeOutcome[];
-  /** The changes with their records (values, alias, TTL): what `plan` shows as a diff. */
-  recordChanges: DnsOutcome['recordChanges'];
-  clusters: ClusterOutcome[];
-  errors: string[];
-  warnings: PassWarning[];
-  heldDeletions: number;
-  /** Change groups Route 53 refused on their own (named in `errors` too); the rest of their zones applied. */
-  refusedChanges?: RefusedChange[];
-  tlsHosts: TlsHost[];
-  certificates: CertificatesOutcome;
-  /** Route 53 requests of this pass (every attempt) and how many were throttled. */
-  route53?: { calls: number; throttles: number };
-  /** Why the pass ran, as the trigger said. */
-  reason?: string;
 }
 
 /** One pass: clusters → sources → DNS plan per zone → apply → report. The only orchestration. */

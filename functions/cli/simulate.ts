@@ -7,8 +7,8 @@ import {
   ScenarioError,
   type ScenarioTrigger,
 } from '../../sandbox/scenario.js';
+import { streamLog } from '../../shared/log.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
-import { streamLog } from '../../shared/telemetry/log.js';
 import { runTrigger } from './triggers.js';
 
 export interface SimulateOptions {

@@ -1,4 +1,4 @@
-import type { TouchedObject } from '../reconcile.js';
+import type { TouchedObject } from '../pass.js';
 import { GATEWAY_ROUTE_KINDS, isGatewayRouteKind } from '../sources/gateway-routes.js';
 import { isRecord } from '../sources/shape.js';
 import type { AuditBatch, AuditEvent } from './decode.js';

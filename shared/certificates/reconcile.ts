@@ -1,16 +1,22 @@
 import type { KeyAlgorithm } from '@aws-sdk/client-acm';
 import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
-import { errorMessage } from '../clusters/discover.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { Config } from '../config.js';
-import { DomainFilter } from '../dns/domain-filter.js';
 import { Route53Provider, route53ProviderOptions } from '../dns/route53.js';
 import { isWithinDomain } from '../dns/zones.js';
-import { type Endpoint, LABEL_OWNER, LABEL_RESOURCE, newEndpoint } from '../endpoint/endpoint.js';
+import { DomainFilter } from '../endpoint/domain-filter.js';
+import {
+  type Endpoint,
+  LABEL_OWNER,
+  LABEL_PUBLIC_ONLY,
+  LABEL_RESOURCE,
+  newEndpoint,
+} from '../endpoint/endpoint.js';
+import { errorMessage } from '../errors.js';
+import type { Log } from '../log.js';
 import { SSL_CERT_ANNOTATION } from '../sources/annotations.js';
 import type { TlsHost } from '../sources/index.js';
-import type { Log } from '../telemetry/log.js';
 import type { PassWarning } from '../warnings.js';
 import { AcmCertificates } from './acm.js';
 import { normalizeCertificateName, unrequestableReason, validationBase } from './coverage.js';
@@ -30,12 +36,6 @@ import { isOurs, readOwnState, STATE_TAG } from './tags.js';
  * ListCertificates walk per region), planned by `planCertificates`, applied, and the validation CNAMEs
  * handed to the DNS stage as desired endpoints of their own owner.
  */
-
-/**
- * Set on validation endpoints: ACM resolves them publicly, so the DNS stage must write them to the public
- * zone only, never to a private zone of the same name.
- */
-export const LABEL_PUBLIC_ONLY = 'edge-reconciler/public-only';
 
 export const VALIDATION_RECORD_TTL = 300;
 

@@ -7,6 +7,7 @@ import type { ClusterConfig, Config } from '../config.js';
 import { beforeDeadline } from '../deadline.js';
 import type { HeldKind } from '../dns/plan.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
+import { errorMessage } from '../errors.js';
 import type { KubernetesResource } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
@@ -14,7 +15,7 @@ import type { KubernetesObject } from '../sources/objects.js';
 import { enabledSources, resourcesListedBy } from '../sources/reads.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
-import { type DescribedCluster, describeClusters, errorMessage } from './discover.js';
+import { type DescribedCluster, describeClusters } from './discover.js';
 import { KubernetesApiError, KubernetesClient } from './kubernetes-client.js';
 import { EksTokenCache } from './token.js';
 

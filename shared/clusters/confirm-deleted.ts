@@ -1,7 +1,8 @@
 import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
 import type { ClusterConfig } from '../config.js';
-import { clusterStatus, errorMessage } from './discover.js';
+import { errorMessage } from '../errors.js';
+import { clusterStatus } from './discover.js';
 
 /**
  * Proof that a cluster is gone, from EKS itself: the only thing that lets a pass release a cluster's

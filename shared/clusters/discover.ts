@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, ClusterDiscovery, Config, DiscoveryAccount } from '../config.js';
 import { deadlineOf } from '../deadline.js';
+import { errorMessage } from '../errors.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 
 export type DescribedCluster =
@@ -261,10 +262,4 @@ function discoveredCluster(name: string, s: Search, tags: Record<string, string>
     ...(s.account ? { account: s.account.id, roleArn: s.account.roleArn } : {}),
     tags,
   };
-}
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error)
-    return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
-  return String(err);
 }

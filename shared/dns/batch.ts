@@ -1,4 +1,4 @@
-import type { ChangeAction, ChangeGroup, RecordChange } from './changes.js';
+import type { ChangeAction, ChangeGroup, RecordChange } from '../endpoint/changes.js';
 
 /**
  * Cutting change groups into ChangeResourceRecordSets requests within Route 53's limits. Pure.

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Plan } from '../endpoint/changes.js';
 import {
   type Endpoint,
   endpointKey,
@@ -9,7 +10,6 @@ import {
 } from '../endpoint/endpoint.js';
 import { LABEL_TXT_MIGRATE, txtOfAnotherOwner } from '../registry/txt.js';
 import type { PassWarning } from '../warnings.js';
-import type { Plan } from './changes.js';
 import {
   compareClaims,
   conflictWarning,

@@ -1,12 +1,13 @@
 import type { AwsClients } from '../aws-clients.js';
-import { LABEL_PUBLIC_ONLY } from '../certificates/reconcile.js';
-import { errorMessage } from '../clusters/discover.js';
 import type { Config } from '../config.js';
 import { deadlineOf } from '../deadline.js';
-import { type Endpoint, LABEL_OWNER, type RecordType } from '../endpoint/endpoint.js';
+import type { RecordChange } from '../endpoint/changes.js';
+import { DomainFilter } from '../endpoint/domain-filter.js';
+import { type Endpoint, LABEL_OWNER, LABEL_PUBLIC_ONLY, type RecordType } from '../endpoint/endpoint.js';
+import { errorMessage } from '../errors.js';
+import type { Log } from '../log.js';
 import { ownershipTxtHolder, planRegistryChanges, readOwnership } from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
-import type { Log } from '../telemetry/log.js';
 import type { PassWarning } from '../warnings.js';
 import {
   adjustEndpoints,
@@ -14,8 +15,6 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import type { RecordChange } from './changes.js';
-import { DomainFilter } from './domain-filter.js';
 import { type HeldKind, type HeldName, ownedRecordCounts, planChanges } from './plan.js';
 import { type RefusedChange, Route53Provider, route53ProviderOptions } from './route53.js';
 import { type HostedZone, zonesForName } from './zones.js';

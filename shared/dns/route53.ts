@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { Config } from '../config.js';
 import { deadlineOf } from '../deadline.js';
+import type { ChangeGroup, RecordChange } from '../endpoint/changes.js';
 import {
   type Endpoint,
   endpointKey,
@@ -22,9 +23,9 @@ import {
   type RecordType,
   type Route53Properties,
 } from '../endpoint/endpoint.js';
+import { errorMessage } from '../errors.js';
 import type { PassWarning } from '../warnings.js';
 import { type BatchLimits, batchChangeGroups, batchChanges, ROUTE53_BATCH_LIMITS } from './batch.js';
-import type { ChangeGroup, RecordChange } from './changes.js';
 import { cleanZoneId, filterZones, type HostedZone, isWithinDomain, type ZoneFilterConfig } from './zones.js';
 
 /**
@@ -161,15 +162,6 @@ function refusedForContent(err: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode;
   if (status === undefined || status < 400 || status >= 500) return false;
   return !isThrottle(err) && !ZONE_ERRORS.has(e?.name ?? '');
-}
-
-export function errorMessage(err: unknown): string {
-  const e = err as AwsErrorLike;
-  if (e && typeof e === 'object') {
-    const detail = e.messages?.length ? e.messages.join('; ') : (e.message ?? '');
-    return e.name ? `${e.name}: ${detail}` : detail;
-  }
-  return String(err);
 }
 
 /** `\ooo` octal escapes (Route 53's wire form for `*` and other characters) back to characters. */

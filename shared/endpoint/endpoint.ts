@@ -24,6 +24,11 @@ export type RecordType = (typeof RECORD_TYPES)[number];
 /** Labels carried in the TXT ownership record (ExternalDNS's `endpoint.Labels`). */
 export const LABEL_OWNER = 'owner';
 export const LABEL_RESOURCE = 'resource';
+/**
+ * Set by the certificate stage on validation endpoints: ACM resolves them publicly, so the DNS stage
+ * must write them to the public zone only, never to a private zone of the same name.
+ */
+export const LABEL_PUBLIC_ONLY = 'edge-reconciler/public-only';
 
 export type FailoverRole = 'PRIMARY' | 'SECONDARY';
 

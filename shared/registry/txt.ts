@@ -1,4 +1,4 @@
-import type { ChangeGroup, Plan, RecordChange } from '../dns/changes.js';
+import type { ChangeGroup, Plan, RecordChange } from '../endpoint/changes.js';
 import {
   type Endpoint,
   endpointKey,

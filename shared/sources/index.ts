@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { DomainFilterOptions } from '../dns/domain-filter.js';
+import type { DomainFilterOptions } from '../endpoint/domain-filter.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 import { compileSourceFilters, type SourceFilters } from './filters.js';

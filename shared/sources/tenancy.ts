@@ -1,4 +1,4 @@
-import { DomainFilter, type DomainFilterOptions } from '../dns/domain-filter.js';
+import { DomainFilter, type DomainFilterOptions } from '../endpoint/domain-filter.js';
 import type { ObjectOutput } from './output.js';
 
 /**

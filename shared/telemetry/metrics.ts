@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import { certificateMetrics } from '../certificates/telemetry.js';
-import type { PassResult } from '../reconcile.js';
+import type { PassResult } from '../pass.js';
 import type { ApiUsage } from './api-usage.js';
 
 export const METRICS_NAMESPACE = 'EdgeReconciler';

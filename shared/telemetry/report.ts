@@ -1,8 +1,8 @@
 import type { AwsClients } from '../aws-clients.js';
 import { type Clock, systemClock } from '../clock.js';
-import { errorMessage } from '../clusters/discover.js';
 import type { Config } from '../config.js';
-import type { Log } from './log.js';
+import { errorMessage } from '../errors.js';
+import type { Log } from '../log.js';
 import { failedClusters, type MetricsSink, type ReportedPass, recordPassMetrics } from './metrics.js';
 import { passEvents, passSummary, publishEvents } from './summary-event.js';
 

@@ -4,9 +4,9 @@ import { auditLogStream, auditTrigger, subscriptionPayload } from '../../sandbox
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario } from '../../sandbox/scenario.js';
 import { decodeSubscription } from '../../shared/audit/decode.js';
+import { silentLog } from '../../shared/log.js';
 import { reconcile } from '../../shared/reconcile.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 
 /**

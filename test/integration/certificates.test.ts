@@ -8,10 +8,10 @@ import { STATE_TAG } from '../../shared/certificates/tags.js';
 import { collectDesired } from '../../shared/clusters/collect.js';
 import { type Config, parseConfig } from '../../shared/config.js';
 import { type DnsOutcome, reconcileZones } from '../../shared/dns/reconcile-zones.js';
+import { silentLog } from '../../shared/log.js';
 import { reconcile } from '../../shared/reconcile.js';
 import type { TlsHost } from '../../shared/sources/index.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 
 /**
  * The certificate stage through the real ACM and Route 53 clients against the sandbox, whose ACM issues a

@@ -4,8 +4,8 @@ import type { FaultRule } from '../../sandbox/faults.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { KubernetesClient, KubernetesNetworkError } from '../../shared/clusters/kubernetes-client.js';
+import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 import { resourceNamed } from '../support/resources.js';
 

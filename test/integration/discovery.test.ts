@@ -12,8 +12,8 @@ import {
   ROLE_SESSION_NAME,
 } from '../../shared/clusters/assume-role.js';
 import { resolveFleet } from '../../shared/clusters/discover.js';
+import { silentLog } from '../../shared/log.js';
 import type { ReconcileDeps } from '../../shared/reconcile.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 
 /**

@@ -9,8 +9,8 @@ import { createScheduledHandler } from '../../functions/scheduled.js';
 import { SANDBOX_ACCOUNT, sandboxAwsEnv } from '../../sandbox/credentials.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario } from '../../sandbox/scenario.js';
+import { streamLog } from '../../shared/log.js';
 import type { PassResult } from '../../shared/reconcile.js';
-import { streamLog } from '../../shared/telemetry/log.js';
 import { EmfMetrics } from '../../shared/telemetry/metrics.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 

@@ -5,8 +5,8 @@ import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { clusterRoleRules } from '../../shared/clusters/rbac.js';
 import { type Config, SOURCE_NAMES } from '../../shared/config.js';
+import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 
 /**
  * Issue 10 item 7: the generated ClusterRole is held against the reader itself. The sandbox's API servers

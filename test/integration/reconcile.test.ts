@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { AwsClients } from '../../shared/aws-clients.js';
+import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 
 /** The whole pass through the real SDK clients and the real HTTPS Kubernetes client, against the sandbox. */

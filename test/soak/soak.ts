@@ -3,9 +3,9 @@ import { FAULT_KINDS, type FaultKind, type FaultRule } from '../../sandbox/fault
 import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario } from '../../sandbox/scenario.js';
+import { silentLog } from '../../shared/log.js';
 import type { ReconcileDeps } from '../../shared/reconcile.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 
 /**
  * The soak: a fleet reconciled pass after pass while the sandbox injects random faults and the clusters

@@ -1,8 +1,8 @@
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario } from '../../sandbox/scenario.js';
+import { silentLog } from '../../shared/log.js';
 import type { ReconcileDeps } from '../../shared/reconcile.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
-import { silentLog } from '../../shared/telemetry/log.js';
 
 /** A source's end-to-end world: the sandbox with the clusters and one `example.com` zone, and the deps a handler needs. */
 export interface SourceWorld {

@@ -8,7 +8,7 @@ import {
   groupCost,
   ROUTE53_BATCH_LIMITS,
 } from '../../../shared/dns/batch.js';
-import type { ChangeAction, ChangeGroup, RecordChange } from '../../../shared/dns/changes.js';
+import type { ChangeAction, ChangeGroup, RecordChange } from '../../../shared/endpoint/changes.js';
 import { newEndpoint } from '../../../shared/endpoint/endpoint.js';
 
 function change(action: ChangeAction, name: string, targets: string[], alias = false): RecordChange {

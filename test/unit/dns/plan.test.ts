@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainFilter } from '../../../shared/dns/domain-filter.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
+import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, newEndpoint, type RecordType } from '../../../shared/endpoint/endpoint.js';
 import { LABEL_TXT_MIGRATE } from '../../../shared/registry/txt.js';
 

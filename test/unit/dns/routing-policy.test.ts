@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { routingPolicyOf } from '../../../shared/dns/conflicts.js';
-import { DomainFilter } from '../../../shared/dns/domain-filter.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
+import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, endpointKey, newEndpoint } from '../../../shared/endpoint/endpoint.js';
 
 /** `pay A` claimed by `owner`, weighted under `setIdentifier` when given, simple otherwise. */

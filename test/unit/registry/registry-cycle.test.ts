@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChangeGroup } from '../../../shared/dns/changes.js';
-import { DomainFilter } from '../../../shared/dns/domain-filter.js';
 import { type PlanInput, planChanges } from '../../../shared/dns/plan.js';
+import type { ChangeGroup } from '../../../shared/endpoint/changes.js';
+import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, endpointKey, type RecordType } from '../../../shared/endpoint/endpoint.js';
 import {
   ownershipTxtHolder,

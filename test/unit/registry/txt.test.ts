@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../shared/dns/changes.js';
+import type { Plan } from '../../../shared/endpoint/changes.js';
 import { type Endpoint, newEndpoint, type RecordType } from '../../../shared/endpoint/endpoint.js';
 import {
   LABEL_TXT_MIGRATE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainFilterOptions } from '../../../shared/dns/domain-filter.js';
+import type { DomainFilterOptions } from '../../../shared/endpoint/domain-filter.js';
 import { endpointsFromObjects, type SourceResult } from '../../../shared/sources/index.js';
 import type { KubernetesObject } from '../../../shared/sources/objects.js';
 import { ALPHA, annotatedService, config, ingress, run, service } from './helpers.js';

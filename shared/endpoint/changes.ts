@@ -1,4 +1,4 @@
-import type { Endpoint } from '../endpoint/endpoint.js';
+import type { Endpoint } from './endpoint.js';
 
 /** What the planner decided, before ownership records are added. Pure data. */
 export interface Plan {

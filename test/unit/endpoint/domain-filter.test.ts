@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainFilter, type DomainFilterOptions } from '../../../shared/dns/domain-filter.js';
+import { DomainFilter, type DomainFilterOptions } from '../../../shared/endpoint/domain-filter.js';
 
 describe('DomainFilter (ExternalDNS endpoint.DomainFilter)', () => {
   it.each<[string, DomainFilterOptions, string, boolean]>([
