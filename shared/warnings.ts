@@ -1,12 +1,68 @@
 /**
  * What a pass reports instead of failing: a bad annotation, a naming conflict, a held deletion.
- * `object` names the Kubernetes object (`kind/namespace/name`), `field` the annotation or field.
+ * `object` names the Kubernetes object (`kind/namespace/name`), `field` the annotation or field,
+ * `cluster` the cluster it is in, `zone` the hosted zone a record concerns.
  */
 export interface PassWarning {
-  code: string;
+  code: WarningCode;
   message: string;
   cluster?: string;
   object?: string;
   field?: string;
   dnsName?: string;
+  zone?: string;
 }
+
+/** Every warning a pass can report, by the stage that finds it. */
+export type WarningCode =
+  | SourceWarningCode
+  | ClusterWarningCode
+  | DnsWarningCode
+  | CertificateWarningCode
+  | TriggerWarningCode;
+
+/** One Kubernetes object's: its source read it and skipped what is wrong (the pass adds the cluster). */
+export type SourceWarningCode =
+  | 'bad-annotation'
+  | 'bad-object'
+  | 'cname-conflict'
+  | 'cname-multiple-targets'
+  | 'ignored-address'
+  | 'ignored-annotation'
+  | 'invalid-hostname'
+  | 'invalid-target'
+  | 'missing-target'
+  | 'outside-cluster-domains'
+  | 'shadowed-object'
+  | 'txt-name-too-long'
+  | 'unknown-annotation'
+  | 'unmatched-hostname'
+  | 'unsupported-service';
+
+/** A cluster's as a whole, or (`cap-exceeded` with `object`) one object over `maxNamesPerObject`. */
+export type ClusterWarningCode = 'api-not-served' | 'cap-exceeded';
+
+/** A record's in a zone: the DNS planner, the TXT registry, Route 53. */
+export type DnsWarningCode =
+  | 'alias-target-not-found'
+  | 'conflict'
+  | 'deletions-held'
+  | 'elbv2-lookup'
+  | 'frozen'
+  | 'no-owner'
+  | 'no-zone'
+  | 'route53-change-rejected'
+  | 'route53-change-too-large'
+  | 'routing-policy-conflict'
+  | 'txt-name-invalid'
+  | 'txt-of-another-owner'
+  | 'txt-outside-zone';
+
+/** A TLS host's or a certificate's. */
+export type CertificateWarningCode =
+  | 'certificate-host-skipped'
+  | 'certificate-not-attached'
+  | 'certificate-validation-record';
+
+/** An event a handler took and did nothing with. */
+export type TriggerWarningCode = 'event-ignored';

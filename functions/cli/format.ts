@@ -1,6 +1,6 @@
 import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
 import type { PassResult } from '../../shared/reconcile.js';
-import type { PassWarning } from '../../shared/warnings.js';
+import type { PassWarning, WarningCode } from '../../shared/warnings.js';
 import type { SimulationOutcome } from './simulate.js';
 
 /**
@@ -70,7 +70,7 @@ function reasonFor({ action, endpoint: e }: RecordChange, dryRun: boolean): stri
 }
 
 /** What a warning means for the records, for the codes where the message alone does not say. */
-const LEFT_ALONE: Record<string, string> = {
+const LEFT_ALONE: Partial<Record<WarningCode, string>> = {
   conflict: 'the record stays with its holder; the other claim is not applied',
   'cname-conflict': 'one CNAME wins; the other object gets no record',
   'deletions-held': 'held back by the deletion guard: nothing of this owner was deleted',
