@@ -2,6 +2,7 @@ import type { CertificatesOutcome } from './certificates/reconcile.js';
 import type { ClusterOutcome } from './clusters/collect.js';
 import type { ChangeOutcome, DnsOutcome } from './dns/reconcile-zones.js';
 import type { RefusedChange } from './dns/route53.js';
+import type { FilteredOut } from './filtered.js';
 import type { TlsHost } from './sources/index.js';
 import type { PassWarning } from './warnings.js';
 
@@ -31,6 +32,8 @@ export interface PassResult {
   clusters: ClusterOutcome[];
   errors: string[];
   warnings: PassWarning[];
+  /** What a filter left out on purpose (an Ingress of another class, a name outside domainFilters). */
+  filtered: FilteredOut[];
   heldDeletions: number;
   /** Change groups Route 53 refused on their own (named in `errors` too); the rest of their zones applied. */
   refusedChanges?: RefusedChange[];

@@ -8,9 +8,11 @@ import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { passDeadline } from './deadline.js';
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
-import { normalizeDnsName } from './endpoint/endpoint.js';
+import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from './endpoint/endpoint.js';
+import type { FilteredOut } from './filtered.js';
 import type { Log } from './log.js';
 import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
+import { clusterDomains } from './sources/tenancy.js';
 import { meterClient } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
 import { reportPass } from './telemetry/report.js';
@@ -78,9 +80,10 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
 
   // 4. DNS, one read per zone for the whole fleet
+  const managed = withinDomainFilters(fleet.endpoints, config);
   const dns = await reconcileZones(
     {
-      desired: [...fleet.endpoints, ...certs.validationEndpoints],
+      desired: [...managed.kept, ...certs.validationEndpoints],
       held: fleet.held,
       heldKinds: fleet.heldKinds,
       knownOwners,
@@ -107,6 +110,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     clusters: fleet.clusters,
     errors: [...errors, ...fleet.errors, ...certs.errors, ...dns.errors],
     warnings: [...fleet.warnings, ...certs.warnings, ...dns.warnings],
+    filtered: [...fleet.filtered, ...managed.filtered],
     certificates: certs.outcome,
     heldDeletions: dns.heldDeletions,
     refusedChanges: dns.refused,
@@ -162,6 +166,35 @@ function certificateStage(
 }
 
 /**
+ * The desired endpoints the config's domain filters manage, and the names they leave out — which the
+ * planner would ignore anyway, and which no zone the pass lists may hold: said as such, not as "no zone".
+ */
+function withinDomainFilters(
+  endpoints: readonly Endpoint[],
+  config: Config,
+): { kept: Endpoint[]; filtered: FilteredOut[] } {
+  const domains = clusterDomains(config);
+  if (!domains) return { kept: [...endpoints], filtered: [] };
+  const kept: Endpoint[] = [];
+  const filtered = new Map<string, FilteredOut>();
+  for (const e of endpoints) {
+    if (domains.filter.matches(e.dnsName)) {
+      kept.push(e);
+      continue;
+    }
+    const left: FilteredOut = {
+      filter: 'domainFilters',
+      setting: domains.description,
+      ...(e.labels[LABEL_CLUSTER] ? { cluster: e.labels[LABEL_CLUSTER] } : {}),
+      ...(e.labels[LABEL_RESOURCE] ? { object: e.labels[LABEL_RESOURCE] } : {}),
+      dnsName: e.dnsName,
+    };
+    filtered.set(JSON.stringify([left.cluster, left.object, left.dnsName]), left);
+  }
+  return { kept, filtered: [...filtered.values()] };
+}
+
+/**
  * The cluster EKS confirmed gone: its listed entry (one per name and region), or — the handler having
  * checked that discovery would have found it — the one discovery made, whose owner is its name.
  */
@@ -183,6 +216,7 @@ function releasedFleet(clusters: readonly ClusterConfig[]): FleetDesired {
     frozenOwners: new Set(),
     errors: [],
     warnings: [],
+    filtered: [],
   };
 }
 

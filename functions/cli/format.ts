@@ -1,4 +1,5 @@
 import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
+import type { FilteredOut } from '../../shared/filtered.js';
 import type { PassResult } from '../../shared/reconcile.js';
 import type { PassWarning, WarningCode } from '../../shared/warnings.js';
 import type { SimulationOutcome } from './simulate.js';
@@ -88,6 +89,14 @@ function formatWarning(w: PassWarning, style: Style): string[] {
   return lines;
 }
 
+/** A name or object a filter left out on purpose, with the filter's setting: why it has no record. */
+export function formatFiltered(f: FilteredOut): string {
+  const by = f.filter === 'ingressClass' ? `ingressClass ${f.setting}` : f.setting;
+  const where = [f.object, f.cluster ? `in cluster ${f.cluster}` : ''].filter(Boolean).join(' ');
+  const what = f.dnsName ? `${f.dnsName}${where ? ` (${where})` : ''}` : where;
+  return `filtered by ${by}: ${what} — not published`;
+}
+
 /** Record changes as the summary event and the log count them: ownership TXT records apart. */
 function countLine(changes: readonly RecordChange[]): string {
   const records = changes.filter((c) => c.endpoint.recordType !== 'TXT');
@@ -134,6 +143,8 @@ export function formatSimulation(
       }
     }
     for (const w of pass.warnings) out.push(...formatWarning(w, style));
+    for (const f of detail?.results.flatMap((r) => r.filtered) ?? [])
+      out.push(style.dim(`  ${formatFiltered(f)}`));
     for (const e of pass.errors) out.push(style.remove(`  error: ${e}`));
     out.push(...formatCertificateStage(detail?.results ?? []));
     out.push(style.dim(`  API calls: ${formatCalls(pass.apiCalls)}`), '');

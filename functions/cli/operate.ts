@@ -11,7 +11,7 @@ import { reconcile } from '../../shared/reconcile.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
 import { parseEvent } from '../middleware.js';
 import { checkAwsAccess } from './aws-access.js';
-import { formatRecordChange } from './format.js';
+import { formatFiltered, formatRecordChange } from './format.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 
 export interface OperateOptions {
@@ -86,6 +86,7 @@ export function formatDiff(result: PassResult): string {
     for (const change of changes) out.push(`  ${formatRecordChange(change)}`);
   }
   for (const w of result.warnings) out.push(`warning: ${w.message}`);
+  for (const f of result.filtered) out.push(formatFiltered(f));
   for (const e of result.errors) out.push(`error: ${e}`);
   return `${out.join('\n')}\n`;
 }

@@ -6,8 +6,9 @@ import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, Config } from '../config.js';
 import { beforeDeadline } from '../deadline.js';
 import type { HeldKind } from '../dns/plan.js';
-import type { Endpoint } from '../endpoint/endpoint.js';
+import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
+import type { FilteredOut } from '../filtered.js';
 import type { KubernetesResource } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
@@ -39,6 +40,8 @@ export interface FleetDesired {
   frozenOwners: Set<string>;
   errors: string[];
   warnings: PassWarning[];
+  /** Objects a filter left out on purpose, each with its cluster. */
+  filtered: FilteredOut[];
 }
 
 interface Listed {
@@ -144,16 +147,18 @@ function foldClusterReads(reads: readonly ClusterRead[]): FleetDesired {
     frozenOwners: new Set(),
     errors: [],
     warnings: [],
+    filtered: [],
   };
   for (const o of reads) {
     if ('result' in o) {
       fleet.clusters.push({ name: o.name, status: 'ok', endpoints: o.result.endpoints.length });
       fleet.knownOwners.add(o.owner);
-      fleet.endpoints.push(...o.result.endpoints);
+      fleet.endpoints.push(...o.result.endpoints.map((e) => withCluster(e, o.name)));
       fleet.held.push(...o.result.held);
       fleet.heldKinds.push(...o.unread.map((kind) => ({ owner: o.owner, kind })));
       fleet.tlsHosts.push(...o.result.tlsHosts);
       fleet.warnings.push(...o.result.warnings.map((w) => ({ ...w, cluster: o.name })));
+      fleet.filtered.push(...o.result.filtered);
     } else {
       fleet.clusters.push({ name: o.name, status: 'failed', endpoints: 0, error: o.error });
       fleet.frozenOwners.add(o.owner);
@@ -164,6 +169,10 @@ function foldClusterReads(reads: readonly ClusterRead[]): FleetDesired {
   // An owner shared with a failed cluster stays frozen: part of its desired state is unknown.
   for (const o of fleet.frozenOwners) fleet.knownOwners.delete(o);
   return fleet;
+}
+
+function withCluster(e: Endpoint, cluster: string): Endpoint {
+  return { ...e, labels: { ...e.labels, [LABEL_CLUSTER]: cluster } };
 }
 
 /**

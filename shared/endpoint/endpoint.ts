@@ -29,6 +29,8 @@ export const LABEL_RESOURCE = 'resource';
  * must write them to the public zone only, never to a private zone of the same name.
  */
 export const LABEL_PUBLIC_ONLY = 'edge-reconciler/public-only';
+/** Not carried in the TXT record: the cluster a desired endpoint comes from, for the warnings about it. */
+export const LABEL_CLUSTER = 'cluster';
 
 export type FailoverRole = 'PRIMARY' | 'SECONDARY';
 

@@ -1,4 +1,5 @@
 import { type Config, ConfigError } from '../config.js';
+import type { FilteredOut } from '../filtered.js';
 import type { KubernetesObject } from './objects.js';
 
 /**
@@ -260,6 +261,24 @@ export function passesCommonFilters(o: KubernetesObject, filters: SourceFilters)
     selectorMatches(filters.labels, o.metadata.labels) &&
     selectorMatches(filters.annotations, o.metadata.annotations)
   );
+}
+
+/**
+ * An Ingress the common filters pass and `ingressClass` leaves out, as an outcome to explain; undefined
+ * for anything else (another kind, or an object the other filters already leave out, silently as ExternalDNS).
+ */
+export function filteredByIngressClass(
+  o: KubernetesObject,
+  filters: SourceFilters,
+): Omit<FilteredOut, 'cluster'> | undefined {
+  if (o.kind !== 'Ingress' || !passesCommonFilters(o, filters)) return undefined;
+  if (ingressClassMatches(o, filters.ingressClasses)) return undefined;
+  const namespace = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
+  return {
+    filter: 'ingressClass',
+    setting: filters.ingressClasses.join(', '),
+    object: `ingress/${namespace}${o.metadata.name}`,
+  };
 }
 
 /**

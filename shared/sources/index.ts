@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
 import type { DomainFilterOptions } from '../endpoint/domain-filter.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
+import type { FilteredOut } from '../filtered.js';
 import type { PassWarning } from '../warnings.js';
-import { compileSourceFilters, type SourceFilters } from './filters.js';
+import { compileSourceFilters, filteredByIngressClass, type SourceFilters } from './filters.js';
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
 import type { HeldName, SourceEnv, SourceResult, TlsHost } from './output.js';
@@ -52,6 +53,7 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
   const warnings: PassWarning[] = [];
   const held: HeldName[] = [];
   const tlsHosts: TlsHost[] = [];
+  const filtered: FilteredOut[] = [];
   const perSource: Endpoint[][] = [];
   const report = (w: PassWarning): void => {
     warnings.push({ ...w, cluster: ctx.clusterName });
@@ -72,6 +74,8 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
         });
         continue;
       }
+      const left = filteredByIngressClass(o, env.filters);
+      if (left) filtered.push({ ...left, cluster: ctx.clusterName });
       const out = read(o, env);
       if (!out) continue;
       capNamesPerObject(out, ctx.config.maxNamesPerObject);
@@ -89,6 +93,7 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
     tlsHosts: uniqueSorted(tlsHosts, (t) => [t.host, t.resource, t.secretName ?? '']),
     held: uniqueSorted(held, (h) => [h.dnsName, h.resource]),
     warnings,
+    filtered,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type RecordType,
 } from '../endpoint/endpoint.js';
 import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from '../endpoint/names.js';
+import type { FilteredOut } from '../filtered.js';
 import { ownershipNameProblem, txtNameMapper } from '../registry/txt-names.js';
 import type { PassWarning } from '../warnings.js';
 import { AnnotationReader, type EndpointSettings, type Issue, isForeignController } from './annotations.js';
@@ -45,6 +46,8 @@ export interface SourceResult {
   tlsHosts: TlsHost[];
   held: HeldName[];
   warnings: PassWarning[];
+  /** Objects a filter left out on purpose (an Ingress of another class), for the outcome to explain. */
+  filtered: FilteredOut[];
 }
 
 /** A hostname together with where it was read from, so a warning about it can name the field. */

@@ -157,3 +157,39 @@ describe('object filters in a pass', () => {
     );
   });
 });
+
+describe('what ingressClass leaves out is an outcome, not silence', () => {
+  it('names each Ingress of another class, with the cluster and the classes read', () => {
+    const result = run(
+      [
+        ingress({
+          name: 'public',
+          spec: { ingressClassName: 'traefik', rules: [{ host: 'a.example.com' }] },
+        }),
+        ingress({
+          name: 'admin',
+          spec: { ingressClassName: 'nginx', rules: [{ host: 'admin.example.com' }] },
+        }),
+      ],
+      { ingressClass: ['traefik', 'alb'] },
+    );
+    expect(result.filtered).toEqual([
+      { filter: 'ingressClass', setting: 'traefik, alb', object: 'ingress/shop/admin', cluster: 'prod-eu' },
+    ]);
+    expect(summary(result)).toHaveLength(1);
+  });
+
+  it('says nothing about objects the other filters leave out, nor with no ingressClass set', () => {
+    const nginx = { ingressClassName: 'nginx', rules: [{ host: 'admin.example.com' }] };
+    expect(
+      run([ingress({ namespace: 'blog', spec: nginx })], { namespace: ['shop'], ingressClass: ['traefik'] })
+        .filtered,
+    ).toEqual([]);
+    expect(run([ingress({ spec: nginx })]).filtered).toEqual([]);
+    expect(
+      run([service({ annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'a.example.com' } })], {
+        ingressClass: ['traefik'],
+      }).filtered,
+    ).toEqual([]);
+  });
+});

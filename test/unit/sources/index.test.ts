@@ -106,6 +106,7 @@ describe('the pass as a whole', () => {
       held: [],
       tlsHosts: [],
       warnings: [],
+      filtered: [],
     });
   });
 

@@ -137,7 +137,7 @@ describe('Ingress targets', () => {
 
   it('controller other than dns-controller → skipped entirely (docs: controller)', () => {
     const result = run([ingress({ spec: SPEC, annotations: { [`${ALPHA}controller`]: 'someone-else' } })]);
-    expect(result).toEqual({ endpoints: [], held: [], tlsHosts: [], warnings: [] });
+    expect(result).toEqual({ endpoints: [], held: [], tlsHosts: [], warnings: [], filtered: [] });
   });
 });
 

@@ -19,6 +19,7 @@ const result: ReportedPass = {
   clusters: [{ name: 'a', status: 'ok', endpoints: 0 }],
   errors: [],
   warnings: [],
+  filtered: [],
   heldDeletions: 0,
   tlsHosts: [],
 };

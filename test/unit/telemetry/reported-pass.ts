@@ -14,6 +14,7 @@ export function reportedPass(over: Partial<ReportedPass> = {}): ReportedPass {
     clusters: [],
     errors: [],
     warnings: [],
+    filtered: [],
     heldDeletions: 0,
     tlsHosts: [],
     certificates: emptyCertificatesOutcome(false, false),

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { formatSimulation } from '../../functions/cli/format.js';
+import { simulateFile } from '../../functions/cli/simulate.js';
+
+/**
+ * Names a filter leaves out are reported as such (test/fixtures/scenarios/filtered.yaml): the person
+ * wondering why a name has no record reads which filter decided, not "no hosted zone" or nothing.
+ */
+describe('filtered names through simulate', () => {
+  it('reports the Ingress of another class and each name outside domainFilters, and writes none of them', async () => {
+    const outcome = await simulateFile('test/fixtures/scenarios/filtered.yaml', {
+      rounds: 1,
+      logLevel: 'error',
+    });
+    const pass = outcome.details?.[0]?.results[0];
+    expect(pass?.filtered).toEqual([
+      { filter: 'ingressClass', setting: 'public', object: 'ingress/web/admin', cluster: 'prod-eu' },
+      {
+        filter: 'domainFilters',
+        setting: 'domainFilters shop.example.com',
+        cluster: 'prod-eu',
+        object: 'service/web/api',
+        dnsName: 'api.example.com',
+      },
+      {
+        filter: 'domainFilters',
+        setting: 'domainFilters shop.example.com',
+        cluster: 'prod-eu',
+        object: 'service/web/api',
+        dnsName: 'api.example.org',
+      },
+    ]);
+    // A name outside the filters is not a zone missing: no `no-zone` warning for api.example.org.
+    expect(outcome.passes[0]?.warnings).toEqual([]);
+    const names = outcome.zones.flatMap((z) => z.records.map((r) => r.name));
+    expect(names).toContain('www.shop.example.com.');
+    expect(names).not.toContain('admin.shop.example.com.');
+    expect(names).not.toContain('api.example.com.');
+    expect(formatSimulation(outcome)).toContain(
+      'filtered by domainFilters shop.example.com: api.example.org (service/web/api in cluster prod-eu) — not published',
+    );
+  });
+});
