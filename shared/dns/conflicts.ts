@@ -1,4 +1,10 @@
-import { type Endpoint, endpointKey, LABEL_OWNER, LABEL_RESOURCE } from '../endpoint/endpoint.js';
+import {
+  type Endpoint,
+  endpointKey,
+  LABEL_CLUSTER,
+  LABEL_OWNER,
+  LABEL_RESOURCE,
+} from '../endpoint/endpoint.js';
 import type { PassWarning } from '../warnings.js';
 
 /**
@@ -73,6 +79,7 @@ export function describeClaim(e: Endpoint): string {
 
 export function conflictWarning(loser: Endpoint, holder: string, reason = ''): PassWarning {
   const resource = resourceOf(loser);
+  const cluster = loser.labels[LABEL_CLUSTER];
   return {
     code: 'conflict',
     message:
@@ -80,6 +87,7 @@ export function conflictWarning(loser: Endpoint, holder: string, reason = ''): P
       `${describeClaim(loser)} wants it but ${holder} has it${reason ? ` (${reason})` : ''}`,
     dnsName: loser.dnsName,
     ...(resource ? { object: resource } : {}),
+    ...(cluster ? { cluster } : {}),
   };
 }
 

@@ -325,6 +325,18 @@ describe('planChanges: ExternalDNS plan rules', () => {
     expect(r.warnings[0]!.message).toContain('svc-a (owner o1)');
   });
 
+  it('a conflict names the cluster of the losing claim, as every warning about an object does', () => {
+    const r = plan({
+      desired: [
+        ep('foo', 'A', '1.1.1.1', 'o2:svc-b', { labels: { cluster: 'prod-us' } }),
+        ep('foo', 'A', '2.2.2.2', 'o1:svc-a', { labels: { cluster: 'prod-eu' } }),
+      ],
+    });
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ code: 'conflict', object: 'svc-b', cluster: 'prod-us' }),
+    ]);
+  });
+
   it('an unowned record in the way is reported as a conflict', () => {
     const r = plan({ current: [ep('foo', 'A', '1.1.1.1')], desired: [ep('foo', 'A', '2.2.2.2', 'o1:r')] });
     expect(codes(r)).toEqual(['conflict']);
