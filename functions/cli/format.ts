@@ -42,12 +42,24 @@ export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
 
 type RecordChange = PassResult['recordChanges'][number];
 
-/** One record change as `plan` shows it: sign, action, name, type, value, owner and object. */
-export function formatRecordChange({ action, endpoint: e }: RecordChange, style: Style = PLAIN): string {
-  const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
-  const value = e.properties.alias
+/** A record's value as `plan` shows it: TTL and values, or the alias target and its zone. */
+function recordValue(e: RecordChange['endpoint']): string {
+  return e.properties.alias
     ? `ALIAS ${e.targets[0]}${e.properties.aliasHostedZoneId ? ` (${e.properties.aliasHostedZoneId})` : ''}`
     : `${e.ttl ?? ''} ${e.targets.join(' ')}`.trim();
+}
+
+/**
+ * One record change as `plan` shows it: sign, action, name, type, value (an update's old value too),
+ * owner and object.
+ */
+export function formatRecordChange(
+  { action, endpoint: e, previous }: RecordChange,
+  style: Style = PLAIN,
+): string {
+  const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
+  const was = previous && recordValue(previous) !== recordValue(e) ? ` (was ${recordValue(previous)})` : '';
+  const value = `${recordValue(e)}${was}`;
   const id = e.setIdentifier ? ` [${e.setIdentifier}]` : '';
   const owner = e.labels.owner
     ? `   owner=${e.labels.owner}${e.labels.resource ? ` ${e.labels.resource}` : ''}`
@@ -59,12 +71,15 @@ export function formatRecordChange({ action, endpoint: e }: RecordChange, style:
 }
 
 /** Why a change is made, from what the pass knew about the record. */
-function reasonFor({ action, endpoint: e }: RecordChange, dryRun: boolean): string {
+function reasonFor({ action, endpoint: e, previous }: RecordChange, dryRun: boolean): string {
   const would = dryRun ? 'would be ' : '';
   const who = e.labels.resource
     ? `${e.labels.resource} in ${e.labels.owner ?? '?'}`
     : (e.labels.owner ?? '?');
   if (action === 'CREATE') return `${who} wants it and the zone has no such record: ${would}created`;
+  const before = previous?.labels.owner;
+  if (action === 'UPSERT' && before && before !== e.labels.owner)
+    return `owned by ${before} until now; ${who} may have it and wants this value: ${would}updated`;
   if (action === 'UPSERT')
     return `owned by ${e.labels.owner ?? '?'}; ${who} wants this value now: ${would}updated`;
   return `owned by ${e.labels.owner ?? '?'}, and nothing in the fleet wants it any more: ${would}deleted`;

@@ -14,6 +14,8 @@ export type ChangeAction = 'CREATE' | 'UPSERT' | 'DELETE';
 export interface RecordChange {
   action: ChangeAction;
   endpoint: Endpoint;
+  /** An UPSERT's record as it was read: what the output shows the change from. */
+  previous?: Endpoint;
 }
 
 /**

@@ -374,7 +374,7 @@ function replace(old: Endpoint | undefined, next: Endpoint): RecordChange[] {
       { action: 'CREATE', endpoint: recordOnly(next) },
     ];
   }
-  return [{ action: 'UPSERT', endpoint: recordOnly(next) }];
+  return [{ action: 'UPSERT', endpoint: recordOnly(next), ...(old ? { previous: recordOnly(old) } : {}) }];
 }
 
 /** Which routing properties a record has, not their values: what an UPSERT cannot change. */

@@ -6,6 +6,7 @@ import { simulateFile, simulationDocument } from '../../../functions/cli/simulat
 
 const triggers = await simulateFile('examples/triggers.yaml', { rounds: 1 });
 const kargo = await simulateFile('examples/kargo.yaml', { rounds: 1 });
+const tenancy = await simulateFile('examples/tenancy.yaml', { rounds: 1 });
 
 describe('simulate human output', () => {
   it('says why each record changes, with its value and owner, and counts as the log does', () => {
@@ -16,6 +17,18 @@ describe('simulate human output', () => {
     );
     expect(text).toMatch(
       /- DELETE old\.kargo\.example\.com\. CNAME .*\n\s+why: owned by prod-eu, and nothing in the fleet wants it any more: deleted/,
+    );
+  });
+
+  it('shows an update with the value it replaces and the owner it takes the record from', () => {
+    expect(formatSimulation(tenancy)).toMatch(
+      /~ UPSERT pay\.example\.com\. A 300 192\.0\.2\.10 \(was 300 203\.0\.113\.66\)\s+owner=prod service\/pay\/api\n\s+why: owned by dev until now; service\/pay\/api in prod may have it and wants this value: updated/,
+    );
+  });
+
+  it('says what a filter left out: an Ingress of another class (examples/kargo.yaml)', () => {
+    expect(formatSimulation(kargo)).toContain(
+      'filtered by ingressClass traefik: ingress/ops/internal-admin in cluster prod-eu — not published',
     );
   });
 
