@@ -3,9 +3,11 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadScenarioFile, ScenarioError } from '../sandbox/scenario.js';
 import { rbacYaml } from '../shared/clusters/rbac.js';
 import { ConfigError } from '../shared/config.js';
+import type { PassProgress } from '../shared/progress.js';
 import { AwsAccessError } from './cli/aws-access.js';
 import { formatSimulation, styleFor } from './cli/format.js';
 import { resync, runPass } from './cli/operate.js';
+import { terminalProgress } from './cli/progress.js';
 import { rbacConfig } from './cli/rbac.js';
 import { serveSandbox } from './cli/serve-sandbox.js';
 import { type SimulateOptions, simulateFile, simulationDocument } from './cli/simulate.js';
@@ -138,7 +140,10 @@ async function simulateCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`simulate takes one scenario file\n\n${SIMULATE_HELP}`);
-  const outcome = await simulateFile(positionals[0] as string, simulateOptions(values));
+  const options = simulateOptions(values);
+  const outcome = await withProgress((progress) =>
+    simulateFile(positionals[0] as string, { ...options, ...(progress ? { progress } : {}) }),
+  );
   process.stdout.write(
     values.json
       ? `${JSON.stringify(simulationDocument(outcome), null, 2)}\n`
@@ -157,11 +162,27 @@ async function startCommand(args: string[]): Promise<number> {
   }
   const file = new URL('../examples/kargo.yaml', import.meta.url).pathname;
   const options = simulateOptions({ ...values, rounds: values.rounds ?? '2' });
-  const outcome = await simulateFile(file, { ...options, logLevel: values.verbose ? 'debug' : 'error' });
+  const outcome = await withProgress((progress) =>
+    simulateFile(file, {
+      ...options,
+      logLevel: values.verbose ? 'debug' : 'error',
+      ...(progress ? { progress } : {}),
+    }),
+  );
   process.stdout.write(
     formatSimulation(outcome, { title: 'examples/kargo.yaml', style: styleFor(process.stdout) }),
   );
   return 0;
+}
+
+/** Runs a pass (or a simulation) with its progress on a terminal's stderr, cleared before the result prints. */
+async function withProgress<T>(work: (progress?: PassProgress) => Promise<T>): Promise<T> {
+  const progress = terminalProgress();
+  try {
+    return await work(progress);
+  } finally {
+    progress?.done();
+  }
 }
 
 const RBAC_HELP = `Usage: npm run --silent cli -- rbac [--config file.yaml]
@@ -237,15 +258,18 @@ async function passCommand(args: string[], apply: boolean): Promise<number> {
     process.stdout.write(`${PASS_HELP(apply)}\n`);
     return 0;
   }
-  const { result, text } = await runPass({
-    apply,
-    json: v.json ?? false,
-    verbose: v.verbose ?? false,
-    ...(v.config ? { config: v.config } : {}),
-    ...(v.clusters ? { clusters: commaList(v.clusters) } : {}),
-    ...(v.context ? { contexts: v.context } : {}),
-    ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-  });
+  const { result, text } = await withProgress((progress) =>
+    runPass({
+      apply,
+      json: v.json ?? false,
+      verbose: v.verbose ?? false,
+      ...(v.config ? { config: v.config } : {}),
+      ...(v.clusters ? { clusters: commaList(v.clusters) } : {}),
+      ...(v.context ? { contexts: v.context } : {}),
+      ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
+      ...(progress ? { progress } : {}),
+    }),
+  );
   process.stdout.write(v.json ? `${JSON.stringify(result, null, 2)}\n` : text);
   return result.errors.length > 0 ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from '
 import type { FilteredOut } from './filtered.js';
 import type { Log } from './log.js';
 import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
+import type { PassProgress } from './progress.js';
 import { clusterDomains } from './sources/tenancy.js';
 import { meterClient } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
@@ -51,6 +52,8 @@ export interface ReconcileDeps {
    * is cut from it. Outside Lambda, `config.timeouts.passMs`.
    */
   remainingTimeMs?: () => number;
+  /** Told as each cluster is listed and each zone read (the CLI's terminal line); none when absent. */
+  progress?: PassProgress;
 }
 
 /** One pass: clusters → sources → DNS plan per zone → apply → report. The only orchestration. */

@@ -6,6 +6,7 @@ import { systemClock } from '../../shared/clock.js';
 import { type Config, parseConfig } from '../../shared/config.js';
 import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
 import { streamLog } from '../../shared/log.js';
+import type { PassProgress } from '../../shared/progress.js';
 import type { PassResult } from '../../shared/reconcile.js';
 import { reconcile } from '../../shared/reconcile.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
@@ -22,6 +23,8 @@ export interface OperateOptions {
   apply: boolean;
   json: boolean;
   verbose: boolean;
+  /** Told as clusters are listed and zones read (the terminal's progress line). */
+  progress?: PassProgress;
 }
 
 /**
@@ -44,7 +47,13 @@ export async function runPass(options: OperateOptions): Promise<{ result: PassRe
         reason: options.apply ? 'cli reconcile' : 'cli plan',
         ...(options.clusters ? { clusters: options.clusters } : {}),
       },
-      { config, aws, clock: systemClock, log: streamLog(options.verbose ? 'debug' : 'warn') },
+      {
+        config,
+        aws,
+        clock: systemClock,
+        log: streamLog(options.verbose ? 'debug' : 'warn'),
+        ...(options.progress ? { progress: options.progress } : {}),
+      },
     );
     return { result, text: formatDiff(result) };
   } finally {

@@ -8,6 +8,7 @@ import {
   type ScenarioTrigger,
 } from '../../sandbox/scenario.js';
 import { streamLog } from '../../shared/log.js';
+import type { PassProgress } from '../../shared/progress.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
 import { runTrigger } from './triggers.js';
 
@@ -15,6 +16,8 @@ export interface SimulateOptions {
   rounds: number;
   advance?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Told as each pass lists its clusters and reads its zones. */
+  progress?: PassProgress;
 }
 
 /** One entry of `passes` in docs/scenarios.md's output. */
@@ -70,6 +73,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
       aws: sandbox.awsClients(scenario.config.region, scenario.config.timeouts),
       clock: sandbox.clock.clock,
       log: streamLog(options.logLevel ?? 'warn'),
+      ...(options.progress ? { progress: options.progress } : {}),
     };
     const passes: SimulatedPass[] = [];
     const details: PassDetail[] = [];

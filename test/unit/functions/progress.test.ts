@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { terminalProgress } from '../../../functions/cli/progress.js';
+
+function stream(isTTY: boolean) {
+  const written: string[] = [];
+  return { isTTY, written, write: (text: string) => written.push(text) };
+}
+
+describe('progress on the terminal', () => {
+  it('rewrites one stderr line with clusters listed and zones read, and clears it when done', () => {
+    const s = stream(true);
+    const progress = terminalProgress(s);
+    progress?.clusterListed(1, 2);
+    progress?.clusterListed(2, 2);
+    progress?.zoneRead(1, 3);
+    progress?.done();
+    expect(s.written).toEqual([
+      '\r\u001b[Kclusters listed 1/2',
+      '\r\u001b[Kclusters listed 2/2',
+      '\r\u001b[Kclusters listed 2/2, zones read 1/3',
+      '\r\u001b[K',
+    ]);
+  });
+
+  it('writes nothing when stderr is piped', () => {
+    expect(terminalProgress(stream(false))).toBeUndefined();
+  });
+});
