@@ -9,6 +9,7 @@ import type { HeldKind } from '../dns/plan.js';
 import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
+import type { PassProgress } from '../progress.js';
 import type { KubernetesResource } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
@@ -64,7 +65,7 @@ type ClusterRead = { owner: string; name: string } & (
  */
 export async function collectDesired(
   clusters: readonly ClusterConfig[],
-  deps: { config: Config; aws: AwsClients; clock: Clock },
+  deps: { config: Config; aws: AwsClients; clock: Clock; progress?: PassProgress },
   /** The pass's deadline for reading: a cluster not read by then is failed and frozen. */
   deadline?: AbortSignal,
 ): Promise<FleetDesired> {
@@ -73,10 +74,14 @@ export async function collectDesired(
   const clientsOf = (c: ClusterConfig | undefined) => clientsForCluster(aws, c ?? {}, { clock });
   const described = await describeOrGiven(clusters, (r, c) => clientsOf(c).eks(r), deadline);
   const tokensFor = tokenCachesBy(clientsOf, clock);
-  const reads = await mapConcurrent(described, config.clusterConcurrency, (d, i) => {
+  let listedCount = 0;
+  const reads = await mapConcurrent(described, config.clusterConcurrency, async (d, i) => {
     const owner = clusters[i]?.ownerId ?? clusters[i]?.name ?? '';
-    if (!d.ok) return Promise.resolve<ClusterRead>({ owner, error: d.error, name: d.name });
-    return readCluster(d.cluster, clusters[i], owner, { config, tokens: tokensFor(clusters[i]) }, deadline);
+    const read: ClusterRead = d.ok
+      ? await readCluster(d.cluster, clusters[i], owner, { config, tokens: tokensFor(clusters[i]) }, deadline)
+      : { owner, error: d.error, name: d.name };
+    deps.progress?.clusterListed(++listedCount, described.length);
+    return read;
   });
   return foldClusterReads(reads);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { terminalProgress } from '../../../functions/cli/progress.js';
+import { simulateFile } from '../../../functions/cli/simulate.js';
 
 function stream(isTTY: boolean) {
   const written: string[] = [];
@@ -24,5 +25,17 @@ describe('progress on the terminal', () => {
 
   it('writes nothing when stderr is piped', () => {
     expect(terminalProgress(stream(false))).toBeUndefined();
+  });
+});
+
+describe('a pass reports its progress', () => {
+  it('counts each cluster listed, out of the clusters of the pass', async () => {
+    const clusters: string[] = [];
+    await simulateFile('examples/kargo.yaml', {
+      rounds: 1,
+      logLevel: 'error',
+      progress: { clusterListed: (n, total) => clusters.push(`${n}/${total}`), zoneRead: () => {} },
+    });
+    expect(clusters).toEqual(['1/2', '2/2']);
   });
 });
