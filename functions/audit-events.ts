@@ -59,7 +59,7 @@ export function createAuditEventsHandler(depsFn: () => AuditEventsDeps) {
         });
       } else {
         const prefixes = [...new Set([config.annotationPrefix, ...DEFAULT_ANNOTATION_PREFIXES])];
-        const { touches, ignored } = coalesce([decoded.batch], { annotationPrefixes: prefixes });
+        const { touches, ignored } = coalesce([decoded.batch], { annotationPrefixes: prefixes, config });
         summary.ignored = Object.values(ignored).reduce((a, b) => a + (b ?? 0), 0);
         for (const touch of touches) {
           summary.touched.push(passSummary(touch));

@@ -1,3 +1,4 @@
+import { type Config, parseConfig } from '../shared/config.js';
 import { WRITE_VERBS } from '../shared/sources/definition.js';
 import { definitionsNamed, watchedResources } from '../shared/sources/reads.js';
 
@@ -12,25 +13,36 @@ import { definitionsNamed, watchedResources } from '../shared/sources/reads.js';
 /** CloudWatch Logs rejects filter patterns longer than this. */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
-/** The audit-log resources (plurals, sorted) and verbs (in WRITE_VERBS order) these sources concern. */
-export function auditInterest(sources: readonly string[]): { resources: string[]; verbs: string[] } {
-  const watched = watchedResources(definitionsNamed(sources));
+/**
+ * The audit-log resources (plurals, sorted) and verbs (in WRITE_VERBS order) these sources concern, and
+ * what they depend on only where the config asks for it (Traefik's Service with `traefikService`); without
+ * a config, the defaults'.
+ */
+export function auditInterest(
+  sources: readonly string[],
+  config?: Config,
+): { resources: string[]; verbs: string[] } {
+  const definitions = definitionsNamed(sources);
+  const watched = watchedResources(
+    definitions,
+    config ?? parseConfig({ sources: definitions.map((d) => d.name) }),
+  );
   // The audit log names a resource by its plural alone, whatever its API group.
   const resources = [...new Set(watched.map((w) => w.resource))].sort();
   const verbs = WRITE_VERBS.filter((v) => watched.some((w) => w.verbs.includes(v)));
   return { resources, verbs };
 }
 
-export function auditResources(sources: readonly string[]): string[] {
-  return auditInterest(sources).resources;
+export function auditResources(sources: readonly string[], config?: Config): string[] {
+  return auditInterest(sources, config).resources;
 }
 
 /**
  * The JSON filter pattern. Status writes stay in on purpose: a Service's load balancer hostname arrives as
  * an update of `services/status`, and that is the change that makes a record publishable.
  */
-export function auditFilterPattern(sources: readonly string[]): string {
-  const { resources, verbs } = auditInterest(sources);
+export function auditFilterPattern(sources: readonly string[], config?: Config): string {
+  const { resources, verbs } = auditInterest(sources, config);
   if (resources.length === 0) throw new Error('sources: empty; the audit subscription would match nothing');
   const anyOf = (field: string, values: readonly string[]) =>
     `(${values.map((v) => `${field} = "${v}"`).join(' || ')})`;

@@ -87,6 +87,7 @@ export class EdgeReconcilerStack extends Stack {
       eventBusName,
       auditLogClusters: local.filter((c) => deploy.clusters[c]?.auditLogs !== false),
       sources: config.sources,
+      config,
       fleetAccounts: fleetAccounts(config, account),
     });
 

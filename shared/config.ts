@@ -363,6 +363,18 @@ export const configSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('The traefik-proxy source skips the `traefik.io` group (`--traefik-disable-new`).'),
+  traefikService: z
+    .string()
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      'namespace/name of the Service in front of Traefik',
+    )
+    .optional()
+    .describe(
+      'The Service in front of Traefik, as `namespace/name` (beyond ExternalDNS): an IngressRoute without ' +
+        'a `target` annotation points at its load balancer (`status.loadBalancer`, or `spec.externalIPs`), ' +
+        'so the NLB name is not copied into every route. Unset: such a route gets no record.',
+    ),
 
   // --- Route 53
   preferCname: z

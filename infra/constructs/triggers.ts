@@ -14,6 +14,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Config } from '../../shared/config.js';
 import { auditFilterPattern } from '../audit-filter.js';
 
 export interface ReconcilerTriggersProps {
@@ -27,6 +28,8 @@ export interface ReconcilerTriggersProps {
   auditLogClusters: readonly string[];
   /** The config's `sources`: which kinds' writes pass the audit filter. */
   sources: readonly string[];
+  /** The whole config, for what the sources depend on (Traefik's Service with `traefikService`). */
+  config?: Config;
   /** The accounts the fleet's clusters live in (`fleetAccounts`): the lifecycle rule takes only theirs. */
   fleetAccounts: readonly string[];
 }
@@ -108,7 +111,7 @@ export class ReconcilerTriggers extends Construct {
     });
 
     if (props.auditLogClusters.length > 0) {
-      const pattern = FilterPattern.literal(auditFilterPattern(props.sources));
+      const pattern = FilterPattern.literal(auditFilterPattern(props.sources, props.config));
       for (const cluster of props.auditLogClusters) {
         const group = LogGroup.fromLogGroupName(this, `AuditLog-${cluster}`, `/aws/eks/${cluster}/cluster`);
         this.auditSubscriptions.push(

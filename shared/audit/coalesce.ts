@@ -1,5 +1,7 @@
+import type { Config } from '../config.js';
 import type { TouchedObject } from '../pass.js';
 import { GATEWAY_ROUTE_KINDS, isGatewayRouteKind } from '../sources/gateway-routes.js';
+import { dependencyWriteReason } from '../sources/reads.js';
 import { isRecord } from '../sources/shape.js';
 import type { AuditBatch, AuditEvent } from './decode.js';
 import { classify, type IgnoredBecause, type RelevantWrite } from './filter.js';
@@ -36,6 +38,11 @@ export interface CoalesceResult {
 export interface CoalesceOptions {
   /** Annotation prefixes whose `hostname` annotations count; both ExternalDNS defaults when absent. */
   annotationPrefixes?: readonly string[];
+  /**
+   * The reconciler's config: which objects its sources depend on (Traefik's Service). Without it every
+   * object any source may depend on counts.
+   */
+  config?: Config;
 }
 
 interface Entry {
@@ -69,7 +76,7 @@ export function coalesce(batches: readonly AuditBatch[], options: CoalesceOption
         clusters.set(batch.cluster, state);
       }
       state.writes++;
-      apply(state, c.write, prefixes);
+      apply(state, c.write, prefixes, options.config);
     }
   }
 
@@ -85,7 +92,12 @@ export function coalesce(batches: readonly AuditBatch[], options: CoalesceOption
   return { touches, ignored };
 }
 
-function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly string[]): void {
+function apply(
+  state: ClusterState,
+  write: RelevantWrite,
+  prefixes: readonly string[],
+  config: Config | undefined,
+): void {
   const { event, kind, verb } = write;
   for (const body of [event.requestObject, event.responseObject]) {
     for (const n of publishedHostnames(body, prefixes)) state.names.add(n);
@@ -115,7 +127,16 @@ function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly str
   }
   const entry = touch(state, { kind, ...(write.namespace ? { namespace: write.namespace } : {}), name });
   const hasBody = isWholeObject(event.requestObject, kind) || isWholeObject(event.responseObject, kind);
-  const derived = namesFromElsewhere(kind, event, prefixes);
+  const derived =
+    dependencyWriteReason(
+      {
+        kind,
+        group: event.objectRef?.apiGroup ?? '',
+        name,
+        ...(write.namespace ? { namespace: write.namespace } : {}),
+      },
+      config,
+    ) ?? namesFromElsewhere(kind, event, prefixes);
   if (derived) state.unbounded.push(`${verb} of ${label(entry.object)}: ${derived}`);
   // A delete usually answers with a Status (no body); then only an earlier event can tell the old names.
   if (verb === 'delete' && !hasBody && !entry.bodySeen) {
@@ -125,9 +146,9 @@ function apply(state: ClusterState, write: RelevantWrite, prefixes: readonly str
 }
 
 /**
- * Why the names a write affects are not in its body, if they are not: a Gateway's address and listeners
- * decide where every route behind it points, and a route without concrete hostnames takes its names from
- * its Gateways' listeners. Either way only a whole-cluster pass finds the records concerned. TCP and UDP
+ * Why the names a route write affects are not in its body, if they are not: a route without concrete
+ * hostnames takes its names from its Gateways' listeners, so only a whole-cluster pass finds the records
+ * concerned (a write to what sources depend on, a Gateway, is the definitions' to judge). TCP and UDP
  * routes are named by their hostname annotation alone, so their bodies bound them unless a wildcard
  * there can be narrowed by a listener.
  */
@@ -136,7 +157,6 @@ function namesFromElsewhere(
   event: AuditEvent,
   prefixes: readonly string[],
 ): string | undefined {
-  if (kind === 'Gateway') return 'the routes behind a Gateway are not named in the event';
   if (!isGatewayRouteKind(kind)) return undefined;
   const bodies = [event.requestObject, event.responseObject].filter((b) => isWholeObject(b, kind));
   if (bodies.length === 0) return undefined;

@@ -14,7 +14,7 @@ import type { KubernetesResource } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
-import { enabledSources, resourcesListedBy } from '../sources/reads.js';
+import { dependenciesOf, enabledSources, resourcesListedBy } from '../sources/reads.js';
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters } from './discover.js';
@@ -237,7 +237,7 @@ async function listExposedObjects(
   const dependency = (d: Dependency): Promise<KubernetesObject[]> => {
     let list = dependencyLists.get(d);
     if (!list) {
-      list = listIn(client, d.resource, d.namespaces(config));
+      list = listIn(client, d.resource, d.namespaces(config), d.fieldSelector?.(config));
       dependencyLists.set(d, list);
     }
     return list;
@@ -254,7 +254,7 @@ async function listExposedObjects(
     });
     const dependencies = await Promise.all([...dependencyLists.values()].map((l) => l.catch(() => [])));
     return {
-      objects: [...perSource.flatMap((l) => l.objects), ...dependencies.flat()],
+      objects: withoutRepeats([...perSource.flatMap((l) => l.objects), ...dependencies.flat()]),
       warnings: perSource.flatMap((l) => l.warnings),
       unread: perSource.flatMap((l) => l.unread),
     };
@@ -283,7 +283,7 @@ async function listSource(
 ): Promise<Listed> {
   const [own, ...dependencies] = await Promise.allSettled([
     listKinds(client, source, config),
-    ...source.dependencies.map(dependency),
+    ...dependenciesOf(source, config).map(dependency),
   ]);
   if (own.status === 'rejected') throw own.reason;
   const { objects, unserved, kinds } = own.value;
@@ -293,10 +293,11 @@ async function listSource(
     warnings.push(notServedWarning(source.notServed(unserved)));
   const unread = unserved.kinds.map((k) => k.toLowerCase());
   if (unserved.kinds.length === kinds) return { objects: [], warnings, unread };
+  const needed = dependenciesOf(source, config);
   for (const [i, listed] of dependencies.entries()) {
     if (listed.status === 'fulfilled') continue;
     if (!isNotServed(listed.reason) || objects.length > 0) throw listed.reason;
-    const missing = source.dependencies[i] as Dependency;
+    const missing = needed[i] as Dependency;
     return { objects: [], warnings: [...warnings, notServedWarning(missing.notServed(source.name))], unread };
   }
   return { objects, warnings, unread };
@@ -335,12 +336,34 @@ async function listIn(
   client: KubernetesClient,
   resource: KubernetesResource,
   namespaces: readonly string[],
+  fieldSelector?: string,
 ): Promise<KubernetesObject[]> {
   const scopes = namespaces.length > 0 ? namespaces : [undefined];
   const lists = await Promise.all(
-    scopes.map((namespace) => client.listAll(resource, namespace ? { namespace } : {})),
+    scopes.map((namespace) =>
+      client.listAll(resource, {
+        ...(namespace ? { namespace } : {}),
+        ...(fieldSelector ? { fieldSelector } : {}),
+      }),
+    ),
   );
   return lists.flat();
+}
+
+/**
+ * Each object once: a dependency may list what a source lists too (Traefik's Service with the service
+ * source on), and a reader must not see one object twice.
+ */
+function withoutRepeats(objects: readonly KubernetesObject[]): KubernetesObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    // An object without a name is the readers' to report, however often it comes.
+    if (typeof o.metadata?.name !== 'string') return true;
+    const key = `${o.apiVersion}|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function isNotServed(err: unknown): boolean {

@@ -40,8 +40,20 @@ export type ReaderFactory = (
  */
 export interface Dependency {
   resource: KubernetesResource;
+  /** Whether this config needs it (Traefik's Service only with `traefikService`); always when absent. */
+  when?(config: Config): boolean;
   /** The namespaces to list it in; every namespace when empty. */
   namespaces(config: Config): readonly string[];
+  /** Narrows the list to the objects needed (`metadata.name=...`). */
+  fieldSelector?(config: Config): string;
+  /**
+   * Why a write to this object needs a whole-cluster pass, when it does: the objects depending on it
+   * are not named by the write (the routes behind a Gateway). Undefined for an object it does not select.
+   */
+  wholeClusterOn(
+    object: { namespace?: string; name: string },
+    config: Config | undefined,
+  ): string | undefined;
   /**
    * The warning when the cluster does not serve it (404) and the source listed no objects that would
    * need it. With such objects the cluster fails instead: where they point is unknown, and failing
@@ -70,7 +82,7 @@ export interface SourceDefinition<N extends SourceName = SourceName> {
    * served is not gone. Absent for kinds every cluster serves: there a 404 fails the cluster.
    */
   notServed?(unserved: Unserved): string;
-  /** The audit-log writes that may change what it publishes (on the object or its status). */
+  /** The audit-log writes to its own resources that may change what it publishes (object or status). */
   audit: AuditInterest;
   reader: ReaderFactory;
   /** The README's source table (its other columns come from the fields above). */
@@ -87,10 +99,10 @@ export interface AuditInterest {
   verbs: readonly WriteVerb[];
 }
 
-/** Every write to the source's own resources and to what it depends on. */
-export function writesTo(
-  resources: readonly KubernetesResource[],
-  dependencies: readonly Dependency[] = [],
-): AuditInterest {
-  return { resources: [...resources, ...dependencies.map((d) => d.resource)], verbs: WRITE_VERBS };
+/**
+ * Every write to the source's own resources. Writes to what it depends on concern it too, whenever the
+ * config lists that dependency (./reads.ts adds them).
+ */
+export function writesTo(resources: readonly KubernetesResource[]): AuditInterest {
+  return { resources, verbs: WRITE_VERBS };
 }

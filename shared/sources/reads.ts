@@ -29,19 +29,22 @@ export function resourcesListedBy(source: SourceDefinition, config: Config): rea
   return source.listedWith ? source.listedWith(config) : source.resources;
 }
 
+/** What a source needs listed besides its own kinds with this config; every dependency without one. */
+export function dependenciesOf(source: SourceDefinition, config?: Config): Dependency[] {
+  return source.dependencies.filter((d) => !config || !d.when || d.when(config));
+}
+
 /** Every resource the enabled sources list, their dependencies included; each once, sorted. */
 export function resourcesRead(config: Config): KubernetesResource[] {
   const read: KubernetesResource[] = [];
   for (const source of enabledSources(config)) {
-    const resources = [...resourcesListedBy(source, config), ...source.dependencies.map((d) => d.resource)];
+    const resources = [
+      ...resourcesListedBy(source, config),
+      ...dependenciesOf(source, config).map((d) => d.resource),
+    ];
     for (const r of resources) if (!read.some((x) => sameResource(x, r))) read.push(r);
   }
   return read.sort((a, b) => compare(qualifiedName(a), qualifiedName(b)));
-}
-
-/** The dependencies of the enabled sources, each once. */
-export function dependenciesOf(sources: readonly SourceDefinition[]): Dependency[] {
-  return [...new Set(sources.flatMap((s) => s.dependencies))];
 }
 
 /** The kinds whose objects a source turns into endpoints. */
@@ -58,13 +61,18 @@ export interface WatchedResource {
   verbs: readonly WriteVerb[];
 }
 
-/** Every resource some source's audit interest names, in every API group, with the verbs that concern it. */
+/**
+ * Every resource some source's audit interest names, in every API group, with the verbs that concern it:
+ * its own resources, and what it depends on with this config (everything it may depend on without one).
+ */
 export function watchedResources(
   sources: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+  config?: Config,
 ): WatchedResource[] {
   const watched: WatchedResource[] = [];
   for (const source of sources) {
-    for (const r of source.audit.resources) {
+    const resources = [...source.audit.resources, ...dependenciesOf(source, config).map((d) => d.resource)];
+    for (const r of resources) {
       const known = watched.find((w) => w.resource === r.plural && w.group === r.group);
       if (!known) {
         watched.push({ group: r.group, resource: r.plural, kind: r.kind, verbs: [...source.audit.verbs] });
@@ -90,6 +98,25 @@ export function definitionsNamed(names: readonly string[]): SourceDefinition[] {
     }
     return definition;
   });
+}
+
+/**
+ * Why a write to this object needs a whole-cluster pass because some source depends on it (a Gateway,
+ * Traefik's Service); undefined when none does. Without a config, every dependency counts.
+ */
+export function dependencyWriteReason(
+  object: { kind: string; group: string; namespace?: string; name: string },
+  config?: Config,
+): string | undefined {
+  const sources = config ? enabledSources(config) : SOURCE_DEFINITIONS;
+  for (const source of sources) {
+    for (const d of dependenciesOf(source, config)) {
+      if (d.resource.kind !== object.kind || d.resource.group !== object.group) continue;
+      const reason = d.wholeClusterOn(object, config);
+      if (reason) return reason;
+    }
+  }
+  return undefined;
 }
 
 function compare(a: string, b: string): number {

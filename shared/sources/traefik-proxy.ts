@@ -8,6 +8,7 @@ import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
 import { type NamedHost, type ObjectOutput, openObject, resourceLabel, type SourceEnv } from './output.js';
 import { isRecord } from './shape.js';
+import { type FrontTargets, frontTargets } from './traefik-service.js';
 
 /**
  * ExternalDNS's `traefik-proxy` source (`source/traefik_proxy.go`) for IngressRoute, IngressRouteTCP and
@@ -17,8 +18,10 @@ import { isRecord } from './shape.js';
  *   the `Host`, `HostHeader` and `HostSNI` matchers in `spec.routes[].match`, wherever they stand in the
  *   rule (`&&`, `||`, parentheses). `*` is not a name (`HostSNI(`*`)` is TLS passthrough for any name),
  *   and `HostRegexp` is a pattern, not a name. IngressRouteUDP has no rule: annotation only.
- * - targets: the `target` annotation only. An IngressRoute has no status: the address of the Traefik in
- *   front of it is not written on it anywhere, so without the annotation there is nothing to point at.
+ * - targets: the `target` annotation. An IngressRoute has no status: the address of the Traefik in
+ *   front of it is not written on it anywhere, so without the annotation there is nothing to point at —
+ *   unless config `traefikService` names the Service in front of Traefik (beyond ExternalDNS), whose
+ *   load balancer it then points at (./traefik-service.ts).
  * - groups: `traefik.io` unless `traefikDisableNew`; Traefik's old `traefik.containo.us` only with
  *   `traefikEnableLegacy` (as ExternalDNS ≥ 0.19).
  */
@@ -70,6 +73,7 @@ export function traefikProxyReader(
   report: (w: PassWarning) => void,
 ): Reader {
   const groups = traefikGroups(env.config);
+  const front = frontTargets(objects, env.config, report);
   const current = new Map<string, KubernetesObject>();
   if (groups.includes(TRAEFIK_GROUP)) {
     for (const o of objects) {
@@ -84,12 +88,16 @@ export function traefikProxyReader(
       if (!sameRoute(o, winner) && passesCommonFilters(o, objectEnv.filters)) report(shadowed(o));
       return undefined;
     }
-    return readTraefikRoute(o, objectEnv);
+    return readTraefikRoute(o, objectEnv, front);
   };
 }
 
 /** What one Traefik object contributes, or undefined when the filters leave it out. */
-function readTraefikRoute(route: KubernetesObject, env: SourceEnv): ObjectOutput | undefined {
+function readTraefikRoute(
+  route: KubernetesObject,
+  env: SourceEnv,
+  front: FrontTargets,
+): ObjectOutput | undefined {
   if (!passesCommonFilters(route, env.filters)) return undefined;
   const opened = openObject(route.kind, route, env);
   if (!opened) return undefined;
@@ -110,6 +118,14 @@ function readTraefikRoute(route: KubernetesObject, env: SourceEnv): ObjectOutput
   if (names.length === 0) return out;
 
   const settings = readEndpointSettings(reader, out.report);
+  if (!settings.targets && front.kind === 'targets') {
+    out.publish(names, front.targets, settings);
+    return out;
+  }
+  if (!settings.targets && front.kind === 'held') {
+    out.hold(names);
+    return out;
+  }
   if (!settings.targets) {
     // ExternalDNS skips such an object without a word; saying why its names get no record saves a
     // search. Nothing is held either: with the annotation removed, ExternalDNS deletes the records the

@@ -11,7 +11,7 @@ import {
   regexFilterScope,
   route53NormalizedName,
 } from '../../infra/least-privilege.js';
-import { SOURCE_NAMES } from '../../shared/config.js';
+import { parseConfig, SOURCE_NAMES } from '../../shared/config.js';
 import { normalizedRecordName, stringLike } from '../support/iam-policy.js';
 
 const scope = (domainFilters: string[], registry: Partial<RecordNameScope> = {}): RecordNameScope => ({
@@ -184,6 +184,12 @@ describe('auditFilterPattern', () => {
       'ingressroutetcps',
       'ingressrouteudps',
     ]);
+  });
+
+  it('adds Services for traefik-proxy only when the config names a traefikService', () => {
+    const config = parseConfig({ sources: ['traefik-proxy'], traefikService: 'traefik/traefik' });
+    expect(auditResources(['traefik-proxy'], config)).toContain('services');
+    expect(auditResources(['traefik-proxy'])).not.toContain('services');
   });
 
   it('refuses a source it cannot map, naming it', () => {

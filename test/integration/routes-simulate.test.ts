@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { simulateFile } from '../../functions/cli/simulate.js';
 
 /**
- * examples/routes.yaml through `simulate`: an accepted HTTPRoute behind an NLB Gateway and a Traefik
- * IngressRoute with a target annotation get ALIAS records owned by their routes; a route its Gateway has
- * not accepted gets nothing; the second round changes nothing.
+ * examples/routes.yaml through `simulate`: an accepted HTTPRoute behind an NLB Gateway, a Traefik
+ * IngressRoute with a target annotation and one without (pointing at the `traefikService`'s NLB) get
+ * ALIAS records owned by their routes; a route its Gateway has not accepted gets nothing; the second
+ * round changes nothing.
  */
 describe('simulate examples/routes.yaml', () => {
   it('publishes the Gateway API and Traefik routes, once', async () => {
@@ -20,6 +21,7 @@ describe('simulate examples/routes.yaml', () => {
       .sort();
     expect(aliases).toEqual([
       'grafana.apps.example.org. k8s-traefik-traefik-9e8d7c6b5a-4f3e2d1c0b9a8776.elb.eu-west-1.amazonaws.com.',
+      'prometheus.apps.example.org. k8s-traefik-traefik-9e8d7c6b5a-4f3e2d1c0b9a8776.elb.eu-west-1.amazonaws.com.',
       'shop.apps.example.org. k8s-gateways-edge-1a2b3c4d5e-0f1e2d3c4b5a6978.elb.eu-west-1.amazonaws.com.',
       'www.apps.example.org. k8s-gateways-edge-1a2b3c4d5e-0f1e2d3c4b5a6978.elb.eu-west-1.amazonaws.com.',
     ]);
@@ -28,6 +30,7 @@ describe('simulate examples/routes.yaml', () => {
       expect.arrayContaining([
         expect.stringContaining('external-dns/resource=httproute/shop/storefront'),
         expect.stringContaining('external-dns/resource=ingressroute/observability/grafana'),
+        expect.stringContaining('external-dns/resource=ingressroute/observability/prometheus'),
       ]),
     );
     expect(owners.some((v) => v.includes('httproute/shop/beta'))).toBe(false);

@@ -14,6 +14,8 @@ export const GATEWAY_LIST: Dependency = {
   resource: GATEWAYS,
   namespaces: (config) => (config.gatewayNamespace ? [config.gatewayNamespace] : []),
   notServed: (source) => notServedMessage(GATEWAYS, source, 'CRDs (v1.0 or later)'),
+  // A Gateway's address and listeners decide where every route behind it points.
+  wholeClusterOn: () => 'the routes behind a Gateway are not named in the event',
 };
 
 function notServedMessage(resource: KubernetesResource, source: SourceName, crds: string): string {
@@ -42,7 +44,7 @@ function routeSource<N extends SourceName>(
     resources: [resource],
     dependencies: [GATEWAY_LIST],
     notServed: () => notServedMessage(resource, name, crds),
-    audit: writesTo([resource], [GATEWAY_LIST]),
+    audit: writesTo([resource]),
     reader: gatewayRouteReader(kind),
     docs: {
       publishes: `${reads}, narrowed by the listeners of the parent Gateways that accepted the route, pointing at the Gateway's \`status.addresses\``,

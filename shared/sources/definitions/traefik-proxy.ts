@@ -1,5 +1,5 @@
-import type { KubernetesResource } from '../api-resources.js';
-import { type SourceDefinition, writesTo } from '../definition.js';
+import { type KubernetesResource, SERVICES } from '../api-resources.js';
+import { type Dependency, type SourceDefinition, writesTo } from '../definition.js';
 import {
   TRAEFIK_GROUP,
   TRAEFIK_KINDS,
@@ -7,6 +7,7 @@ import {
   traefikGroups,
   traefikProxyReader,
 } from '../traefik-proxy.js';
+import { traefikServiceRef } from '../traefik-service.js';
 import { RECORD_SETTING_ANNOTATIONS } from './common.js';
 
 /**
@@ -24,6 +25,24 @@ const RESOURCES: readonly KubernetesResource[] = [TRAEFIK_GROUP, TRAEFIK_LEGACY_
   })),
 );
 
+/**
+ * The Service in front of Traefik (`traefikService`), listed alone: its load balancer is where an
+ * IngressRoute without a `target` annotation points. Its writes (its load balancer arriving or changing)
+ * move every such route, none of which the write names.
+ */
+export const TRAEFIK_SERVICE: Dependency = {
+  resource: SERVICES,
+  when: (config) => config.traefikService !== undefined,
+  namespaces: (config) => [traefikServiceRef(config)?.namespace ?? ''],
+  fieldSelector: (config) => `metadata.name=${traefikServiceRef(config)?.name ?? ''}`,
+  notServed: () => 'services are not served (404): the traefikService cannot be read',
+  wholeClusterOn: (object, config) => {
+    const ref = config && traefikServiceRef(config);
+    if (!ref || object.namespace !== ref.namespace || object.name !== ref.name) return undefined;
+    return 'the IngressRoutes pointing at the traefikService are not named in the event';
+  },
+};
+
 export const traefikProxySource: SourceDefinition<'traefik-proxy'> = {
   name: 'traefik-proxy',
   resources: RESOURCES,
@@ -31,7 +50,7 @@ export const traefikProxySource: SourceDefinition<'traefik-proxy'> = {
     const groups = traefikGroups(config);
     return RESOURCES.filter((r) => groups.includes(r.group));
   },
-  dependencies: [],
+  dependencies: [TRAEFIK_SERVICE],
   // Traefik v3 serves only `traefik.io` and Traefik before v2.10 only `traefik.containo.us`, so one
   // group answering 404 is normal and goes unreported; a kind no group serves is reported.
   notServed: ({ kinds, listed }) => {
@@ -42,7 +61,7 @@ export const traefikProxySource: SourceDefinition<'traefik-proxy'> = {
   audit: writesTo(RESOURCES),
   reader: traefikProxyReader,
   docs: {
-    publishes: `names in \`Host\`/\`HostSNI\` rules and the \`hostname\` annotation, pointing at the \`target\` annotation; \`${TRAEFIK_LEGACY_GROUP}\` only with \`traefikEnableLegacy\``,
+    publishes: `names in \`Host\`/\`HostSNI\` rules and the \`hostname\` annotation, pointing at the \`target\` annotation, else at the load balancer of the \`traefikService\`; \`${TRAEFIK_LEGACY_GROUP}\` only with \`traefikEnableLegacy\``,
     annotations: ['hostname', 'target', ...RECORD_SETTING_ANNOTATIONS, 'controller'],
   },
 };

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coalesce } from '../../../shared/audit/coalesce.js';
 import type { AuditEvent } from '../../../shared/audit/decode.js';
+import { parseConfig } from '../../../shared/config.js';
 import { batch, type FixtureName, fixture } from './fixtures.js';
 
 const SHOP_INGRESS = { kind: 'Ingress', namespace: 'shop', name: 'shop' };
@@ -155,6 +156,32 @@ describe('coalesce', () => {
       const e = fixture('httproute-patch-metadata');
       e.objectRef = { ...e.objectRef, resource: 'gateways', name: 'edge', subresource: 'status' };
       expect(unboundedOf(e)).toEqual([expect.stringContaining('routes behind a Gateway')]);
+    });
+  });
+
+  describe('the traefikService (Traefik behind its own load balancer)', () => {
+    const config = parseConfig({ sources: ['traefik-proxy'], traefikService: 'traefik/traefik' });
+    const statusWrite = (namespace: string, name: string) => {
+      const e = fixture('service-status-patch');
+      e.objectRef = { ...e.objectRef, resource: 'services', namespace, name, subresource: 'status' };
+      return e;
+    };
+
+    it('a write to it needs the whole cluster: the routes pointing at it are not named', () => {
+      const [touch] = coalesce([batch([statusWrite('traefik', 'traefik')])], { config }).touches;
+      expect(touch?.unbounded).toEqual([
+        expect.stringContaining('IngressRoutes pointing at the traefikService'),
+      ]);
+    });
+
+    it('a write to another Service stays bounded by its own names', () => {
+      const [touch] = coalesce([batch([statusWrite('shop', 'web')])], { config }).touches;
+      expect(touch?.unbounded).toEqual([]);
+    });
+
+    it('without the config it is a Service like any other', () => {
+      const [touch] = coalesce([batch([statusWrite('traefik', 'traefik')])]).touches;
+      expect(touch?.unbounded).toEqual([]);
     });
   });
 

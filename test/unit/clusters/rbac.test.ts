@@ -42,6 +42,13 @@ describe('clusterRoleRules', () => {
       traefikEnableLegacy: true,
     });
     expect(clusterRoleRules(legacyOnly).map((r) => r.apiGroups)).toEqual([['traefik.containo.us']]);
+    // Traefik's own Service, only when the config names it.
+    const fronted = parseConfig({ sources: ['traefik-proxy'], traefikService: 'traefik/traefik' });
+    expect(clusterRoleRules(fronted)[0]).toEqual({
+      apiGroups: [''],
+      resources: ['services'],
+      verbs: ['list'],
+    });
   });
 
   it('binds the role to the group the access entries use', () => {

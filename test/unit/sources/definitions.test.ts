@@ -7,10 +7,15 @@ import type { AuditEvent } from '../../../shared/audit/decode.js';
 import { classify } from '../../../shared/audit/filter.js';
 import { clusterRoleRules } from '../../../shared/clusters/rbac.js';
 import { type Config, parseConfig, SOURCE_NAMES } from '../../../shared/config.js';
-import { listedVersions, qualifiedName, sameResource } from '../../../shared/sources/api-resources.js';
+import { listedVersions, qualifiedName } from '../../../shared/sources/api-resources.js';
 import { type SourceDefinition, WRITE_VERBS } from '../../../shared/sources/definition.js';
 import { SOURCES } from '../../../shared/sources/definitions/index.js';
-import { resourcesListedBy, SOURCE_DEFINITIONS } from '../../../shared/sources/reads.js';
+import {
+  dependenciesOf,
+  resourcesListedBy,
+  SOURCE_DEFINITIONS,
+  watchedResources,
+} from '../../../shared/sources/reads.js';
 
 /**
  * What a source reads is defined once (shared/sources/definitions/); the list calls, the ClusterRole,
@@ -22,9 +27,13 @@ import { resourcesListedBy, SOURCE_DEFINITIONS } from '../../../shared/sources/r
 /** Every way the artefacts disagree with one source's definition under one config; none is good. */
 function disagreements(source: SourceDefinition, config: Config): string[] {
   const problems: string[] = [];
-  const listed = [...resourcesListedBy(source, config), ...source.dependencies.map((d) => d.resource)];
+  const listed = [
+    ...resourcesListedBy(source, config),
+    ...dependenciesOf(source, config).map((d) => d.resource),
+  ];
+  const audited = watchedResources([source], config);
   const rules = clusterRoleRules({ ...config, sources: [source.name] });
-  const pattern = auditFilterPattern([source.name]);
+  const pattern = auditFilterPattern([source.name], config);
   const patternResources = [...pattern.matchAll(/\$\.objectRef\.resource = "([^"]+)"/g)].map((m) => m[1]);
   const patternVerbs = [...pattern.matchAll(/\$\.verb = "([^"]+)"/g)].map((m) => m[1]);
   for (const r of listed) {
@@ -33,7 +42,7 @@ function disagreements(source: SourceDefinition, config: Config): string[] {
         rule.apiGroups.includes(r.group) && rule.resources.includes(r.plural) && rule.verbs.includes('list'),
     );
     if (!granted) problems.push(`${source.name}: the ClusterRole does not let it list ${qualifiedName(r)}`);
-    if (!source.audit.resources.some((a) => sameResource(a, r))) {
+    if (!audited.some((a) => a.resource === r.plural && a.group === r.group)) {
       problems.push(`${source.name}: lists ${qualifiedName(r)} but no audit event for it starts a pass`);
     }
   }
@@ -47,21 +56,24 @@ function disagreements(source: SourceDefinition, config: Config): string[] {
       }
     }
   }
-  for (const r of source.audit.resources) {
-    if (!patternResources.includes(r.plural)) {
-      problems.push(`${source.name}: the CloudWatch Logs pattern misses ${r.plural}`);
+  for (const r of audited) {
+    if (!patternResources.includes(r.resource)) {
+      problems.push(`${source.name}: the CloudWatch Logs pattern misses ${r.resource}`);
     }
-    for (const verb of source.audit.verbs) {
-      if (!patternVerbs.includes(verb))
+    for (const verb of r.verbs) {
+      if (!patternVerbs.includes(verb)) {
         problems.push(`${source.name}: the CloudWatch Logs pattern misses ${verb}`);
-      const c = classify(auditEvent(r.plural, r.group, verb));
+      }
+      const c = classify(auditEvent(r.resource, r.group, verb));
       if (!c.relevant || c.write.kind !== r.kind) {
-        problems.push(`${source.name}: the audit function ignores a ${verb} of ${qualifiedName(r)}`);
+        problems.push(
+          `${source.name}: the audit function ignores a ${verb} of ${r.resource} in "${r.group}"`,
+        );
       }
     }
   }
   for (const plural of patternResources) {
-    if (!source.audit.resources.some((r) => r.plural === plural)) {
+    if (!audited.some((r) => r.resource === plural)) {
       problems.push(
         `${source.name}: the CloudWatch Logs pattern passes ${plural}, which does not concern it`,
       );
@@ -147,7 +159,7 @@ describe('source definitions', () => {
     };
     const problems = disagreements(overheard, parseConfig({ sources: ['service'] }));
     expect(problems).toContain('service: the CloudWatch Logs pattern misses nodes');
-    expect(problems).toContain('service: the audit function ignores a patch of nodes');
+    expect(problems).toContain('service: the audit function ignores a patch of nodes in ""');
   });
 
   it('the README shows the generated table', () => {

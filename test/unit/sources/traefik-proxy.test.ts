@@ -3,7 +3,7 @@ import { ConfigError } from '../../../shared/config.js';
 import type { KubernetesObject } from '../../../shared/sources/objects.js';
 import type { SourceResult } from '../../../shared/sources/output.js';
 import { hostsInRule } from '../../../shared/sources/traefik-proxy.js';
-import { ALPHA, codes, config, GA, heldNames, run as runSources } from './helpers.js';
+import { ALPHA, codes, config, ELB, GA, heldNames, run as runSources, service } from './helpers.js';
 
 /** ExternalDNS's `traefik-proxy` source (source/traefik_proxy.go), one rule per table. */
 
@@ -451,5 +451,72 @@ describe('filters', () => {
       route({ apiVersion: LEGACY, labels: { team: 'old' }, matches: ['Host(`old.example.com`)'] }),
     ];
     expect(run(objects, { labelFilter: 'team!=old', traefikEnableLegacy: true }).warnings).toEqual([]);
+  });
+});
+
+describe('traefikService: the load balancer in front of Traefik as the default target (beyond ExternalDNS)', () => {
+  const FRONT = { traefikService: 'traefik/traefik' };
+  const traefik = (o: Parameters<typeof service>[0] = {}) =>
+    service({ name: 'traefik', namespace: 'traefik', ...o });
+  const untargeted = route({ annotations: { target: undefined } });
+
+  it('points a route without a target annotation at the Service load balancer', () => {
+    const result = run([untargeted, traefik()], FRONT);
+    expect(published(result)).toEqual([`shop.example.com CNAME ${ELB} ingressroute/shop/web`]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('leaves a route with its own target annotation pointing there', () => {
+    expect(published(run([route(), traefik()], FRONT))).toEqual([
+      `shop.example.com CNAME ${NLB} ingressroute/shop/web`,
+    ]);
+  });
+
+  it('takes spec.externalIPs before the status, as the service source does', () => {
+    const result = run([untargeted, traefik({ spec: { externalIPs: ['203.0.113.7'] } })], FRONT);
+    expect(published(result)).toEqual(['shop.example.com A 203.0.113.7 ingressroute/shop/web']);
+  });
+
+  it('holds the names while the Service has no load balancer yet', () => {
+    const result = run([untargeted, traefik({ status: {} })], FRONT);
+    expect(result.endpoints).toEqual([]);
+    expect(heldNames(result)).toEqual(['shop.example.com ingressroute/shop/web']);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('holds the names, and says so naming the field, when the Service does not exist', () => {
+    const result = run([untargeted], FRONT);
+    expect(heldNames(result)).toEqual(['shop.example.com ingressroute/shop/web']);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        code: 'missing-target',
+        field: 'traefikService',
+        object: 'service/traefik/traefik',
+        cluster: 'prod-eu',
+      }),
+    ]);
+  });
+
+  it('holds the names when the Service has a bad address, naming the Service and its field', () => {
+    const bad = traefik({ status: { loadBalancer: { ingress: [{ hostname: 'not a host!' }] } } });
+    const result = run([untargeted, bad], FRONT);
+    expect(heldNames(result)).toEqual(['shop.example.com ingressroute/shop/web']);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        code: 'invalid-target',
+        field: 'status.loadBalancer.ingress[0].hostname',
+        object: 'service/traefik/traefik',
+      }),
+    ]);
+  });
+
+  it('is not read without the config: the route gets no record and the missing-target warning', () => {
+    const result = run([untargeted, traefik()]);
+    expect(result.endpoints).toEqual([]);
+    expect(codes(result)).toEqual([`missing-target ${TARGET}`]);
+  });
+
+  it('refuses a value that is not namespace/name, naming the field', () => {
+    expect(() => config({ traefikService: 'traefik' })).toThrow(/traefikService: namespace\/name/);
   });
 });
