@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { configFromEnvironment } from '../shared/config-source.js';
+import { Route53Provider, route53ProviderOptions } from '../shared/dns/route53.js';
 import type { Log } from '../shared/log.js';
 import type { ReconcileDeps } from '../shared/reconcile.js';
 import { METRICS_NAMESPACE, type MetricsSink, SERVICE_NAME } from '../shared/telemetry/metrics.js';
@@ -46,9 +47,11 @@ export function powertoolsLog(l: Logger): Log {
 export function lambdaDeps(): FunctionDeps {
   if (deps) return deps;
   const config = configFromEnvironment();
+  const aws = new AwsClients({ region: process.env.AWS_REGION ?? config.region, timeouts: config.timeouts });
   const built: FunctionDeps = {
     config,
-    aws: new AwsClients({ region: process.env.AWS_REGION ?? config.region, timeouts: config.timeouts }),
+    aws,
+    dns: new Route53Provider(aws.route53(), route53ProviderOptions(config)),
     clock: systemClock,
     log: powertoolsLog(logger),
     metrics,

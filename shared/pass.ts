@@ -1,7 +1,7 @@
 import type { CertificatesOutcome } from './certificates/reconcile.js';
 import type { ClusterOutcome } from './clusters/collect.js';
+import type { RefusedChange } from './dns/provider.js';
 import type { ChangeOutcome, DnsOutcome } from './dns/reconcile-zones.js';
-import type { RefusedChange } from './dns/route53.js';
 import type { FilteredOut } from './filtered.js';
 import type { TlsHost } from './sources/index.js';
 import type { PassWarning } from './warnings.js';

@@ -7,7 +7,9 @@ import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { passDeadline } from './deadline.js';
+import { type DnsProvider, listZoneOnce, type ZoneListing } from './dns/provider.js';
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
+import { Route53Provider, route53ProviderOptions } from './dns/route53.js';
 import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from './endpoint/endpoint.js';
 import type { FilteredOut } from './filtered.js';
 import type { Log } from './log.js';
@@ -43,6 +45,8 @@ export interface ReconcileRequest {
 export interface ReconcileDeps {
   config: Config;
   aws: AwsClients;
+  /** Where the records live; Route 53 over `aws.route53()` when absent. */
+  dns?: DnsProvider;
   clock: Clock;
   log: Log;
   /** Where the pass's EMF metrics go (Lambda: Powertools Metrics, flushed by middy); none when absent. */
@@ -75,8 +79,12 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     deps.log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
   }
 
+  // The zones, listed once for both stages that need them.
+  const dnsProvider = deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config));
+  const zones = await listZoneOnce(dnsProvider, config, deadline.apply);
+
   // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records
-  const certs = await certificateStage(request, fleet, clusters, dryRun, deps);
+  const certs = await certificateStage(request, fleet, clusters, { dryRun, zones }, deps);
   const knownOwners = new Set(fleet.knownOwners);
   const frozenOwners = new Set(fleet.frozenOwners);
   if (certs.ownerState === 'known') knownOwners.add(certs.owner);
@@ -86,6 +94,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const managed = withinDomainFilters(fleet.endpoints, config);
   const dns = await reconcileZones(
     {
+      zones,
       desired: [...managed.kept, ...certs.validationEndpoints],
       held: fleet.held,
       heldKinds: fleet.heldKinds,
@@ -95,9 +104,13 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
       deadline: deadline.apply,
       ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
     },
-    request.release
-      ? { ...deps, config: { ...config, deletionGuard: { ...config.deletionGuard, allow: true } } }
-      : deps,
+    {
+      ...deps,
+      dns: dnsProvider,
+      ...(request.release
+        ? { config: { ...config, deletionGuard: { ...config.deletionGuard, allow: true } } }
+        : {}),
+    },
   );
 
   // 5. report
@@ -150,7 +163,7 @@ function certificateStage(
   request: ReconcileRequest,
   fleet: FleetDesired,
   clusters: readonly ClusterConfig[],
-  dryRun: boolean,
+  pass: { dryRun: boolean; zones: ZoneListing },
   deps: ReconcileDeps,
 ): Promise<CertificateStageResult> {
   return reconcileCertificates(
@@ -162,7 +175,7 @@ function certificateStage(
         ...regionOf(c.name, clusters),
       })),
       partial: Boolean(request.clusters || request.touched || request.release),
-      dryRun,
+      ...pass,
     },
     deps,
   );

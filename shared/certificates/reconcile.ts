@@ -3,7 +3,7 @@ import type { AwsClients } from '../aws-clients.js';
 import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { Config } from '../config.js';
-import { Route53Provider, route53ProviderOptions } from '../dns/route53.js';
+import type { ZoneListing } from '../dns/provider.js';
 import { isWithinDomain } from '../dns/zones.js';
 import { DomainFilter } from '../endpoint/domain-filter.js';
 import {
@@ -46,8 +46,8 @@ export interface CertificateStageInput {
   /** Not the whole fleet (some clusters only, an audit event): nothing is cleaned up. */
   partial?: boolean;
   dryRun?: boolean;
-  /** The public hosted zones the pass may write, when the caller listed them already. */
-  publicZones?: readonly string[];
+  /** The pass's one zone listing: validation needs a public zone the pass may write. */
+  zones: ZoneListing;
 }
 
 export interface CertificateStageDeps {
@@ -134,7 +134,7 @@ export async function reconcileCertificates(
   const outcome = result.outcome;
   const now = clock();
 
-  const publicZones = input.publicZones ? [...input.publicZones] : await listPublicZones(deps, result);
+  const publicZones = publicZonesOf(input.zones, result);
   const regionOf = clusterRegions(input, config);
   const { hosts, skipped } = neededHosts(input, config, regionOf, publicZones);
   reportSkipped(skipped, result);
@@ -187,20 +187,14 @@ export async function reconcileCertificates(
 }
 
 /** The public hosted zones validation records can go to; undefined (and an error) when unread. */
-async function listPublicZones(
-  deps: CertificateStageDeps,
-  result: CertificateStageResult,
-): Promise<string[] | undefined> {
-  const { aws, config } = deps;
-  try {
-    const route53 = new Route53Provider(aws.route53(), route53ProviderOptions(config));
-    return (await route53.listZones(config)).filter((z) => !z.private).map((z) => z.name);
-  } catch (err) {
+function publicZonesOf(listing: ZoneListing, result: CertificateStageResult): string[] | undefined {
+  if (listing.error !== undefined) {
     result.errors.push(
-      `certificates: listing hosted zones failed: ${errorMessage(err)}; no certificate requested`,
+      `certificates: listing hosted zones failed: ${listing.error}; no certificate requested`,
     );
     return undefined;
   }
+  return listing.zones.filter((z) => !z.private).map((z) => z.name);
 }
 
 interface SkippedHost {

@@ -6,7 +6,13 @@ import { DomainFilter } from '../endpoint/domain-filter.js';
 import { type Endpoint, LABEL_OWNER, LABEL_PUBLIC_ONLY, type RecordType } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
 import type { Log } from '../log.js';
-import { ownershipTxtHolder, planRegistryChanges, readOwnership } from '../registry/txt.js';
+import {
+  type Ownership,
+  ownershipTxtHolder,
+  planRegistryChanges,
+  type RegistryOptions,
+  readOwnership,
+} from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
 import type { PassWarning } from '../warnings.js';
 import {
@@ -15,8 +21,8 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import { type HeldKind, type HeldName, ownedRecordCounts, planChanges } from './plan.js';
-import { type RefusedChange, Route53Provider, route53ProviderOptions } from './route53.js';
+import { type HeldKind, type HeldName, ownedRecordCounts, type PlanResult, planChanges } from './plan.js';
+import type { CallOptions, DnsProvider, RefusedChange, ZoneListing } from './provider.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
@@ -28,6 +34,8 @@ export interface ChangeOutcome {
 }
 
 export interface DnsInput {
+  /** The pass's one zone listing (`listZoneOnce`), shared with the certificate stage. */
+  zones: ZoneListing;
   desired: Endpoint[];
   held: HeldName[];
   /** Kinds a cluster could not list: the records their objects own are kept. */
@@ -41,12 +49,20 @@ export interface DnsInput {
   deadline?: AbortSignal;
 }
 
+export interface DnsDeps {
+  config: Config;
+  /** ELBv2, for ALIAS targets the static table cannot place. */
+  aws: Pick<AwsClients, 'elbv2'>;
+  log: Log;
+  dns: DnsProvider;
+}
+
 export interface DnsOutcome {
   changes: ChangeOutcome[];
   /** The same changes with their records, for a readable diff. */
   recordChanges: (RecordChange & { zone: string })[];
   heldDeletions: number;
-  /** Change groups Route 53 refused alone; the rest of their zones applied. */
+  /** Change groups the provider refused alone; the rest of their zones applied. */
   refused: RefusedChange[];
   errors: string[];
   warnings: PassWarning[];
@@ -56,11 +72,7 @@ export interface DnsOutcome {
  * Step 4 of the pass: the fleet's desired endpoints grouped by zone, each zone read once (or, for a
  * scoped pass, just the names in scope), planned against the TXT registry and applied in batches.
  */
-export async function reconcileZones(
-  input: DnsInput,
-  deps: { config: Config; aws: AwsClients; log: Log },
-): Promise<DnsOutcome> {
-  const { config, aws, log } = deps;
+export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<DnsOutcome> {
   const out: DnsOutcome = {
     changes: [],
     recordChanges: [],
@@ -69,47 +81,19 @@ export async function reconcileZones(
     errors: [],
     warnings: [],
   };
-  const route53 = new Route53Provider(
-    aws.route53(),
-    route53ProviderOptions(config, {
-      onWarning: (w) => out.warnings.push(w),
-      ...(input.deadline ? { signal: input.deadline } : {}),
-    }),
-  );
-
-  let zones: HostedZone[];
-  try {
-    zones = await route53.listZones(config);
-  } catch (err) {
-    const why = deadlineOf(err, input.deadline) ?? err;
-    out.errors.push(`route53: listing hosted zones failed: ${errorMessage(why)}`);
+  if (input.zones.error !== undefined) {
+    out.errors.push(`route53: listing hosted zones failed: ${input.zones.error}`);
     return out;
   }
-
-  const zoneOf = await loadBalancerZoneLookup(input.desired, aws, out.warnings);
+  const zones = input.zones.zones;
+  const zoneOf = await loadBalancerZoneLookup(input.desired, deps.aws, out.warnings);
   const desired = adjustEndpoints(input.desired, {
-    preferCname: config.preferCname,
-    evaluateTargetHealth: config.evaluateTargetHealth,
+    preferCname: deps.config.preferCname,
+    evaluateTargetHealth: deps.config.evaluateTargetHealth,
     zoneOf,
   });
-  const byZone = new Map<string, Endpoint[]>(zones.map((z) => [z.id, []]));
-  for (const e of desired) {
-    // ACM validates through public DNS only: a validation CNAME in a split-horizon private zone is noise.
-    const candidates = e.labels[LABEL_PUBLIC_ONLY] === 'true' ? zones.filter((z) => !z.private) : zones;
-    const matches = zonesForName(e.dnsName, candidates);
-    if (matches.length === 0) {
-      out.warnings.push({
-        code: 'no-zone',
-        message: `no hosted zone for ${e.dnsName} (${e.labels.resource ?? 'unknown resource'}); skipped`,
-        dnsName: e.dnsName,
-        ...(e.labels.resource ? { object: e.labels.resource } : {}),
-      });
-      continue;
-    }
-    for (const z of matches) byZone.get(z.id)?.push(e);
-  }
-
-  const domainFilter = new DomainFilter(config);
+  const byZone = desiredByZone(desired, zones, out.warnings);
+  const domainFilter = new DomainFilter(deps.config);
   for (const zone of zones) {
     const wanted = byZone.get(zone.id) ?? [];
     // Nothing to create, and no owner whose records could go: the zone needs no read.
@@ -124,92 +108,157 @@ export async function reconcileZones(
       );
       continue;
     }
-    const registryOptions = {
-      prefix: config.txtPrefix,
-      suffix: config.txtSuffix,
-      wildcardReplacement: config.txtWildcardReplacement,
-      zone: zone.name,
-    };
     try {
-      const planFrom = (
-        current: ReturnType<typeof readOwnership>,
-        zoneOwnedCounts?: ReadonlyMap<string, number>,
-      ) => {
-        const plan = planChanges({
-          current: current.records,
-          desired: wanted,
-          policy: config.policy,
-          managedRecordTypes: config.managedRecordTypes,
-          excludeRecordTypes: config.excludeRecordTypes,
-          domainFilter,
-          knownOwners: input.knownOwners,
-          frozenOwners: input.frozenOwners,
-          held: input.held,
-          ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
-          deletionGuard: config.deletionGuard,
-          ...(input.scope ? { scope: input.scope } : {}),
-          ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
-          ownershipTxtHolder: ownershipTxtHolder(current.registry, registryOptions),
-        });
-        return { current, plan };
-      };
-      const scopedRead = scopedNames
-        ? { names: registryNames(scopedNames, registryOptions, config.managedRecordTypes) }
-        : {};
-      let { current, plan } = planFrom(
-        readOwnership(await route53.records(zone, scopedRead), registryOptions),
-      );
-      if (plan.needsZoneCounts) {
-        // A scoped pass would delete: the guard judges each owner's share of the whole zone. The zone is
-        // read page by page only until every owner losing records is seen to hold enough of them
-        // (n ≤ maxShare × seen: reading more can only shrink the share), so an owner with many records
-        // costs a page or two; one with few costs the whole zone, the only way to know it has few.
-        const considered = {
-          managedRecordTypes: config.managedRecordTypes,
-          excludeRecordTypes: config.excludeRecordTypes,
-          domainFilter,
-        };
-        const losing = new Map<string, number>();
-        for (const e of plan.heldDeletions) {
-          const owner = e.labels[LABEL_OWNER] ?? '';
-          losing.set(owner, (losing.get(owner) ?? 0) + 1);
-        }
-        const seen = (read: readonly Endpoint[]) =>
-          ownedRecordCounts(readOwnership([...read], registryOptions).records, considered);
-        const { maxShare } = config.deletionGuard;
-        const enough = (read: readonly Endpoint[]) => {
-          const counts = seen(read);
-          return [...losing].every(([owner, n]) => (counts.get(owner) ?? 0) * maxShare >= n);
-        };
-        ({ plan } = planFrom(current, seen(await route53.records(zone, { enough }))));
-      }
-      out.warnings.push(...plan.warnings);
-      out.heldDeletions += plan.heldDeletions.length;
-      const registry = planRegistryChanges(plan, current.registry, registryOptions);
-      out.warnings.push(...registry.warnings);
-      if (registry.groups.length === 0) continue;
-      const applied = input.dryRun
-        ? { applied: registry.groups.flat(), failed: [], refused: [] }
-        : await route53.applyChanges(zone, registry.groups);
-      out.changes.push(...applied.applied.map((c) => changeOutcome(zone, c)));
-      out.recordChanges.push(...applied.applied.map((c) => ({ ...c, zone: `${zone.name}.` })));
-      for (const r of applied.refused) {
-        out.refused.push(r);
-        out.errors.push(refusalMessage(r));
-        log.error('route53 refused a change', { ...r });
-      }
-      for (const f of applied.failed) {
-        out.errors.push(
-          `zone ${zone.name}: ${f.change.action} ${f.change.endpoint.dnsName} ${f.change.endpoint.recordType} failed: ${f.error}`,
-        );
-      }
+      await reconcileZone({ zone, wanted, scopedNames, domainFilter }, input, deps, out);
     } catch (err) {
       const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
       out.errors.push(`zone ${zone.name}: ${why}`);
-      log.error('zone reconcile failed', { zone: zone.name, error: why });
+      deps.log.error('zone reconcile failed', { zone: zone.name, error: why });
     }
   }
   return out;
+}
+
+/** Each zone's share of the desired endpoints; an endpoint no zone can hold is reported and skipped. */
+function desiredByZone(
+  desired: readonly Endpoint[],
+  zones: readonly HostedZone[],
+  warnings: PassWarning[],
+): Map<string, Endpoint[]> {
+  const byZone = new Map<string, Endpoint[]>(zones.map((z) => [z.id, []]));
+  const publicZones = zones.filter((z) => !z.private);
+  for (const e of desired) {
+    // ACM validates through public DNS only: a validation CNAME in a split-horizon private zone is noise.
+    const candidates = e.labels[LABEL_PUBLIC_ONLY] === 'true' ? publicZones : zones;
+    const matches = zonesForName(e.dnsName, candidates);
+    if (matches.length === 0) {
+      warnings.push({
+        code: 'no-zone',
+        message: `no hosted zone for ${e.dnsName} (${e.labels.resource ?? 'unknown resource'}); skipped`,
+        dnsName: e.dnsName,
+        ...(e.labels.resource ? { object: e.labels.resource } : {}),
+      });
+      continue;
+    }
+    for (const z of matches) byZone.get(z.id)?.push(e);
+  }
+  return byZone;
+}
+
+interface ZoneWork {
+  zone: HostedZone;
+  wanted: Endpoint[];
+  /** A scoped pass: the names in scope that lie in this zone. */
+  scopedNames: string[] | undefined;
+  domainFilter: DomainFilter;
+}
+
+/** One zone: read, plan against the registry, apply. */
+async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out: DnsOutcome): Promise<void> {
+  const { config } = deps;
+  const { zone, scopedNames } = work;
+  const registryOptions = registryOptionsOf(config, zone.name);
+  const call = input.deadline ? { signal: input.deadline } : {};
+  const scopedRead = scopedNames
+    ? { names: registryNames(scopedNames, registryOptions, config.managedRecordTypes) }
+    : {};
+  const current = readOwnership(await deps.dns.records(zone, { ...scopedRead, ...call }), registryOptions);
+  let plan = planZone(work, current, input, config);
+  if (plan.needsZoneCounts) {
+    const counts = await zoneOwnedCounts(work, plan, deps, call);
+    plan = planZone(work, current, input, config, counts);
+  }
+  out.warnings.push(...plan.warnings);
+  out.heldDeletions += plan.heldDeletions.length;
+  const registry = planRegistryChanges(plan, current.registry, registryOptions);
+  out.warnings.push(...registry.warnings);
+  if (registry.groups.length === 0) return;
+  const applied = input.dryRun
+    ? { applied: registry.groups.flat(), failed: [], refused: [], warnings: [] }
+    : await deps.dns.applyChanges(zone, registry.groups, call);
+  out.warnings.push(...applied.warnings);
+  out.changes.push(...applied.applied.map((c) => changeOutcome(zone, c)));
+  out.recordChanges.push(...applied.applied.map((c) => ({ ...c, zone: `${zone.name}.` })));
+  for (const r of applied.refused) {
+    out.refused.push(r);
+    out.errors.push(refusalMessage(r));
+    deps.log.error('route53 refused a change', { ...r });
+  }
+  for (const f of applied.failed) {
+    out.errors.push(
+      `zone ${zone.name}: ${f.change.action} ${f.change.endpoint.dnsName} ${f.change.endpoint.recordType} failed: ${f.error}`,
+    );
+  }
+}
+
+function registryOptionsOf(config: Config, zone: string): RegistryOptions {
+  return {
+    prefix: config.txtPrefix,
+    suffix: config.txtSuffix,
+    wildcardReplacement: config.txtWildcardReplacement,
+    zone,
+  };
+}
+
+function planZone(
+  work: ZoneWork,
+  current: Ownership,
+  input: DnsInput,
+  config: Config,
+  zoneOwnedCounts?: ReadonlyMap<string, number>,
+): PlanResult {
+  return planChanges({
+    current: current.records,
+    desired: work.wanted,
+    policy: config.policy,
+    managedRecordTypes: config.managedRecordTypes,
+    excludeRecordTypes: config.excludeRecordTypes,
+    domainFilter: work.domainFilter,
+    knownOwners: input.knownOwners,
+    frozenOwners: input.frozenOwners,
+    held: input.held,
+    ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
+    deletionGuard: config.deletionGuard,
+    ...(input.scope ? { scope: input.scope } : {}),
+    ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
+    ownershipTxtHolder: ownershipTxtHolder(current.registry, registryOptionsOf(config, work.zone.name)),
+  });
+}
+
+/**
+ * A scoped pass would delete: the guard judges each owner's share of the whole zone. The zone is read
+ * page by page only until every owner losing records is seen to hold enough of them (n ≤ maxShare ×
+ * seen: reading more can only shrink the share), so an owner with many records costs a page or two; one
+ * with few costs the whole zone, the only way to know it has few.
+ */
+async function zoneOwnedCounts(
+  work: ZoneWork,
+  plan: PlanResult,
+  deps: DnsDeps,
+  call: CallOptions,
+): Promise<Map<string, number>> {
+  const { config } = deps;
+  const registryOptions = registryOptionsOf(config, work.zone.name);
+  const considered = {
+    managedRecordTypes: config.managedRecordTypes,
+    excludeRecordTypes: config.excludeRecordTypes,
+    domainFilter: work.domainFilter,
+  };
+  const losing = new Map<string, number>();
+  for (const e of plan.heldDeletions) {
+    const owner = e.labels[LABEL_OWNER] ?? '';
+    losing.set(owner, (losing.get(owner) ?? 0) + 1);
+  }
+  const seen = (read: readonly Endpoint[]) =>
+    ownedRecordCounts(readOwnership([...read], registryOptions).records, considered);
+  const { maxShare } = config.deletionGuard;
+  const read: Endpoint[] = [];
+  const enough = (page: readonly Endpoint[]) => {
+    read.push(...page);
+    const counts = seen(read);
+    return [...losing].every(([owner, n]) => (counts.get(owner) ?? 0) * maxShare >= n);
+  };
+  return seen(await deps.dns.records(work.zone, { enough, ...call }));
 }
 
 /** One line naming everything an operator needs: zone, record, owner, object and Route 53's answer. */
@@ -220,23 +269,19 @@ function refusalMessage(r: RefusedChange): string {
 }
 
 /**
- * The names a scoped read must cover: each record name, its ownership TXT names (new format for every
- * managed type and the legacy `cname-` one) and, for old-format TXTs, the name itself.
+ * The names a scoped read must cover: each record name and its ownership TXT names — new format for
+ * every managed type and the legacy `cname-` one, and the old format (no type, with the affix).
  */
 function registryNames(names: string[], options: TxtNameOptions, types: readonly RecordType[]): string[] {
   const mapper = txtNameMapper(options);
-  const out = new Set<string>();
-  for (const n of names) {
-    out.add(n);
-    for (const t of new Set<RecordType>([...types, 'CNAME'])) out.add(mapper.txtName(n, t));
-  }
-  return [...out];
+  const withLegacy = [...new Set<RecordType>([...types, 'CNAME'])];
+  return [...new Set(names.flatMap((n) => [n, ...mapper.ownershipNames(n, withLegacy)]))];
 }
 
 /** Canonical hosted zones for ALIAS targets: the static table first, ELBv2 for load balancers it can't place. */
 async function loadBalancerZoneLookup(
   desired: Endpoint[],
-  aws: AwsClients,
+  aws: Pick<AwsClients, 'elbv2'>,
   warnings: PassWarning[],
 ): Promise<(hostname: string) => string | undefined> {
   const unknown = [

@@ -2,7 +2,6 @@ import {
   type Change,
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
-  type ListResourceRecordSetsCommandOutput,
   ListTagsForResourcesCommand,
   paginateListHostedZones,
   type ResourceRecordSet,
@@ -14,7 +13,6 @@ import { deadlineOf } from '../deadline.js';
 import type { ChangeGroup, RecordChange } from '../endpoint/changes.js';
 import {
   type Endpoint,
-  endpointKey,
   type FailoverRole,
   LABEL_OWNER,
   LABEL_RESOURCE,
@@ -24,9 +22,10 @@ import {
   type Route53Properties,
 } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
-import type { PassWarning } from '../warnings.js';
 import { type BatchLimits, batchChangeGroups, batchChanges, ROUTE53_BATCH_LIMITS } from './batch.js';
-import { cleanZoneId, filterZones, type HostedZone, isWithinDomain, type ZoneFilterConfig } from './zones.js';
+import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions, RefusedChange } from './provider.js';
+import { type PageStart, type RecordPage, readRecords } from './record-reads.js';
+import { cleanZoneId, filterZones, type HostedZone, type ZoneFilterConfig } from './zones.js';
 
 /**
  * The Route 53 adapter: zones, records and change batches over the real `Route53Client`. It owns
@@ -56,46 +55,6 @@ export interface Route53Stats {
   throttled: number;
 }
 
-/**
- * A change group Route 53 refused on its own (its batch split down to it): what an operator needs to
- * find the object and the cause.
- */
-export interface RefusedChange {
-  zone: string;
-  zoneId: string;
-  action: RecordChange['action'];
-  name: string;
-  type: string;
-  setIdentifier?: string;
-  /** The TXT registry owner of the record ('' when it has none). */
-  owner: string;
-  /** The Kubernetes object behind it (`kind/namespace/name`), when known. */
-  resource?: string;
-  /** Route 53's error code (`AccessDenied`, `InvalidChangeBatch`, `NoSuchHealthCheck`, ...). */
-  code: string;
-  /** Route 53's message. */
-  message: string;
-}
-
-export interface ApplyResult {
-  /** ChangeResourceRecordSets requests sent, including halves of split batches. */
-  batches: number;
-  applied: RecordChange[];
-  /** Changes not applied because their batch failed as a whole, or was never sent. */
-  failed: { change: RecordChange; error: string }[];
-  /** Groups Route 53 refused on their own (a record and its TXT): one report each. */
-  refused: RefusedChange[];
-}
-
-export interface RecordsOptions {
-  /** Start the listing at this name (Route 53's order: labels reversed). */
-  startName?: string;
-  /** Read only these names (one short listing per name that is not already covered). */
-  names?: string[];
-  /** Stop after the first page at which this holds of what was read so far (a reader that needs only so much). */
-  enough?: (readSoFar: readonly Endpoint[]) => boolean;
-}
-
 export interface Route53ProviderOptions {
   /** `config.batchChangeSize` goes in `maxChanges`; the other limits default to Route 53's. */
   limits?: Partial<BatchLimits>;
@@ -103,21 +62,13 @@ export interface Route53ProviderOptions {
   defaultTtl?: number;
   /** EvaluateTargetHealth for an ALIAS whose endpoint does not say (`config.evaluateTargetHealth`). */
   evaluateTargetHealth?: boolean;
-  onWarning?: (warning: PassWarning) => void;
-  /**
-   * The pass's deadline for applying: every call still waiting then is aborted, and batches not yet
-   * sent are reported failed, left for the next pass.
-   */
-  signal?: AbortSignal;
 }
 
 export function route53ProviderOptions(
   config: Pick<Config, 'batchChangeSize' | 'defaultTtl' | 'evaluateTargetHealth'>,
-  extra: Omit<Route53ProviderOptions, 'defaultTtl' | 'evaluateTargetHealth'> = {},
 ): Route53ProviderOptions {
   return {
-    ...extra,
-    limits: { maxChanges: config.batchChangeSize, ...extra.limits },
+    limits: { maxChanges: config.batchChangeSize },
     defaultTtl: config.defaultTtl,
     evaluateTargetHealth: config.evaluateTargetHealth,
   };
@@ -258,7 +209,12 @@ export function endpointToRecordSet(e: Endpoint, defaults: ToRecordSetDefaults):
   return set;
 }
 
-export class Route53Provider {
+/** What every `send` of a call takes: the deadline's signal, when there is one. */
+function sendOptions(call: CallOptions): { abortSignal?: AbortSignal } {
+  return call.signal ? { abortSignal: call.signal } : {};
+}
+
+export class Route53Provider implements DnsProvider {
   readonly stats: Route53Stats = {
     listZones: 0,
     listTags: 0,
@@ -270,10 +226,6 @@ export class Route53Provider {
   private readonly limits: BatchLimits;
   private readonly defaultTtl: number;
   private readonly evaluateTargetHealth: boolean;
-  private readonly warn: (warning: PassWarning) => void;
-  private readonly signal: AbortSignal | undefined;
-  /** What every `send` takes: the deadline's signal, when there is one. */
-  private readonly sendOptions: { abortSignal?: AbortSignal };
 
   constructor(
     private readonly client: Route53Client,
@@ -282,9 +234,6 @@ export class Route53Provider {
     this.limits = { ...ROUTE53_BATCH_LIMITS, ...options.limits };
     this.defaultTtl = options.defaultTtl ?? 300;
     this.evaluateTargetHealth = options.evaluateTargetHealth ?? true;
-    this.warn = options.onWarning ?? (() => {});
-    this.signal = options.signal;
-    this.sendOptions = options.signal ? { abortSignal: options.signal } : {};
   }
 
   /** Counts the SDK's retries of a call, from the attempts it reports on answers and errors alike. */
@@ -309,12 +258,12 @@ export class Route53Provider {
    * The hosted zones the config lets us write: ListHostedZones (paged), the cheap filters first, then
    * ListTagsForResources in chunks of 10 only when a tag filter is set. Once per pass; the caller caches.
    */
-  async listZones(config: ZoneFilterConfig): Promise<HostedZone[]> {
+  async listZones(config: ZoneFilterConfig, call: CallOptions = {}): Promise<HostedZone[]> {
     const all: HostedZone[] = [];
     const pages = paginateListHostedZones(
       { client: this.client, pageSize: HOSTED_ZONE_PAGE_SIZE },
       {},
-      this.sendOptions,
+      sendOptions(call),
     );
     // The paginator's own loop cannot be wrapped per page; a throttled page fails the listing after the
     // SDK's retries, and the caller's pass reports it.
@@ -334,14 +283,17 @@ export class Route53Provider {
     }
     const untagged = filterZones(all, { ...config, zoneTags: [] });
     if (config.zoneTags.length === 0) return untagged;
-    const tags = await this.zoneTags(untagged.map((z) => z.id));
+    const tags = await this.zoneTags(
+      untagged.map((z) => z.id),
+      call,
+    );
     return filterZones(
       untagged.map((z) => ({ ...z, tags: tags.get(z.id) ?? {} })),
       config,
     );
   }
 
-  private async zoneTags(ids: string[]): Promise<Map<string, Record<string, string>>> {
+  private async zoneTags(ids: string[], call: CallOptions): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();
     for (let i = 0; i < ids.length; i += TAG_CHUNK) {
       const chunk = ids.slice(i, i + TAG_CHUNK);
@@ -349,7 +301,7 @@ export class Route53Provider {
       const res = await this.call(() =>
         this.client.send(
           new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: chunk }),
-          this.sendOptions,
+          sendOptions(call),
         ),
       );
       for (const set of res.ResourceTagSets ?? []) {
@@ -362,79 +314,42 @@ export class Route53Provider {
     return out;
   }
 
-  private async listPage(
-    zone: HostedZone,
-    start: { name?: string; type?: RRType; identifier?: string },
-  ): Promise<ListResourceRecordSetsCommandOutput> {
+  /** One ListResourceRecordSets page as the readers in record-reads.ts take it. */
+  private async listPage(zone: HostedZone, start: PageStart, call: CallOptions): Promise<RecordPage> {
     this.stats.listRecords++;
-    return this.call(() =>
+    const page = await this.call(() =>
       this.client.send(
         new ListResourceRecordSetsCommand({
           HostedZoneId: zone.id,
           MaxItems: RECORD_PAGE_SIZE,
-          ...(start.name ? { StartRecordName: start.name } : {}),
-          ...(start.type ? { StartRecordType: start.type } : {}),
+          ...(start.name ? { StartRecordName: fqdn(start.name) } : {}),
+          ...(start.type ? { StartRecordType: start.type as RRType } : {}),
           ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
         }),
-        this.sendOptions,
+        sendOptions(call),
       ),
     );
+    const entries = (page.ResourceRecordSets ?? []).map((set) => {
+      const record = recordSetToEndpoint(set);
+      return { name: set.Name ? decodeName(set.Name) : '', ...(record ? { record } : {}) };
+    });
+    if (!page.IsTruncated || !page.NextRecordName) return { entries };
+    return {
+      entries,
+      next: {
+        name: page.NextRecordName,
+        ...(page.NextRecordType ? { type: page.NextRecordType } : {}),
+        ...(page.NextRecordIdentifier ? { identifier: page.NextRecordIdentifier } : {}),
+      },
+    };
   }
 
   /**
    * The zone's record sets as endpoints (SOA and NS included; types the model does not carry are left
-   * out). With `names`, only those names are read: a listing starting at each name, stopped as soon as a
-   * later name shows up, so an event for one object costs a few calls instead of the whole zone.
+   * out), read as `readRecords` decides: the whole zone, until `enough`, or only `names`.
    */
-  async records(zone: HostedZone, opts: RecordsOptions = {}): Promise<Endpoint[]> {
-    if (opts.names) return this.recordsNamed(zone, opts.names);
-    const out: Endpoint[] = [];
-    let start: { name?: string; type?: RRType; identifier?: string } = opts.startName
-      ? { name: fqdn(normalizeDnsName(opts.startName)) }
-      : {};
-    for (;;) {
-      const page = await this.listPage(zone, start);
-      for (const set of page.ResourceRecordSets ?? []) {
-        const e = recordSetToEndpoint(set);
-        if (e) out.push(e);
-      }
-      if (!page.IsTruncated || !page.NextRecordName || opts.enough?.(out)) return out;
-      start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
-    }
-  }
-
-  private async recordsNamed(zone: HostedZone, names: readonly string[]): Promise<Endpoint[]> {
-    // A name outside the zone cannot be in it: no call for it.
-    const wanted = new Set(
-      names.map(normalizeDnsName).filter((n) => n !== '' && isWithinDomain(n, zone.name)),
-    );
-    const complete = new Set<string>();
-    const found = new Map<string, Endpoint>();
-    for (const name of [...wanted].sort()) {
-      let start: { name?: string; type?: RRType; identifier?: string } = { name: fqdn(name) };
-      while (!complete.has(name)) {
-        const page = await this.listPage(zone, start);
-        const sets = page.ResourceRecordSets ?? [];
-        const pageNames = sets.map((s) => (s.Name ? decodeName(s.Name) : ''));
-        sets.forEach((set, i) => {
-          const e = recordSetToEndpoint(set);
-          if (e && wanted.has(e.dnsName)) found.set(endpointKey(e), e);
-          // A name is complete once a later name follows it in the same page (a page is in name order,
-          // so the last name tells), or the listing ended.
-          const n = pageNames[i]!;
-          if (!page.IsTruncated || n !== pageNames[pageNames.length - 1]) complete.add(n);
-        });
-        // The listing starts at `name`: any other name in the page, or its end, means there is no more of it.
-        if (!page.IsTruncated || pageNames.some((n) => n !== name)) complete.add(name);
-        if (complete.has(name) || !page.NextRecordName) break;
-        start = {
-          name: page.NextRecordName,
-          type: page.NextRecordType,
-          identifier: page.NextRecordIdentifier,
-        };
-      }
-    }
-    return [...found.values()];
+  records(zone: HostedZone, opts: RecordsOptions & CallOptions = {}): Promise<Endpoint[]> {
+    return readRecords(zone, (start) => this.listPage(zone, start, opts), opts);
   }
 
   /**
@@ -446,12 +361,16 @@ export class Route53Provider {
    * on an error about the zone or the caller, that batch and those after it fail without being sent,
    * and the next pass tries again.
    */
-  async applyChanges(zone: HostedZone, groups: readonly ChangeGroup[]): Promise<ApplyResult> {
-    const result: ApplyResult = { batches: 0, applied: [], failed: [], refused: [] };
+  async applyChanges(
+    zone: HostedZone,
+    groups: readonly ChangeGroup[],
+    call: CallOptions = {},
+  ): Promise<ApplyResult> {
+    const result: ApplyResult = { batches: 0, applied: [], failed: [], refused: [], warnings: [] };
     const plan = batchChangeGroups(groups, this.limits);
     for (const o of plan.oversized) {
       const first = o.group[0]?.endpoint;
-      this.warn({
+      result.warnings.push({
         code: 'route53-change-too-large',
         message: `Not sent to zone ${zone.name} (${zone.id}): ${o.reason}`,
         ...(first ? { dnsName: first.dnsName } : {}),
@@ -460,13 +379,13 @@ export class Route53Provider {
     }
     let fatal: string | undefined;
     for (const batch of plan.batches) {
-      if (fatal === undefined && this.signal?.aborted)
-        fatal = `not sent: ${errorMessage(this.signal.reason)}`;
+      if (fatal === undefined && call.signal?.aborted)
+        fatal = `not sent: ${errorMessage(call.signal.reason)}`;
       if (fatal !== undefined) {
         for (const change of batch.flat()) result.failed.push({ change, error: fatal });
         continue;
       }
-      fatal = await this.sendSplitting(zone, batch, result);
+      fatal = await this.sendSplitting(zone, batch, result, call);
     }
     return result;
   }
@@ -476,6 +395,7 @@ export class Route53Provider {
     zone: HostedZone,
     batch: ChangeGroup[],
     result: ApplyResult,
+    call: CallOptions,
   ): Promise<string | undefined> {
     const changes = batchChanges(batch);
     try {
@@ -487,29 +407,29 @@ export class Route53Provider {
             HostedZoneId: zone.id,
             ChangeBatch: { Changes: changes.map((c) => this.toChange(zone, c)) },
           }),
-          this.sendOptions,
+          sendOptions(call),
         ),
       );
       result.applied.push(...changes);
       return undefined;
     } catch (err) {
-      const message = errorMessage(deadlineOf(err, this.signal) ?? err);
+      const message = errorMessage(deadlineOf(err, call.signal) ?? err);
       if (!refusedForContent(err)) {
         for (const change of changes) result.failed.push({ change, error: message });
         return message;
       }
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
-        const first = await this.sendSplitting(zone, batch.slice(0, half), result);
+        const first = await this.sendSplitting(zone, batch.slice(0, half), result, call);
         if (first !== undefined) {
           for (const change of batch.slice(half).flat()) result.failed.push({ change, error: first });
           return first;
         }
-        return this.sendSplitting(zone, batch.slice(half), result);
+        return this.sendSplitting(zone, batch.slice(half), result, call);
       }
       const refused = refusedChange(zone, changes, err as AwsErrorLike);
       result.refused.push(refused);
-      this.warn({
+      result.warnings.push({
         code: 'route53-change-rejected',
         message: `Route 53 rejected ${changes.map((c) => `${c.action} ${c.endpoint.dnsName} ${c.endpoint.recordType}`).join(', ')} in zone ${zone.name} (${zone.id}), owner ${refused.owner || '(none)'}: ${message}`,
         dnsName: refused.name,

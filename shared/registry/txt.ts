@@ -151,6 +151,12 @@ function isAliasA(e: Endpoint): boolean {
   return e.recordType === 'A' && e.properties.alias === true;
 }
 
+/** A zone's records split by `readOwnership`: the records proper, labelled with their owners, and the TXTs. */
+export interface Ownership {
+  records: Endpoint[];
+  registry: Endpoint[];
+}
+
 interface ParsedTxt {
   txt: Endpoint;
   labels: Record<string, string>;
@@ -163,10 +169,7 @@ interface ParsedTxt {
  * new-format TXT for the record's type, for an ALIAS A the legacy `cname-` TXT, then (not for AAAA) the
  * old-format TXT without a type.
  */
-export function readOwnership(
-  records: Endpoint[],
-  options: RegistryOptions,
-): { records: Endpoint[]; registry: Endpoint[] } {
+export function readOwnership(records: Endpoint[], options: RegistryOptions): Ownership {
   const names = txtNameMapper(options);
   const byKey = new Map<string, ParsedTxt>();
   const parsed: ParsedTxt[] = [];

@@ -7,7 +7,9 @@ import { type CertificateStageResult, reconcileCertificates } from '../../shared
 import { STATE_TAG } from '../../shared/certificates/tags.js';
 import { collectDesired } from '../../shared/clusters/collect.js';
 import { type Config, parseConfig } from '../../shared/config.js';
+import { listZoneOnce } from '../../shared/dns/provider.js';
 import { type DnsOutcome, reconcileZones } from '../../shared/dns/reconcile-zones.js';
+import { Route53Provider, route53ProviderOptions } from '../../shared/dns/route53.js';
 import { silentLog } from '../../shared/log.js';
 import { reconcile } from '../../shared/reconcile.js';
 import type { TlsHost } from '../../shared/sources/index.js';
@@ -77,10 +79,12 @@ async function pass(
     { name: 'prod-us', status: 'ok' },
   ],
 ): Promise<Pass> {
-  const deps = { config, aws: s.awsClients(), clock: s.clock.clock, log: silentLog };
-  const certs = await reconcileCertificates({ tlsHosts, clusters }, deps);
+  const deps = stageDeps(s, config);
+  const zones = await listZoneOnce(deps.dns, config);
+  const certs = await reconcileCertificates({ tlsHosts, clusters, zones }, deps);
   const dns = await reconcileZones(
     {
+      zones,
       desired: certs.validationEndpoints,
       held: [],
       knownOwners: new Set(certs.ownerState === 'known' ? [certs.owner] : []),
@@ -90,6 +94,13 @@ async function pass(
     deps,
   );
   return { certs, dns };
+}
+
+/** What the certificate and DNS stages take, over the sandbox's clients. */
+function stageDeps(s: Sandbox, config: Config) {
+  const aws = s.awsClients();
+  const dns = new Route53Provider(aws.route53(), route53ProviderOptions(config));
+  return { config, aws, dns, clock: s.clock.clock, log: silentLog };
 }
 
 function certificates(s: Sandbox, region?: string) {
@@ -396,8 +407,8 @@ describe('certificates against the sandbox ACM', () => {
     const off = parseConfig({ domainFilters: ['example.com'] });
     const before = s.calls.snapshot();
     const result = await reconcileCertificates(
-      { tlsHosts: [tls('new.example.com')], clusters: [] },
-      { config: off, aws: s.awsClients(), clock: s.clock.clock, log: silentLog },
+      { tlsHosts: [tls('new.example.com')], clusters: [], zones: { zones: [] } },
+      stageDeps(s, off),
     );
     expect(result.ownerState).toBe('untouched');
     expect(s.apiCalls(before).acm).toEqual({});
@@ -410,18 +421,21 @@ describe('examples/certificates.yaml, wired as the full pass will be', () => {
     sandbox = await Sandbox.start({ start: new Date('2026-03-01T00:00:00Z') });
     const s = sandbox;
     await s.load(scenario);
-    const deps = { config: scenario.config, aws: s.awsClients(), clock: s.clock.clock, log: silentLog };
+    const deps = stageDeps(s, scenario.config);
     const round = async () => {
       const fleet = await collectDesired(scenario.config.clusters, deps);
+      const zones = await listZoneOnce(deps.dns, scenario.config);
       const certs = await reconcileCertificates(
         {
           tlsHosts: fleet.tlsHosts,
           clusters: fleet.clusters.map((c) => ({ name: c.name, status: c.status })),
+          zones,
         },
         deps,
       );
       const dns = await reconcileZones(
         {
+          zones,
           desired: [...fleet.endpoints, ...certs.validationEndpoints],
           held: fleet.held,
           knownOwners: new Set([
@@ -498,8 +512,11 @@ describe('an NLB Service opted into certificates, through the full pass', () => 
     const notAttachedWarnings = (p: Awaited<ReturnType<typeof reconcile>>) =>
       p.warnings.filter((w) => w.code === 'certificate-not-attached');
 
+    const before = s.calls.snapshot();
     const first = await reconcile({ trigger: 'schedule' }, deps);
     expect(first.errors).toEqual([]);
+    // One zone listing for the pass, shared by the certificate and DNS stages.
+    expect(s.apiCalls(before).route53?.ListHostedZones).toBe(1);
     expect(first.certificates.requested).toEqual([
       expect.objectContaining({ region: EU, names: ['shop.example.com'] }),
     ]);

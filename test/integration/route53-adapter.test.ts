@@ -8,7 +8,6 @@ import type { HostedZone, ZoneFilterConfig } from '../../shared/dns/zones.js';
 import type { ChangeGroup, RecordChange } from '../../shared/endpoint/changes.js';
 import { type Endpoint, endpointKey, newEndpoint } from '../../shared/endpoint/endpoint.js';
 import { RETRY_POLICY } from '../../shared/retry-policy.js';
-import type { PassWarning } from '../../shared/warnings.js';
 import {
   type Route53Sandbox,
   type Route53SandboxOptions,
@@ -26,7 +25,6 @@ const ALB = 'k8s-shop-web-0123456789.eu-central-1.elb.amazonaws.com';
 
 interface Sandbox extends Route53Sandbox {
   provider: Route53Provider;
-  warnings: PassWarning[];
 }
 
 let sandbox: Sandbox | undefined;
@@ -36,12 +34,8 @@ async function start(
 ): Promise<Sandbox> {
   const { provider: providerOptions, ...sandboxOptions } = opts;
   const base = await startRoute53Sandbox({ loadBalancers: [ALB], ...sandboxOptions });
-  const warnings: PassWarning[] = [];
-  const provider = new Route53Provider(base.client, {
-    onWarning: (w) => warnings.push(w),
-    ...providerOptions,
-  });
-  sandbox = { ...base, provider, warnings };
+  const provider = new Route53Provider(base.client, providerOptions);
+  sandbox = { ...base, provider };
   return sandbox;
 }
 
@@ -193,8 +187,8 @@ describe('Route53Provider.applyChanges', () => {
     expect(s.state.records(zone.id).find((r) => r.name === 'r17.example.com.')?.values).toEqual([
       '192.0.2.1',
     ]);
-    expect(s.warnings.map((w) => w.code)).toEqual(['route53-change-rejected']);
-    expect(s.warnings[0]?.dnsName).toBe('r17.example.com');
+    expect(result.warnings.map((w) => w.code)).toEqual(['route53-change-rejected']);
+    expect(result.warnings[0]?.dnsName).toBe('r17.example.com');
   });
 
   it('keeps a record and its TXT together: a group fails whole', async () => {
@@ -248,7 +242,7 @@ describe('Route53Provider.applyChanges', () => {
     expect(result.failed[0]?.error).toMatch(/1002 ResourceRecord elements/);
     expect(result.applied).toHaveLength(4);
     expect(route53Calls(s, before)).toEqual({ ChangeResourceRecordSets: 1 });
-    expect(s.warnings.map((w) => [w.code, w.dnsName])).toEqual([
+    expect(result.warnings.map((w) => [w.code, w.dnsName])).toEqual([
       ['route53-change-too-large', 'big.example.com'],
     ]);
   });
@@ -289,7 +283,7 @@ describe('Route53Provider.applyChanges', () => {
       const calls = route53Calls(s, before).ChangeResourceRecordSets;
       expect(calls).toBe(result.batches);
       expect(calls).toBeLessThanOrEqual(3 + 2 * Math.ceil(Math.log2(20)));
-      expect(s.warnings.map((w) => [w.code, w.dnsName, w.object])).toEqual([
+      expect(result.warnings.map((w) => [w.code, w.dnsName, w.object])).toEqual([
         ['route53-change-rejected', 'r33.example.com', 'ingress/shop/r33'],
       ]);
     },
