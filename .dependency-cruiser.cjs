@@ -13,7 +13,7 @@ const NOT_IN_LAMBDA = [
   '^functions/cli([.]ts$|/)',
   '^infra/',
   '^(bench|scripts|test)/',
-  '^node_modules/(@peculiar/x509|reflect-metadata|@aws-sdk/xml-builder|@aws-sdk/client-lambda|aws-cdk-lib|aws-cdk|constructs|cdk-nag|esbuild|tsx|vitest|fast-check|ajv)/',
+  '^node_modules/(@peculiar/x509|reflect-metadata|fast-xml-parser|@nodable/entities|@aws-sdk/client-lambda|aws-cdk-lib|aws-cdk|constructs|cdk-nag|esbuild|tsx|vitest|fast-check|ajv)/',
 ];
 
 /**
@@ -78,6 +78,14 @@ module.exports = {
       severity: 'error',
       from: { path: LAMBDA_ENTRY },
       to: { path: NOT_IN_LAMBDA, reachable: true },
+    },
+    {
+      name: 'public-aws-sdk-only',
+      comment:
+        'Only the AWS SDK clients and the Smithy packages they document are used; @aws-sdk/xml-builder, core and the like are the SDK internals.',
+      severity: 'error',
+      from: {},
+      to: { path: '^node_modules/@aws-sdk/', pathNot: '^node_modules/@aws-sdk/client-[^/]+/' },
     },
     {
       name: 'no-module-cycles',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { XmlNode } from '@aws-sdk/xml-builder';
 import type { AwsResponse } from './protocol.js';
+import { XmlNode } from './xml.js';
 
 /**
  * Error bodies in the exact shapes the AWS SDK v3 protocol deserializers turn into typed exceptions

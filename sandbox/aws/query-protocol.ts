@@ -1,7 +1,7 @@
-import { XmlNode } from '@aws-sdk/xml-builder';
 import { newRequestId, queryError } from './errors.js';
 import type { AwsRequest, ServiceHandler, ServiceResponse } from './protocol.js';
 import { constraintViolation, ServiceError } from './service-error.js';
+import { XmlNode } from './xml.js';
 
 /**
  * The AWS query protocol (STS, ELBv2): form-encoded `Action=...&Version=...` parameters in, lists as

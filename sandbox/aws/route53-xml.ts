@@ -1,4 +1,3 @@
-import { parseXML, XmlNode } from '@aws-sdk/xml-builder';
 import { ROUTE53_XMLNS } from './errors.js';
 import { escapeName } from './route53-names.js';
 import {
@@ -12,6 +11,7 @@ import {
   Route53Error,
 } from './route53-records.js';
 import type { ChangeInfo, HostedZone, Vpc } from './route53-state.js';
+import { parseXml, XmlNode } from './xml.js';
 
 /** Route 53's REST-XML bodies: reading the requests the SDK and CLI send, writing the responses. */
 
@@ -28,7 +28,7 @@ function malformed(message: string): Route53Error {
 export function parseRequestBody(body: string, root: string): XmlObject {
   let doc: Record<string, unknown>;
   try {
-    doc = parseXML(body) as Record<string, unknown>;
+    doc = parseXml(body) as Record<string, unknown>;
   } catch (err) {
     throw malformed(`Invalid XML: ${err instanceof Error ? err.message : String(err)}`);
   }
