@@ -9,7 +9,6 @@ import {
   reconcile,
 } from '../shared/reconcile.js';
 import type { MetricsSink } from '../shared/telemetry/metrics.js';
-import { lambdaDeps, lambdaHandler } from './runtime.js';
 
 /**
  * The audit-log trigger: a CloudWatch Logs subscription on an EKS cluster's audit log group delivers
@@ -97,5 +96,3 @@ function passSummary(touch: ClusterTouch): AuditPassSummary {
     unbounded: touch.unbounded,
   };
 }
-
-export const handler = lambdaHandler(createAuditEventsHandler(lambdaDeps));

@@ -12,7 +12,6 @@ import {
   reconcile,
 } from '../shared/reconcile.js';
 import { InvalidEventError, parseEvent } from './middleware.js';
-import { lambdaDeps, lambdaHandler } from './runtime.js';
 
 /**
  * EKS cluster lifecycle, from the CloudTrail events EventBridge delivers (`source: aws.eks`,
@@ -49,8 +48,6 @@ const cloudTrailEksEvent = z.looseObject({
       .nullish(),
   }),
 });
-
-export type ClusterLifecycleEvent = z.infer<typeof cloudTrailEksEvent>;
 
 export interface IgnoredEvent {
   ignored: true;
@@ -191,5 +188,3 @@ async function stillCreating(cluster: ClusterConfig, deps: ReconcileDeps): Promi
     reason: `cluster ${cluster.name} is still CREATING; the scheduled pass reconciles it once it is ACTIVE`,
   };
 }
-
-export const handler = lambdaHandler(createClusterLifecycleHandler(lambdaDeps));

@@ -6,7 +6,6 @@ import {
   reconcile,
 } from '../shared/reconcile.js';
 import { parseEvent } from './middleware.js';
-import { lambdaDeps, lambdaHandler } from './runtime.js';
 
 /**
  * An operator's pass: a direct invoke with `{clusters?, dryRun?, reason?}`, or the same payload as the
@@ -54,5 +53,3 @@ export function createManualHandler(deps: () => ReconcileDeps) {
     return reconcile(request, deps());
   };
 }
-
-export const handler = lambdaHandler(createManualHandler(lambdaDeps));

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { type PassResult, type ReconcileDeps, reconcile } from '../shared/reconcile.js';
 import { parseEvent } from './middleware.js';
-import { lambdaDeps, lambdaHandler } from './runtime.js';
 
 /**
  * The scheduled fleet pass. EventBridge Scheduler delivers the input the schedule sets (ours:
@@ -17,9 +16,6 @@ const scheduledEvent = z.looseObject({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
 });
-const scheduleEvent = z.union([schedulerInput, scheduledEvent]);
-
-export type ScheduleEvent = z.infer<typeof scheduleEvent>;
 
 export function createScheduledHandler(deps: () => ReconcileDeps) {
   return async (event: unknown): Promise<PassResult> => {
@@ -31,5 +27,3 @@ export function createScheduledHandler(deps: () => ReconcileDeps) {
     return reconcile({ trigger: 'schedule', ...(dryRun !== undefined ? { dryRun } : {}) }, deps());
   };
 }
-
-export const handler = lambdaHandler(createScheduledHandler(lambdaDeps));

@@ -38,7 +38,6 @@ export const FAULT_SERVICES = [
   'elasticloadbalancing',
   'kubernetes',
 ] as const;
-export type FaultService = (typeof FAULT_SERVICES)[number];
 
 export const faultRuleSchema = z
   .strictObject({

@@ -167,9 +167,7 @@ export type ScenarioCluster = Omit<z.infer<typeof clusterSchema>, 'objects'> & {
   /** Where each object was written (`clusters[0].objects[3]`, a file's document), for load errors. */
   objectPaths?: string[];
 };
-export type ScenarioRecord = z.infer<typeof recordSchema>;
 export type ScenarioZone = z.infer<typeof zoneSchema>;
-export type ScenarioCertificate = z.infer<typeof certificateSchema>;
 export type ScenarioTrigger = z.infer<typeof triggerSchema>;
 export type Scenario = Omit<z.infer<typeof scenarioSchema>, 'config' | 'clusters'> & {
   config: Config;

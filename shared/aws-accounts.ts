@@ -48,12 +48,6 @@ export function clientsForCluster(
   return cluster.roleArn ? clientsForRole(home, cluster.roleArn, options) : home;
 }
 
-/** Releases every role's clients made for `home` (the home clients themselves stay). */
-export function destroyRoleClients(home: AwsClients): void {
-  for (const c of byHome.get(home)?.values() ?? []) c.destroy();
-  byHome.delete(home);
-}
-
 const homeAccounts = new WeakMap<AwsClients, Promise<string>>();
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './aws-clients.js';
 import { type CertificateStageResult, reconcileCertificates } from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
-import { type ClusterOutcome, collectDesired, type FleetDesired } from './clusters/collect.js';
+import { collectDesired, type FleetDesired } from './clusters/collect.js';
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
@@ -20,7 +20,7 @@ import { meterClient } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
 import { reportPass } from './telemetry/report.js';
 
-export type { ChangeOutcome, ClusterOutcome, PassResult, TouchedObject, TriggerKind };
+export type { ChangeOutcome, PassResult };
 
 /** What a trigger asks of one pass. Handlers build it from their event; nothing else reaches `reconcile`. */
 export interface ReconcileRequest {

@@ -56,7 +56,6 @@ export const auditEventSchema = z.looseObject({
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
-export type AuditObjectReference = z.infer<typeof objectReference>;
 
 const subscriptionEvent = z.looseObject({
   awslogs: z.looseObject({ data: z.string() }),

@@ -94,11 +94,6 @@ export function recordPassMetrics(sink: MetricsSink, result: ReportedPass): void
   for (const p of passMetrics(result)) sink.addMetric(p.name, p.unit, p.value);
 }
 
-/** The Lambda functions' metrics: EMF on stdout, flushed by middy's `logMetrics` after each invocation. */
-export function lambdaMetrics(): Metrics {
-  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-}
-
 /**
  * Powertools metrics whose EMF documents go to `write` instead of stdout: the CLI sends them to stderr
  * (stdout carries `--json`), tests keep them. The documents are the ones CloudWatch would ingest.

@@ -567,8 +567,8 @@ describe('the deployed handler module', () => {
       return true;
     });
     try {
-      const { handler } = await import('../../functions/scheduled.js');
-      const result = await handler({ source: 'edge-reconciler.schedule' }, lambdaContext());
+      const { handler } = await import('../../functions/reconciler.js');
+      const result = (await handler({ source: 'edge-reconciler.schedule' }, lambdaContext())) as PassResult;
       expect(result.errors).toEqual([]);
     } finally {
       vi.restoreAllMocks();
