@@ -2,6 +2,7 @@ import type { CertificatesOutcome } from './certificates/reconcile.js';
 import type { ClusterOutcome } from './clusters/collect.js';
 import type { RefusedChange } from './dns/provider.js';
 import type { ChangeOutcome, DnsOutcome } from './dns/reconcile-zones.js';
+import type { PassError } from './errors.js';
 import type { FilteredOut } from './filtered.js';
 import type { TlsHost } from './sources/index.js';
 import type { PassWarning } from './warnings.js';
@@ -30,7 +31,7 @@ export interface PassResult {
   /** The changes with their records (values, alias, TTL): what `plan` shows as a diff. */
   recordChanges: DnsOutcome['recordChanges'];
   clusters: ClusterOutcome[];
-  errors: string[];
+  errors: PassError[];
   warnings: PassWarning[];
   /** What a filter left out on purpose (an Ingress of another class, a name outside domainFilters). */
   filtered: FilteredOut[];

@@ -11,6 +11,7 @@ import { type DnsProvider, listZoneOnce, type ZoneListing } from './dns/provider
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import { Route53Provider, route53ProviderOptions } from './dns/route53.js';
 import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from './endpoint/endpoint.js';
+import { type PassError, passError } from './errors.js';
 import type { FilteredOut } from './filtered.js';
 import type { Log } from './log.js';
 import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
@@ -142,7 +143,7 @@ async function passClusters(
   request: ReconcileRequest,
   deps: ReconcileDeps,
   deadline: AbortSignal,
-): Promise<{ clusters: ClusterConfig[]; errors: string[] }> {
+): Promise<{ clusters: ClusterConfig[]; errors: PassError[] }> {
   const wanted = request.clusters ? new Set(request.clusters) : undefined;
   const resolved = request.release
     ? { clusters: releasedClusters(deps.config, request.release), errors: [] }
@@ -153,7 +154,9 @@ async function passClusters(
       });
   const errors = [...resolved.errors];
   for (const name of wanted ?? []) {
-    if (!resolved.clusters.some((c) => c.name === name)) errors.push(`cluster ${name}: not in the fleet`);
+    if (!resolved.clusters.some((c) => c.name === name)) {
+      errors.push(passError('cluster-not-in-fleet', `cluster ${name}: not in the fleet`, { cluster: name }));
+    }
   }
   return { clusters: resolved.clusters, errors };
 }

@@ -5,6 +5,7 @@ import { AwsClients } from '../../shared/aws-clients.js';
 import { systemClock } from '../../shared/clock.js';
 import { type Config, parseConfig } from '../../shared/config.js';
 import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
+import { errorLines } from '../../shared/errors.js';
 import { streamLog } from '../../shared/log.js';
 import type { PassProgress } from '../../shared/progress.js';
 import type { PassResult } from '../../shared/reconcile.js';
@@ -96,7 +97,7 @@ export function formatDiff(result: PassResult): string {
   }
   for (const w of result.warnings) out.push(`warning: ${w.message}`);
   for (const f of result.filtered) out.push(formatFiltered(f));
-  for (const e of result.errors) out.push(`error: ${e}`);
+  for (const e of errorLines(result.errors)) out.push(`error: ${e}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { auditTrigger } from '../../sandbox/audit-log.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { ScenarioTrigger } from '../../sandbox/scenario.js';
+import { errorLines } from '../../shared/errors.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
 import { createAuditEventsHandler } from '../audit-events.js';
 import { createClusterLifecycleHandler } from '../cluster-lifecycle.js';
@@ -167,7 +168,7 @@ async function outcome(
       entry.results.push(pass);
       entry.changes.push(...pass.changes);
       entry.clusters.push(...pass.clusters);
-      entry.errors.push(...pass.errors);
+      entry.errors.push(...errorLines(pass.errors));
       entry.warnings.push(...pass.warnings);
     }
   } catch (err) {

@@ -13,7 +13,7 @@ import {
   LABEL_RESOURCE,
   newEndpoint,
 } from '../endpoint/endpoint.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type PassError, passError } from '../errors.js';
 import type { Log } from '../log.js';
 import { SSL_CERT_ANNOTATION } from '../sources/annotations.js';
 import type { TlsHost } from '../sources/index.js';
@@ -82,7 +82,7 @@ export interface CertificateStageResult {
   ownerState: 'known' | 'frozen' | 'untouched';
   validationEndpoints: Endpoint[];
   outcome: CertificatesOutcome;
-  errors: string[];
+  errors: PassError[];
   warnings: PassWarning[];
 }
 
@@ -190,7 +190,10 @@ export async function reconcileCertificates(
 function publicZonesOf(listing: ZoneListing, result: CertificateStageResult): string[] | undefined {
   if (listing.error !== undefined) {
     result.errors.push(
-      `certificates: listing hosted zones failed: ${listing.error}; no certificate requested`,
+      passError(
+        'certificates-unread',
+        `certificates: listing hosted zones failed: ${listing.error}; no certificate requested`,
+      ),
     );
     return undefined;
   }
@@ -281,7 +284,7 @@ async function readInventories(
   certificates: KnownCertificate[];
   readRegions: Set<string>;
   complete: boolean;
-  errors: string[];
+  errors: PassError[];
 }> {
   const { aws, config } = deps;
   const domainFilter = new DomainFilter(config);
@@ -289,12 +292,20 @@ async function readInventories(
     certificates: [] as KnownCertificate[],
     readRegions: new Set<string>(),
     complete: true,
-    errors: [] as string[],
+    errors: [] as PassError[],
   };
   for (const region of regions) {
     const acm = new AcmCertificates(aws.acm(region), region);
     const read = await readInventory(acm, config, domainFilter);
-    out.errors.push(...read.errors.map((e) => `certificates: ${region}: ${e}`));
+    out.errors.push(
+      ...read.errors.map((e) =>
+        passError(
+          'certificates-unread',
+          `certificates: ${region}: ${e.message}`,
+          e.arn ? { name: e.arn } : {},
+        ),
+      ),
+    );
     if (read.errors.length > 0) out.complete = false;
     if (read.listed) {
       out.readRegions.add(region);
@@ -373,7 +384,8 @@ function clusterRegions(input: CertificateStageInput, config: Config): (cluster:
 interface InventoryRead {
   listed: boolean;
   certificates: KnownCertificate[];
-  errors: string[];
+  /** What was not read, and of which certificate. */
+  errors: { message: string; arn?: string }[];
 }
 
 /**
@@ -391,7 +403,7 @@ async function readInventory(
   try {
     listed = await acm.list();
   } catch (err) {
-    out.errors.push(`ListCertificates failed: ${errorMessage(err)}`);
+    out.errors.push({ message: `ListCertificates failed: ${errorMessage(err)}` });
     return out;
   }
   out.listed = true;
@@ -402,7 +414,10 @@ async function readInventory(
     try {
       c.tags = await acm.tags(c.arn);
     } catch (err) {
-      out.errors.push(`ListTagsForCertificate ${c.arn} failed: ${errorMessage(err)}`);
+      out.errors.push({
+        message: `ListTagsForCertificate ${c.arn} failed: ${errorMessage(err)}`,
+        arn: c.arn,
+      });
     }
   });
   await mapConcurrent(listed, concurrency, async (c) => {
@@ -414,7 +429,7 @@ async function readInventory(
       if (d.failureReason) c.failureReason = d.failureReason;
       if (d.validationRecords.length > 0) c.validationRecords = d.validationRecords;
     } catch (err) {
-      out.errors.push(`DescribeCertificate ${c.arn} failed: ${errorMessage(err)}`);
+      out.errors.push({ message: `DescribeCertificate ${c.arn} failed: ${errorMessage(err)}`, arn: c.arn });
     }
   });
   out.certificates = listed.map(({ hasMoreNames: _, ...c }) => c);
@@ -436,16 +451,18 @@ function needsDescribe(
 
 async function apply(
   plan: CertificatePlan,
-  ctx: CertificateStageDeps & { outcome: CertificatesOutcome; errors: string[] },
+  ctx: CertificateStageDeps & { outcome: CertificatesOutcome; errors: PassError[] },
 ): Promise<void> {
-  const { aws, config, outcome, errors } = ctx;
+  const { aws, config, outcome } = ctx;
+  const failed = (message: string, name: string) =>
+    ctx.errors.push(passError('certificate-change-failed', message, { name }));
   const acm = (region: string) => new AcmCertificates(aws.acm(region), region);
   const concurrency = config.certificates.apiConcurrency;
   await mapConcurrent(plan.tagging, concurrency, async (t) => {
     try {
       await acm(t.region).addTags(t.arn, t.add);
     } catch (err) {
-      errors.push(`certificates: tagging ${t.arn} failed: ${errorMessage(err)}`);
+      failed(`certificates: tagging ${t.arn} failed: ${errorMessage(err)}`, t.arn);
     }
   });
   await mapConcurrent(plan.requests, concurrency, async (r) => {
@@ -454,8 +471,9 @@ async function apply(
       outcome.requested.push({ region: r.region, names: r.names, attempt: r.attempt, arn });
       ctx.log.info('certificate requested', { arn, region: r.region, names: r.names, attempt: r.attempt });
     } catch (err) {
-      errors.push(
+      failed(
         `certificates: RequestCertificate for ${r.names.join(', ')} in ${r.region} failed: ${errorMessage(err)}`,
+        r.domainName,
       );
     }
   });
@@ -463,7 +481,7 @@ async function apply(
     try {
       await acm(t.region).removeTags(t.arn, t.keys);
     } catch (err) {
-      errors.push(`certificates: untagging ${t.arn} failed: ${errorMessage(err)}`);
+      failed(`certificates: untagging ${t.arn} failed: ${errorMessage(err)}`, t.arn);
     }
   });
   await mapConcurrent(plan.deletions, concurrency, async (d) => {
@@ -475,7 +493,7 @@ async function apply(
       if ((err as { name?: string }).name === 'ResourceInUseException') {
         outcome.kept.push({ arn: d.arn, region: d.region, names: d.names, reason: 'in-use' });
       } else {
-        errors.push(`certificates: DeleteCertificate ${d.arn} failed: ${errorMessage(err)}`);
+        failed(`certificates: DeleteCertificate ${d.arn} failed: ${errorMessage(err)}`, d.arn);
       }
     }
   });

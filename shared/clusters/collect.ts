@@ -7,7 +7,7 @@ import type { ClusterConfig, Config } from '../config.js';
 import { beforeDeadline } from '../deadline.js';
 import type { HeldKind } from '../dns/plan.js';
 import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type PassError, passError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
 import type { PassProgress } from '../progress.js';
 import type { KubernetesResource } from '../sources/api-resources.js';
@@ -18,7 +18,12 @@ import { dependenciesOf, enabledSources, resourcesListedBy } from '../sources/re
 import type { PassWarning } from '../warnings.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 import { type DescribedCluster, describeClusters } from './discover.js';
-import { KubernetesApiError, KubernetesClient } from './kubernetes-client.js';
+import {
+  KubernetesApiError,
+  KubernetesClient,
+  KubernetesEndpointError,
+  KubernetesNetworkError,
+} from './kubernetes-client.js';
 import { EksTokenCache } from './token.js';
 
 export interface ClusterOutcome {
@@ -39,7 +44,7 @@ export interface FleetDesired {
   knownOwners: Set<string>;
   /** Owners whose clusters failed: their records are frozen. */
   frozenOwners: Set<string>;
-  errors: string[];
+  errors: PassError[];
   warnings: PassWarning[];
   /** Objects a filter left out on purpose, each with its cluster. */
   filtered: FilteredOut[];
@@ -133,9 +138,7 @@ async function readCluster(
   } catch (err) {
     const message = errorMessage(err);
     // The Kubernetes client's errors already name the cluster.
-    const error = message.includes(`cluster ${cluster.name}`)
-      ? message
-      : `cluster ${cluster.name}: ${message}`;
+    const error = namesCluster(err, cluster.name) ? message : `cluster ${cluster.name}: ${message}`;
     return { owner, name: cluster.name, error };
   }
 }
@@ -167,13 +170,22 @@ function foldClusterReads(reads: readonly ClusterRead[]): FleetDesired {
     } else {
       fleet.clusters.push({ name: o.name, status: 'failed', endpoints: 0, error: o.error });
       fleet.frozenOwners.add(o.owner);
-      fleet.errors.push(o.error);
+      fleet.errors.push(passError('cluster-failed', o.error, { cluster: o.name }));
       if (o.warning) fleet.warnings.push(o.warning);
     }
   }
   // An owner shared with a failed cluster stays frozen: part of its desired state is unknown.
   for (const o of fleet.frozenOwners) fleet.knownOwners.delete(o);
   return fleet;
+}
+
+/** An error of this cluster's Kubernetes client, whose message starts with the cluster's name. */
+function namesCluster(err: unknown, cluster: string): boolean {
+  const ours =
+    err instanceof KubernetesApiError ||
+    err instanceof KubernetesNetworkError ||
+    err instanceof KubernetesEndpointError;
+  return ours && err.cluster === cluster;
 }
 
 function withCluster(e: Endpoint, cluster: string): Endpoint {

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ClusterConfig, ClusterDiscovery, Config, DiscoveryAccount } from '../config.js';
 import { deadlineOf } from '../deadline.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type PassError, passError } from '../errors.js';
 import { type ClusterTarget, clusterTarget } from './cluster.js';
 
 export type DescribedCluster =
@@ -69,7 +69,7 @@ export async function describeClusters(
 export interface FleetResolution {
   clusters: ClusterConfig[];
   /** A region or account that could not be searched, a cluster that could not be described. */
-  errors: string[];
+  errors: PassError[];
 }
 
 export interface ResolveFleetOptions {
@@ -107,7 +107,7 @@ export async function resolveFleet(
   const discovery = config.clusterDiscovery;
   if (!discovery) return { clusters: listed, errors: [] };
 
-  const errors: string[] = [];
+  const errors: PassError[] = [];
   const eksFor = (s: Search): EKSClient =>
     s.account
       ? clientsForRole(aws, s.account.roleArn, options.clock ? { clock: options.clock } : {}).eks(s.region)
@@ -121,7 +121,10 @@ export async function resolveFleet(
         names = await listClusterNames(eksFor(s), sendOptions);
       } catch (err) {
         errors.push(
-          `discovery ${where}: ListClusters failed: ${errorMessage(deadlineOf(err, deadline) ?? err)}`,
+          passError(
+            'discovery-failed',
+            `discovery ${where}: ListClusters failed: ${errorMessage(deadlineOf(err, deadline) ?? err)}`,
+          ),
         );
         return [];
       }
@@ -139,7 +142,15 @@ export async function resolveFleet(
           };
         } catch (err) {
           const why = errorMessage(deadlineOf(err, deadline) ?? err);
-          errors.push(`discovery ${where}: cluster ${name}: DescribeCluster failed: ${why}`);
+          errors.push(
+            passError(
+              'discovery-failed',
+              `discovery ${where}: cluster ${name}: DescribeCluster failed: ${why}`,
+              {
+                cluster: name,
+              },
+            ),
+          );
           return undefined;
         }
       });

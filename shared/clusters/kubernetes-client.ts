@@ -55,6 +55,16 @@ export class KubernetesApiError extends Error {
   }
 }
 
+/** The cluster's endpoint or CA cannot be used: nothing was sent. A TypeError, naming the field. */
+export class KubernetesEndpointError extends TypeError {
+  constructor(
+    message: string,
+    readonly cluster: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** No answer: connection refused or dropped, TLS failure (a CA that does not match), or timeout. */
 export class KubernetesNetworkError extends Error {
   override readonly name = 'KubernetesNetworkError';
@@ -119,15 +129,24 @@ export class KubernetesClient {
     try {
       base = new URL(options.endpoint);
     } catch {
-      throw new TypeError(`${this.prefix}endpoint ${JSON.stringify(options.endpoint)} is not a URL`);
+      throw new KubernetesEndpointError(
+        `${this.prefix}endpoint ${JSON.stringify(options.endpoint)} is not a URL`,
+        options.clusterName,
+      );
     }
     if (base.protocol !== 'https:') {
-      throw new TypeError(`${this.prefix}endpoint ${JSON.stringify(options.endpoint)} is not https`);
+      throw new KubernetesEndpointError(
+        `${this.prefix}endpoint ${JSON.stringify(options.endpoint)} is not https`,
+        options.clusterName,
+      );
     }
     this.base = base;
     const ca = Buffer.from(options.caData ?? '', 'base64').toString('utf8');
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new TypeError(`${this.prefix}certificate authority data is not a base64-encoded PEM certificate`);
+      throw new KubernetesEndpointError(
+        `${this.prefix}certificate authority data is not a base64-encoded PEM certificate`,
+        options.clusterName,
+      );
     }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.kubernetesRequestMs;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;

@@ -4,7 +4,7 @@ import { deadlineOf } from '../deadline.js';
 import type { RecordChange } from '../endpoint/changes.js';
 import { DomainFilter } from '../endpoint/domain-filter.js';
 import { type Endpoint, LABEL_OWNER, LABEL_PUBLIC_ONLY, type RecordType } from '../endpoint/endpoint.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type PassError, passError } from '../errors.js';
 import type { Log } from '../log.js';
 import {
   type Ownership,
@@ -64,7 +64,7 @@ export interface DnsOutcome {
   heldDeletions: number;
   /** Change groups the provider refused alone; the rest of their zones applied. */
   refused: RefusedChange[];
-  errors: string[];
+  errors: PassError[];
   warnings: PassWarning[];
 }
 
@@ -82,7 +82,9 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
     warnings: [],
   };
   if (input.zones.error !== undefined) {
-    out.errors.push(`route53: listing hosted zones failed: ${input.zones.error}`);
+    out.errors.push(
+      passError('zones-unlisted', `route53: listing hosted zones failed: ${input.zones.error}`),
+    );
     return out;
   }
   const zones = input.zones.zones;
@@ -104,7 +106,11 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
     if (scopedNames && scopedNames.length === 0) continue;
     if (input.deadline?.aborted) {
       out.errors.push(
-        `zone ${zone.name}: not reconciled, left for the next pass: ${errorMessage(input.deadline.reason)}`,
+        passError(
+          'zone-failed',
+          `zone ${zone.name}: not reconciled, left for the next pass: ${errorMessage(input.deadline.reason)}`,
+          { zone: zone.name },
+        ),
       );
       continue;
     }
@@ -112,7 +118,7 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
       await reconcileZone({ zone, wanted, scopedNames, domainFilter }, input, deps, out);
     } catch (err) {
       const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
-      out.errors.push(`zone ${zone.name}: ${why}`);
+      out.errors.push(passError('zone-failed', `zone ${zone.name}: ${why}`, { zone: zone.name }));
       deps.log.error('zone reconcile failed', { zone: zone.name, error: why });
     }
   }
@@ -181,12 +187,20 @@ async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out
   out.recordChanges.push(...applied.applied.map((c) => ({ ...c, zone: `${zone.name}.` })));
   for (const r of applied.refused) {
     out.refused.push(r);
-    out.errors.push(refusalMessage(r));
+    out.errors.push(passError('change-failed', refusalMessage(r), { zone: zone.name, name: r.name }));
     deps.log.error('route53 refused a change', { ...r });
   }
   for (const f of applied.failed) {
+    const { action, endpoint: e } = f.change;
     out.errors.push(
-      `zone ${zone.name}: ${f.change.action} ${f.change.endpoint.dnsName} ${f.change.endpoint.recordType} failed: ${f.error}`,
+      passError(
+        'change-failed',
+        `zone ${zone.name}: ${action} ${e.dnsName} ${e.recordType} failed: ${f.error}`,
+        {
+          zone: zone.name,
+          name: e.dnsName,
+        },
+      ),
     );
   }
 }

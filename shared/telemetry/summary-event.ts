@@ -4,6 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { certificateEvents, certificateSummary } from '../certificates/telemetry.js';
+import { errorLines } from '../errors.js';
 import {
   conflictCount,
   countChanges,
@@ -45,9 +46,9 @@ export function passSummary(result: ReportedPass): PassSummary {
     failedClusters: failedClusters(result),
     conflicts: conflictCount(result),
     heldDeletions: result.heldDeletions,
-    errors: result.errors
-      .slice(0, SUMMARY_MAX_ERRORS)
-      .map((e) => (e.length > MAX_ERROR_CHARS ? `${e.slice(0, MAX_ERROR_CHARS - 1)}…` : e)),
+    errors: errorLines(result.errors.slice(0, SUMMARY_MAX_ERRORS)).map((e) =>
+      e.length > MAX_ERROR_CHARS ? `${e.slice(0, MAX_ERROR_CHARS - 1)}…` : e,
+    ),
     ...(result.certificates?.enabled ? { certificates: certificateSummary(result.certificates) } : {}),
   };
 }

@@ -422,7 +422,11 @@ describe('the audit-events handler against the sandbox', () => {
       expect(summary.dropped).toEqual([]);
       expect(dropped).toEqual([]);
       expect(summary.passes).toHaveLength(1);
-      expect(summary.passes[0]?.errors).toContain('cluster prod-eu: not in the fleet');
+      expect(summary.passes[0]?.errors).toContainEqual({
+        code: 'cluster-not-in-fleet',
+        cluster: 'prod-eu',
+        message: 'cluster prod-eu: not in the fleet',
+      });
       const after = sandbox.snapshot();
       expect(after.zones).toEqual(world0.zones);
       expect(after.certificates).toEqual(world0.certificates);

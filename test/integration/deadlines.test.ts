@@ -4,6 +4,7 @@ import type { FaultRule } from '../../sandbox/faults.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { KubernetesClient, KubernetesNetworkError } from '../../shared/clusters/kubernetes-client.js';
+import { errorLines } from '../../shared/errors.js';
 import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
@@ -114,7 +115,12 @@ describe('deadlines on every call', () => {
       { service: 'route53', operation: 'ListHostedZones', fault: 'hang' },
     ]);
     const result = await reconcile({ trigger: 'schedule' }, deps);
-    expect(result.errors.join('\n')).toMatch(/route53: listing hosted zones failed: TimeoutError/);
+    expect(result.errors).toEqual([
+      {
+        code: 'zones-unlisted',
+        message: expect.stringMatching(/route53: listing hosted zones failed: TimeoutError/),
+      },
+    ]);
     expect(sandbox.faults.injected.hang).toBe(1);
     expect(result.clusters.every((c) => c.status === 'ok')).toBe(true);
     expect(names(sandbox)).toEqual([]);
@@ -187,7 +193,11 @@ describe('the pass deadline, cut from the time the invocation has left', () => {
       2_000,
     );
     const first = await reconcile({ trigger: 'schedule' }, deps);
-    const errors = first.errors.join('\n');
+    // Each error says which zone it is about: the hung changes of one, the zone not started.
+    expect(new Set(first.errors.map((e) => `${e.code} ${e.zone}`))).toEqual(
+      new Set(['change-failed example.com', 'zone-failed example.org']),
+    );
+    const errors = errorLines(first.errors).join('\n');
     // The first zone's change hung until the deadline; the second was not started.
     expect(errors).toMatch(/zone example\.com: .*the pass deadline for applying passed/);
     expect(errors).toMatch(

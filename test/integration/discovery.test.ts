@@ -191,7 +191,8 @@ describe('resolveFleet', () => {
 
     expect(fleet.clusters.map((c) => c.name)).toEqual(['edge-eu']);
     expect(fleet.errors).toHaveLength(1);
-    expect(fleet.errors[0]).toMatch(
+    expect(fleet.errors[0]?.code).toBe('discovery-failed');
+    expect(fleet.errors[0]?.message).toMatch(
       new RegExp(
         `^discovery account ${OTHER_ACCOUNT} eu-west-1: ListClusters failed: .*AssumeRole .*no such role`,
       ),
@@ -270,7 +271,12 @@ describe('discovered clusters in a pass', () => {
 
     const result = await createScheduledHandler(() => deps)({ source: 'edge-reconciler.schedule' });
 
-    expect(result.errors.some((e) => e.startsWith(`discovery account ${OTHER_ACCOUNT}`))).toBe(true);
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({
+        code: 'discovery-failed',
+        message: expect.stringMatching(`^discovery account ${OTHER_ACCOUNT}`),
+      }),
+    );
     expect(records(sandbox)).toEqual(['other.example.com.', 'shop.example.com.']);
   });
 

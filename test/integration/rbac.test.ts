@@ -5,6 +5,7 @@ import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { clusterRoleRules } from '../../shared/clusters/rbac.js';
 import { type Config, SOURCE_NAMES } from '../../shared/config.js';
+import { errorLines } from '../../shared/errors.js';
 import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
 
@@ -85,7 +86,10 @@ describe('the generated ClusterRole against a real pass', () => {
           result.clusters.every((c) => c.status === 'failed'),
           resource,
         ).toBe(true);
-        expect(result.errors.join('\n')).toMatch(new RegExp(`cannot list resource "${resource}"`));
+        expect(result.errors.map((e) => e.code)).toEqual(result.clusters.map(() => 'cluster-failed'));
+        expect(errorLines(result.errors).join('\n')).toMatch(
+          new RegExp(`cannot list resource "${resource}"`),
+        );
         expect(result.changes.filter((c) => c.action === 'DELETE')).toEqual([]);
       }
     }

@@ -294,9 +294,14 @@ describe('a fleet pass against the sandbox', () => {
       }),
     ]);
     expect(pass.errors).toEqual([
-      expect.stringMatching(
-        /^zone example\.com: Route 53 refused CREATE pay\.example\.com A \(owner prod-eu, service\/shop\/pay\): AccessDenied: User: .* is not authorized/,
-      ),
+      {
+        code: 'change-failed',
+        zone: 'example.com',
+        name: 'pay.example.com',
+        message: expect.stringMatching(
+          /^zone example\.com: Route 53 refused CREATE pay\.example\.com A \(owner prod-eu, service\/shop\/pay\): AccessDenied: User: .* is not authorized/,
+        ),
+      },
     ]);
   });
 

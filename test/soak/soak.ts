@@ -307,7 +307,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     const first = await pass();
     if (!converged(zones())) {
       fail(
-        `the fleet did not converge on the first, fault-free pass: ${JSON.stringify(first.errors.concat(first.warnings.map((w) => w.message)))}`,
+        `the fleet did not converge on the first, fault-free pass: ${JSON.stringify([...first.errors, ...first.warnings].map((e) => e.message))}`,
       );
     }
 

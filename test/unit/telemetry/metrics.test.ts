@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyCertificatesOutcome } from '../../../shared/certificates/reconcile.js';
+import { passError } from '../../../shared/errors.js';
 import type { ChangeOutcome } from '../../../shared/reconcile.js';
 import {
   countChanges,
@@ -83,7 +84,7 @@ describe('passMetrics', () => {
   it('a pass with errors, conflicts, held deletions, failed clusters, Route 53 usage and certificates', () => {
     const metrics = byName(
       reportedPass({
-        errors: ['cluster b: DescribeCluster failed'],
+        errors: [passError('cluster-failed', 'cluster b: DescribeCluster failed', { cluster: 'b' })],
         clusters: [
           { name: 'a', status: 'ok', endpoints: 2 },
           { name: 'b', status: 'failed', endpoints: 0, error: 'x' },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyCertificatesOutcome } from '../../../shared/certificates/reconcile.js';
+import { passError } from '../../../shared/errors.js';
 import type { ReportedPass } from '../../../shared/telemetry/metrics.js';
 import { passEvents, passSummary, SUMMARY_MAX_ERRORS } from '../../../shared/telemetry/summary-event.js';
 import { reportedPass } from './reported-pass.js';
@@ -31,7 +32,7 @@ describe('passSummary', () => {
           ],
           warnings: [{ code: 'conflict', message: 'a.example.com is owned by another cluster' }],
           heldDeletions: 2,
-          errors: ['cluster down: unreachable'],
+          errors: [passError('cluster-failed', 'cluster down: unreachable', { cluster: 'down' })],
         }),
       ),
     ).toEqual({
@@ -58,7 +59,7 @@ describe('passSummary', () => {
   it('keeps the first errors, each bounded, so the event stays small', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 3000 }), { maxLength: 60 }), (errors) => {
-        const summary = passSummary(pass({ errors }));
+        const summary = passSummary(pass({ errors: errors.map((e) => passError('zone-failed', e)) }));
         expect(summary.errors).toHaveLength(Math.min(errors.length, SUMMARY_MAX_ERRORS));
         summary.errors.forEach((e, i) => {
           expect(e.length).toBeLessThanOrEqual(1000);
