@@ -20,6 +20,7 @@ import { clusterDomains } from './sources/tenancy.js';
 import { meterClient } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
 import { reportPass } from './telemetry/report.js';
+import type { PassWarning } from './warnings.js';
 
 export type { ChangeOutcome, PassResult };
 
@@ -126,7 +127,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     recordChanges: dns.recordChanges,
     clusters: fleet.clusters,
     errors: [...errors, ...fleet.errors, ...certs.errors, ...dns.errors],
-    warnings: [...fleet.warnings, ...certs.warnings, ...dns.warnings],
+    warnings: [...fleet.warnings, ...certs.warnings, ...withClusters(dns.warnings, fleet.endpoints)],
     filtered: [...fleet.filtered, ...managed.filtered],
     certificates: certs.outcome,
     heldDeletions: dns.heldDeletions,
@@ -211,6 +212,26 @@ function withinDomainFilters(
     filtered.set(JSON.stringify([left.cluster, left.object, left.dnsName]), left);
   }
   return { kept, filtered: [...filtered.values()] };
+}
+
+/**
+ * The DNS stage's warnings with the cluster of the object they name: the zone's planner and registry know
+ * records by owner and object, and an owner may span clusters. Left out where the object and name do not
+ * point at one cluster.
+ */
+function withClusters(warnings: readonly PassWarning[], desired: readonly Endpoint[]): PassWarning[] {
+  const clustersOf = new Map<string, Set<string>>();
+  for (const e of desired) {
+    const cluster = e.labels[LABEL_CLUSTER];
+    if (!cluster) continue;
+    const key = JSON.stringify([e.labels[LABEL_RESOURCE] ?? '', e.dnsName]);
+    clustersOf.set(key, (clustersOf.get(key) ?? new Set()).add(cluster));
+  }
+  return warnings.map((w) => {
+    if (w.cluster || !w.object || !w.dnsName) return w;
+    const found = clustersOf.get(JSON.stringify([w.object, w.dnsName]));
+    return found?.size === 1 ? { ...w, cluster: [...found][0] as string } : w;
+  });
 }
 
 /**

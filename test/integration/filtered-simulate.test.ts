@@ -17,27 +17,35 @@ describe('filtered names through simulate', () => {
       { filter: 'ingressClass', setting: 'public', object: 'ingress/web/admin', cluster: 'prod-eu' },
       {
         filter: 'domainFilters',
-        setting: 'domainFilters shop.example.com',
+        setting: 'domainFilters shop.example.com, other.net',
         cluster: 'prod-eu',
         object: 'service/web/api',
         dnsName: 'api.example.com',
       },
       {
         filter: 'domainFilters',
-        setting: 'domainFilters shop.example.com',
+        setting: 'domainFilters shop.example.com, other.net',
         cluster: 'prod-eu',
         object: 'service/web/api',
         dnsName: 'api.example.org',
       },
     ]);
-    // A name outside the filters is not a zone missing: no `no-zone` warning for api.example.org.
-    expect(outcome.passes[0]?.warnings).toEqual([]);
+    // A name outside the filters is not a zone missing: the one `no-zone` warning is api.other.net's,
+    // which the filters take, and it names the cluster and the object.
+    expect(outcome.passes[0]?.warnings).toEqual([
+      expect.objectContaining({
+        code: 'no-zone',
+        dnsName: 'api.other.net',
+        object: 'service/web/api',
+        cluster: 'prod-eu',
+      }),
+    ]);
     const names = outcome.zones.flatMap((z) => z.records.map((r) => r.name));
     expect(names).toContain('www.shop.example.com.');
     expect(names).not.toContain('admin.shop.example.com.');
     expect(names).not.toContain('api.example.com.');
     expect(formatSimulation(outcome)).toContain(
-      'filtered by domainFilters shop.example.com: api.example.org (service/web/api in cluster prod-eu) — not published',
+      'filtered by domainFilters shop.example.com, other.net: api.example.org (service/web/api in cluster prod-eu) — not published',
     );
   });
 });
