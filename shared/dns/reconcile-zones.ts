@@ -6,6 +6,7 @@ import { DomainFilter } from '../endpoint/domain-filter.js';
 import { type Endpoint, LABEL_OWNER, LABEL_PUBLIC_ONLY, type RecordType } from '../endpoint/endpoint.js';
 import { errorMessage, type PassError, passError } from '../errors.js';
 import type { Log } from '../log.js';
+import type { PassProgress } from '../progress.js';
 import {
   type Ownership,
   ownershipTxtHolder,
@@ -55,6 +56,8 @@ export interface DnsDeps {
   aws: Pick<AwsClients, 'elbv2'>;
   log: Log;
   dns: DnsProvider;
+  /** Told as each zone is done (the CLI's terminal line). */
+  progress?: PassProgress;
 }
 
 export interface DnsOutcome {
@@ -96,7 +99,8 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
   });
   const byZone = desiredByZone(desired, zones, out.warnings);
   const domainFilter = new DomainFilter(deps.config);
-  for (const zone of zones) {
+  for (const [i, zone] of zones.entries()) {
+    if (i > 0) deps.progress?.zoneRead(i, zones.length);
     const wanted = byZone.get(zone.id) ?? [];
     // Nothing to create, and no owner whose records could go: the zone needs no read.
     if (input.knownOwners.size === 0 && wanted.length === 0) continue;
@@ -122,6 +126,7 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
       deps.log.error('zone reconcile failed', { zone: zone.name, error: why });
     }
   }
+  if (zones.length > 0) deps.progress?.zoneRead(zones.length, zones.length);
   return out;
 }
 

@@ -29,13 +29,18 @@ describe('progress on the terminal', () => {
 });
 
 describe('a pass reports its progress', () => {
-  it('counts each cluster listed, out of the clusters of the pass', async () => {
+  it('counts each cluster listed and each zone read, out of those of the pass', async () => {
     const clusters: string[] = [];
-    await simulateFile('examples/kargo.yaml', {
+    const zones: string[] = [];
+    await simulateFile('examples/certificates.yaml', {
       rounds: 1,
       logLevel: 'error',
-      progress: { clusterListed: (n, total) => clusters.push(`${n}/${total}`), zoneRead: () => {} },
+      progress: {
+        clusterListed: (n, total) => clusters.push(`${n}/${total}`),
+        zoneRead: (n, total) => zones.push(`${n}/${total}`),
+      },
     });
-    expect(clusters).toEqual(['1/2', '2/2']);
+    expect(clusters).toEqual(['1/1']);
+    expect(zones).toEqual(['1/2', '2/2']);
   });
 });
