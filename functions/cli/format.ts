@@ -96,7 +96,22 @@ const LEFT_ALONE: Partial<Record<WarningCode, string>> = {
   'api-not-served': 'the kind is not served there: its records are kept',
 };
 
-function formatWarning(w: PassWarning, style: Style): string[] {
+/**
+ * Each warning once: a name's A and AAAA records (or a zone's plan and its registry) can report the same
+ * thing twice, which a reader takes for two problems. The JSON keeps them all.
+ */
+export function distinctWarnings(warnings: readonly PassWarning[]): PassWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = JSON.stringify([w.code, w.cluster, w.object, w.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A warning with its code, cluster and object, and what it means for the records where the message does not say. */
+export function formatWarning(w: PassWarning, style: Style = PLAIN): string[] {
   const where = [w.cluster ? `cluster ${w.cluster}` : '', w.object ?? ''].filter(Boolean).join(', ');
   const lines = [style.warn(`  warning [${w.code}]${where ? ` ${where}` : ''}: ${w.message}`)];
   const why = LEFT_ALONE[w.code];
@@ -157,7 +172,7 @@ export function formatSimulation(
         if (c.endpoint.recordType !== 'TXT') out.push(style.dim(`        why: ${reasonFor(c, dryRun)}`));
       }
     }
-    for (const w of pass.warnings) out.push(...formatWarning(w, style));
+    for (const w of distinctWarnings(pass.warnings)) out.push(...formatWarning(w, style));
     for (const f of detail?.results.flatMap((r) => r.filtered) ?? [])
       out.push(style.dim(`  ${formatFiltered(f)}`));
     for (const e of pass.errors) out.push(style.remove(`  error: ${e}`));

@@ -13,7 +13,7 @@ import { reconcile } from '../../shared/reconcile.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
 import { parseEvent } from '../middleware.js';
 import { checkAwsAccess } from './aws-access.js';
-import { formatFiltered, formatRecordChange } from './format.js';
+import { distinctWarnings, formatFiltered, formatRecordChange, formatWarning } from './format.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 
 export interface OperateOptions {
@@ -52,7 +52,8 @@ export async function runPass(options: OperateOptions): Promise<{ result: PassRe
         config,
         aws,
         clock: systemClock,
-        log: streamLog(options.verbose ? 'debug' : 'warn'),
+        // The diff says every warning with its object; their log lines would repeat them on stderr.
+        log: streamLog(options.verbose ? 'debug' : 'error'),
         ...(options.progress ? { progress: options.progress } : {}),
       },
     );
@@ -95,9 +96,10 @@ export function formatDiff(result: PassResult): string {
     out.push('', `zone ${zone}`);
     for (const change of changes) out.push(`  ${formatRecordChange(change)}`);
   }
-  for (const w of result.warnings) out.push(`warning: ${w.message}`);
-  for (const f of result.filtered) out.push(formatFiltered(f));
-  for (const e of errorLines(result.errors)) out.push(`error: ${e}`);
+  if (result.warnings.length > 0) out.push('');
+  for (const w of distinctWarnings(result.warnings)) out.push(...formatWarning(w));
+  for (const f of result.filtered) out.push(`  ${formatFiltered(f)}`);
+  for (const e of errorLines(result.errors)) out.push(`  error: ${e}`);
   return `${out.join('\n')}\n`;
 }
 

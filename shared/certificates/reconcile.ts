@@ -254,7 +254,12 @@ function reportSkipped(skipped: ReadonlyMap<string, SkippedHost>, result: Certif
       code: 'certificate-host-skipped',
       message: `TLS host ${s.host} (${resources.join(', ')}): no certificate: ${s.reason}`,
       dnsName: s.host,
-      ...(resources[0] ? { object: resources[0].slice(resources[0].indexOf(':') + 1) } : {}),
+      ...(resources[0]
+        ? {
+            object: resources[0].slice(resources[0].indexOf(':') + 1),
+            cluster: resources[0].slice(0, resources[0].indexOf(':')),
+          }
+        : {}),
     });
   }
 }

@@ -401,6 +401,14 @@ describe('certificates against the sandbox ACM', () => {
     expect(p.certs.outcome.skipped.map((k) => [k.host, k.reason])).toEqual([
       ['shop.other.org', 'outside the domain filters'],
     ]);
+    expect(p.certs.warnings).toEqual([
+      expect.objectContaining({
+        code: 'certificate-host-skipped',
+        dnsName: 'shop.other.org',
+        object: 'ingress/web/shop.other.org',
+        cluster: 'prod-eu',
+      }),
+    ]);
     // A private zone does not count, but the public parent zone does.
     expect(p.certs.outcome.requested.map((r) => r.names)).toEqual([['x.internal.example.com']]);
 
