@@ -168,7 +168,9 @@ describe('reconcileZones over the in-memory provider', () => {
       },
       { config: parseConfig({}), dns: w.dns, log: silentLog, aws: { elbv2: () => undefined as never } },
     );
-    expect(out.errors).toEqual(['route53: listing hosted zones failed: Throttling: Rate exceeded']);
+    expect(out.errors).toEqual([
+      { code: 'zones-unlisted', message: 'route53: listing hosted zones failed: Throttling: Rate exceeded' },
+    ]);
     expect(w.dns.stats.listRecords).toBe(0);
   });
 
@@ -189,7 +191,13 @@ describe('reconcileZones over the in-memory provider', () => {
       desired: [desired('web', '192.0.2.1')],
       deadline: AbortSignal.abort(new Error('late')),
     });
-    expect(out.errors).toEqual(['zone example.com: not reconciled, left for the next pass: late']);
+    expect(out.errors).toEqual([
+      {
+        code: 'zone-failed',
+        zone: 'example.com',
+        message: 'zone example.com: not reconciled, left for the next pass: late',
+      },
+    ]);
     expect(w.dns.stats.listRecords).toBe(0);
   });
 
