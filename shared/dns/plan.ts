@@ -129,17 +129,80 @@ export function ownedRecordCounts(records: readonly Endpoint[], input: Considere
  */
 export function planChanges(input: PlanInput): PlanResult {
   const warnings: PassWarning[] = [];
-  const inScope = (name: string) => !input.scope || input.scope.has(name);
-  const considered = (e: Endpoint) => isManaged(e, input) && inScope(e.dnsName);
-  const touchable = (owner: string) =>
-    owner !== '' && input.knownOwners.has(owner) && !input.frozenOwners.has(owner);
-
-  const current = input.current.filter(considered);
+  const rules = planRules(input);
+  const current = input.current.filter(rules.considered);
   const currentByKey = new Map<string, Endpoint>();
-  for (const c of current) if (!currentByKey.has(endpointKey(c))) currentByKey.set(endpointKey(c), c);
+  for (const c of current) {
+    const key = endpointKey(c);
+    if (!currentByKey.has(key)) currentByKey.set(key, c);
+  }
+  const claimsByKey = settledClaims(input, rules, current, currentByKey, warnings);
+  const { updates, releases } = decideCurrent(input, rules, currentByKey, claimsByKey, warnings);
+  const guard = deletionGuard(input, current, releases, warnings);
+  const deletes: Endpoint[] = [];
+  for (const r of releases) {
+    if (guard.guarded.has(ownerOf(r.old))) guard.heldDeletions.push(r.old);
+    else if (r.next) updates.push({ old: r.old, next: r.next });
+    else deletes.push(r.old);
+  }
+  warnings.push(...frozenWarnings(input.frozenOwners, current));
+  const creates = planCreates(input, rules, currentByKey, claimsByKey, { deletes, updates }, warnings);
 
+  updates.sort((a, b) => byKey(a.old, b.old));
+  return {
+    create: creates.sort(byKey),
+    updateOld: updates.map((u) => u.old),
+    updateNew: updates.map((u) => u.next),
+    delete: deletes.sort(byKey),
+    heldDeletions: guard.heldDeletions.sort(byKey),
+    needsZoneCounts: guard.needsZoneCounts,
+    warnings,
+  };
+}
+
+/** The pass's rules about which records count and which owners may change them. */
+interface PlanRules {
+  inScope(name: string): boolean;
+  /** A managed type under the domain filter, in scope. */
+  considered(e: Endpoint): boolean;
+  /** Its owner is known this pass and not frozen. */
+  touchable(owner: string): boolean;
+}
+
+function planRules(input: PlanInput): PlanRules {
+  const inScope = (name: string) => !input.scope || input.scope.has(name);
+  return {
+    inScope,
+    considered: (e) => isManaged(e, input) && inScope(e.dnsName),
+    touchable: (owner) => owner !== '' && input.knownOwners.has(owner) && !input.frozenOwners.has(owner),
+  };
+}
+
+function byKey(a: Endpoint, b: Endpoint): number {
+  return endpointKey(a) < endpointKey(b) ? -1 : 1;
+}
+
+/** Appends `value` to the list under `key` (no copy of the list). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The desired endpoints that may take part, by record key: owned, not a CNAME beside another type, not
+ * under another owner's orphan TXT, one routing policy per name and type.
+ */
+function settledClaims(
+  input: PlanInput,
+  rules: PlanRules,
+  current: readonly Endpoint[],
+  currentByKey: ReadonlyMap<string, Endpoint>,
+  warnings: PassWarning[],
+): Map<string, Endpoint[]> {
   const wanted: Endpoint[] = [];
-  for (const d of input.desired.filter(considered)) {
+  for (const d of input.desired) {
+    if (!rules.considered(d)) continue;
     if (ownerOf(d)) wanted.push(d);
     else {
       warnings.push({
@@ -156,22 +219,36 @@ export function planChanges(input: PlanInput): PlanResult {
   warnings.push(...placeable.warnings);
   const routed = settleRoutingPolicies(placeable.kept, current);
   warnings.push(...routed.warnings);
-  const candidatesByKey = new Map<string, Endpoint[]>();
-  for (const d of routed.kept)
-    candidatesByKey.set(endpointKey(d), [...(candidatesByKey.get(endpointKey(d)) ?? []), d]);
+  const claimsByKey = new Map<string, Endpoint[]>();
+  for (const d of routed.kept) pushTo(claimsByKey, endpointKey(d), d);
+  return claimsByKey;
+}
 
-  const updates: { old: Endpoint; next: Endpoint }[] = [];
-  /** Records their owner gives up: `next` is the other owner's claim taking the record over, if any. */
-  const releases: { old: Endpoint; next?: Endpoint }[] = [];
-  const reportLosers = (winner: Endpoint, candidates: Endpoint[], holder = describeClaim(winner)) => {
-    for (const c of candidates)
-      if (c !== winner && !sameClaim(c, winner)) warnings.push(conflictWarning(c, holder));
-  };
+interface Update {
+  old: Endpoint;
+  next: Endpoint;
+}
 
+/** A record its owner gives up: `next` is the other owner's claim taking the record over, if any. */
+interface Release {
+  old: Endpoint;
+  next?: Endpoint;
+}
+
+/** Each record there now against the claims on it: kept, updated for its owner, or released. */
+function decideCurrent(
+  input: PlanInput,
+  rules: PlanRules,
+  currentByKey: ReadonlyMap<string, Endpoint>,
+  claimsByKey: ReadonlyMap<string, Endpoint[]>,
+  warnings: PassWarning[],
+): { updates: Update[]; releases: Release[] } {
+  const updates: Update[] = [];
+  const releases: Release[] = [];
   for (const [key, cur] of [...currentByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const candidates = candidatesByKey.get(key) ?? [];
+    const candidates = claimsByKey.get(key) ?? [];
     const owner = ownerOf(cur);
-    if (!touchable(owner)) {
+    if (!rules.touchable(owner)) {
       const why = input.frozenOwners.has(owner) ? 'frozen: its cluster failed this pass' : '';
       for (const c of candidates) warnings.push(conflictWarning(c, describeClaim(cur), why));
       continue;
@@ -180,22 +257,14 @@ export function planChanges(input: PlanInput): PlanResult {
     const others = candidates.filter((c) => ownerOf(c) !== owner);
     if (mine.length > 0) {
       const winner = resolveUpdate(cur, mine);
-      reportLosers(winner, candidates);
+      reportLosers(winner, candidates, warnings);
       const next = asRecordOf(winner, owner, cur);
       if (input.policy !== 'create-only' && needsUpdate(cur, next)) updates.push({ old: cur, next });
       continue;
     }
-    const held = input.held.find((h) => h.dnsName === cur.dnsName && h.owner === owner);
-    const heldKind = input.heldKinds?.find(
-      (k) => k.owner === owner && resourceOf(cur).startsWith(`${k.kind}/`),
-    );
-    if (held || heldKind || input.policy !== 'sync') {
-      const why = held
-        ? `kept for ${held.resource}, which has no targets now`
-        : heldKind
-          ? `kept for ${resourceOf(cur)}: its cluster does not serve the ${heldKind.kind} API this pass`
-          : `policy ${input.policy} keeps it`;
-      for (const c of others) warnings.push(conflictWarning(c, describeClaim(cur), why));
+    const kept = whyKept(input, cur);
+    if (kept) {
+      for (const c of others) warnings.push(conflictWarning(c, describeClaim(cur), kept));
       continue;
     }
     if (others.length === 0) {
@@ -203,16 +272,49 @@ export function planChanges(input: PlanInput): PlanResult {
       continue;
     }
     const winner = resolveCreate(others);
-    reportLosers(winner, others);
+    reportLosers(winner, others, warnings);
     releases.push({ old: cur, next: asRecordOf(winner, ownerOf(winner), cur) });
   }
+  return { updates, releases };
+}
 
-  // The guard: one owner losing too large a share of its records at once looks like a broken source, or
-  // a forged event. The share is of the owner's records in the whole zone, whatever the trigger: a
-  // scoped pass sees only the names an event named, and judging it on those alone let one audit delivery
-  // naming many names delete what a full pass had held. Without the zone's counts a scoped pass cannot
-  // know the share, so it holds every release and asks for them (`needsZoneCounts`).
-  const heldDeletions: Endpoint[] = [];
+/** Why a touchable owner keeps a record it no longer claims (a held name or kind, the policy), if it does. */
+function whyKept(input: PlanInput, cur: Endpoint): string | undefined {
+  const owner = ownerOf(cur);
+  const held = input.held.find((h) => h.dnsName === cur.dnsName && h.owner === owner);
+  if (held) return `kept for ${held.resource}, which has no targets now`;
+  const heldKind = input.heldKinds?.find(
+    (k) => k.owner === owner && resourceOf(cur).startsWith(`${k.kind}/`),
+  );
+  if (heldKind)
+    return `kept for ${resourceOf(cur)}: its cluster does not serve the ${heldKind.kind} API this pass`;
+  if (input.policy !== 'sync') return `policy ${input.policy} keeps it`;
+  return undefined;
+}
+
+function reportLosers(
+  winner: Endpoint,
+  candidates: readonly Endpoint[],
+  warnings: PassWarning[],
+  holder = describeClaim(winner),
+): void {
+  for (const c of candidates)
+    if (c !== winner && !sameClaim(c, winner)) warnings.push(conflictWarning(c, holder));
+}
+
+/**
+ * The guard: one owner losing too large a share of its records at once looks like a broken source, or
+ * a forged event. The share is of the owner's records in the whole zone, whatever the trigger: a
+ * scoped pass sees only the names an event named, and judging it on those alone let one audit delivery
+ * naming many names delete what a full pass had held. Without the zone's counts a scoped pass cannot
+ * know the share, so it holds every release and asks for them (`needsZoneCounts`).
+ */
+function deletionGuard(
+  input: PlanInput,
+  current: readonly Endpoint[],
+  releases: readonly Release[],
+  warnings: PassWarning[],
+): { guarded: Set<string>; heldDeletions: Endpoint[]; needsZoneCounts: boolean } {
   const ownedCount = input.scope ? input.zoneOwnedCounts : ownedRecordCounts(current, input);
   const releasedBy = new Map<string, number>();
   for (const r of releases) releasedBy.set(ownerOf(r.old), (releasedBy.get(ownerOf(r.old)) ?? 0) + 1);
@@ -236,82 +338,93 @@ export function planChanges(input: PlanInput): PlanResult {
         `above the ${Math.round(maxShare * 100)}% limit; all held back. Set deletionGuard.allow to let them through`,
     });
   }
-  const deletes: Endpoint[] = [];
-  for (const r of releases) {
-    if (guarded.has(ownerOf(r.old))) heldDeletions.push(r.old);
-    else if (r.next) updates.push({ old: r.old, next: r.next });
-    else deletes.push(r.old);
-  }
+  return { guarded, heldDeletions: [], needsZoneCounts };
+}
 
-  for (const owner of [...input.frozenOwners].sort()) {
-    const frozen = current.filter((c) => ownerOf(c) === owner).length;
-    if (frozen > 0) {
-      warnings.push({
-        code: 'frozen',
-        message: `owner ${owner}: its cluster failed this pass; its ${frozen} records are left as they are`,
-      });
-    }
+function frozenWarnings(frozenOwners: ReadonlySet<string>, current: readonly Endpoint[]): PassWarning[] {
+  if (frozenOwners.size === 0) return [];
+  const frozenCount = new Map<string, number>();
+  for (const c of current) {
+    const owner = ownerOf(c);
+    if (frozenOwners.has(owner)) frozenCount.set(owner, (frozenCount.get(owner) ?? 0) + 1);
   }
+  return [...frozenOwners]
+    .sort()
+    .filter((owner) => (frozenCount.get(owner) ?? 0) > 0)
+    .map((owner) => ({
+      code: 'frozen',
+      message: `owner ${owner}: its cluster failed this pass; its ${frozenCount.get(owner)} records are left as they are`,
+    }));
+}
 
-  // What each name holds once the deletes and updates above are made: creates must fit next to it.
-  const deletedKeys = new Set(deletes.map(endpointKey));
-  const ownerAfter = new Map<string, string>(updates.map((u) => [endpointKey(u.old), ownerOf(u.next)]));
+/**
+ * Claims on record sets that are not there, lowest claim first (when two owners want different types at
+ * one free name, the lowest owner gets it): each created where it fits next to what its name holds once
+ * this pass's deletes and updates are made.
+ */
+function planCreates(
+  input: PlanInput,
+  rules: PlanRules,
+  currentByKey: ReadonlyMap<string, Endpoint>,
+  claimsByKey: ReadonlyMap<string, Endpoint[]>,
+  made: { deletes: readonly Endpoint[]; updates: readonly Update[] },
+  warnings: PassWarning[],
+): Endpoint[] {
+  const deletedKeys = new Set(made.deletes.map(endpointKey));
+  const ownerAfter = new Map<string, string>(made.updates.map((u) => [endpointKey(u.old), ownerOf(u.next)]));
   const after = new Map<string, Endpoint[]>();
   for (const c of input.current) {
-    if (!inScope(c.dnsName) || deletedKeys.has(endpointKey(c))) continue;
-    after.set(c.dnsName, [...(after.get(c.dnsName) ?? []), c]);
+    if (!rules.inScope(c.dnsName) || deletedKeys.has(endpointKey(c))) continue;
+    pushTo(after, c.dnsName, c);
   }
   const ownerNow = (e: Endpoint) => ownerAfter.get(endpointKey(e)) ?? ownerOf(e);
 
   const creates: Endpoint[] = [];
-  const byKey = (a: Endpoint, b: Endpoint) => (endpointKey(a) < endpointKey(b) ? -1 : 1);
-  // Lowest claim first: when two owners want different types at one free name, the lowest owner gets it.
-  const contested = [...candidatesByKey]
+  const contested = [...claimsByKey]
     .filter(([key]) => !currentByKey.has(key))
     .map(([key, candidates]) => ({ key, candidates, winner: resolveCreate(candidates) }))
     .sort((a, b) => compareClaims(a.winner, b.winner) || (a.key < b.key ? -1 : 1));
   for (const { candidates, winner } of contested) {
-    reportLosers(winner, candidates);
+    reportLosers(winner, candidates, warnings);
     const atName = after.get(winner.dnsName) ?? [];
-    const blocker =
-      atName.find((r) => (winner.recordType === 'CNAME') !== (r.recordType === 'CNAME')) ??
-      atName.find(
-        (r) => r.recordType === winner.recordType && routingPolicyOf(r) !== routingPolicyOf(winner),
-      ) ??
-      atName.find(
-        (r) =>
-          considered(r) &&
-          (r.setIdentifier ?? '') === (winner.setIdentifier ?? '') &&
-          ownerNow(r) !== ownerOf(winner),
-      );
+    const blocker = blockerOf(winner, atName, (r) => rules.considered(r) && ownerNow(r) !== ownerOf(winner));
     if (blocker) {
-      const why =
-        blocker.recordType === winner.recordType && routingPolicyOf(blocker) !== routingPolicyOf(winner)
-          ? `it wants a ${routingPolicyOf(winner)} record where ${routingPolicyOf(blocker)} routing is; Route 53 holds one routing policy per name and type`
-          : winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
-            ? 'a CNAME cannot share its name'
-            : 'the name holds records of another owner';
-      warnings.push(
-        conflictWarning(winner, `${describeClaim(blocker)} with a ${blocker.recordType} record`, why),
-      );
+      warnings.push(blockedWarning(winner, blocker));
       continue;
     }
     const record = asRecordOf(winner, ownerOf(winner));
     creates.push(record);
-    after.set(record.dnsName, [...atName, record]);
+    pushTo(after, record.dnsName, record);
   }
-  creates.sort(byKey);
+  return creates;
+}
 
-  updates.sort((a, b) => byKey(a.old, b.old));
-  return {
-    create: creates,
-    updateOld: updates.map((u) => u.old),
-    updateNew: updates.map((u) => u.next),
-    delete: deletes.sort(byKey),
-    heldDeletions: heldDeletions.sort(byKey),
-    needsZoneCounts,
-    warnings,
-  };
+/**
+ * What at the name keeps `winner` from being created: a CNAME beside another type, a record of its type
+ * under another routing policy, or a record at its set identifier another owner will hold.
+ */
+function blockerOf(
+  winner: Endpoint,
+  atName: readonly Endpoint[],
+  foreign: (r: Endpoint) => boolean,
+): Endpoint | undefined {
+  return (
+    atName.find((r) => (winner.recordType === 'CNAME') !== (r.recordType === 'CNAME')) ??
+    atName.find(
+      (r) => r.recordType === winner.recordType && routingPolicyOf(r) !== routingPolicyOf(winner),
+    ) ??
+    atName.find((r) => (r.setIdentifier ?? '') === (winner.setIdentifier ?? '') && foreign(r))
+  );
+}
+
+function blockedWarning(winner: Endpoint, blocker: Endpoint): PassWarning {
+  const why =
+    blocker.recordType === winner.recordType && routingPolicyOf(blocker) !== routingPolicyOf(winner)
+      ? `it wants a ${routingPolicyOf(winner)} record where ${routingPolicyOf(blocker)} routing is; Route 53 holds one routing policy per name and type`
+      : winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
+        ? 'a CNAME cannot share its name'
+        : 'the name holds records of another owner';
+  return conflictWarning(winner, `${describeClaim(blocker)} with a ${blocker.recordType} record`, why);
 }
 
 /** The desired endpoint as the record it becomes: ownership labels set, an unset TTL kept as it is now. */
