@@ -9,7 +9,7 @@ import {
 } from '../endpoint/endpoint.js';
 import { nameLengthProblem } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
-import { isInZone, type TxtNameOptions, txtNameMapper } from './txt-names.js';
+import { isInZone, type TxtNameMapper, type TxtNameOptions, txtNameMapper } from './txt-names.js';
 
 /**
  * ExternalDNS's TXT ownership registry (registry/txt in kubernetes-sigs/external-dns), value and names
@@ -28,11 +28,14 @@ export interface RegistryOptions extends TxtNameOptions {
  */
 export const LABEL_TXT_MIGRATE = 'txt/force-update';
 
-/**
- * Set by `readOwnership` on a registry TXT: the JSON list of record keys whose ownership it carries, so
- * an old-format TXT is deleted only together with the last record that relies on it.
- */
-export const LABEL_TXT_USERS = 'txt/owned-records';
+/** An ownership TXT as `readOwnership` read it: the TXT record, and the records it speaks for. */
+export interface RegistryTxt extends Endpoint {
+  /**
+   * The keys (`endpointKey`) of the records whose ownership this TXT carries, so an old-format or legacy
+   * TXT is deleted only together with the last record that relies on it. Empty: an orphan.
+   */
+  users: readonly string[];
+}
 
 export const REGISTRY_TXT_TTL = 300;
 const HERITAGE = 'external-dns';
@@ -103,10 +106,12 @@ function txtKey(dnsName: string, setIdentifier: string | undefined): string {
   return `${dnsName}|${setIdentifier ?? ''}`;
 }
 
-function indexByTxtKey(registry: readonly Endpoint[]): Map<string, Endpoint> {
-  const byKey = new Map<string, Endpoint>();
-  for (const t of registry)
-    if (!byKey.has(txtKey(t.dnsName, t.setIdentifier))) byKey.set(txtKey(t.dnsName, t.setIdentifier), t);
+function indexByTxtKey(registry: readonly RegistryTxt[]): Map<string, RegistryTxt> {
+  const byKey = new Map<string, RegistryTxt>();
+  for (const t of registry) {
+    const key = txtKey(t.dnsName, t.setIdentifier);
+    if (!byKey.has(key)) byKey.set(key, t);
+  }
   return byKey;
 }
 
@@ -119,11 +124,11 @@ function indexByTxtKey(registry: readonly Endpoint[]): Map<string, Endpoint> {
  * conflict rules: it goes with that record when the record is released.
  */
 export function ownershipTxtHolder(
-  registry: readonly Endpoint[],
+  registry: readonly RegistryTxt[],
   options: RegistryOptions,
 ): (record: Endpoint) => { owner: string | undefined; txtName: string } | undefined {
   const names = txtNameMapper(options);
-  const byKey = indexByTxtKey(registry.filter((t) => usersOf(t).length === 0));
+  const byKey = indexByTxtKey(registry.filter((t) => t.users.length === 0));
   return (record) => {
     const txtName = names.txtName(record.dnsName, record.recordType);
     const txt = byKey.get(txtKey(txtName, record.setIdentifier));
@@ -154,7 +159,7 @@ function isAliasA(e: Endpoint): boolean {
 /** A zone's records split by `readOwnership`: the records proper, labelled with their owners, and the TXTs. */
 export interface Ownership {
   records: Endpoint[];
-  registry: Endpoint[];
+  registry: RegistryTxt[];
 }
 
 interface ParsedTxt {
@@ -200,17 +205,18 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
     const old = r.recordType !== 'AAAA' ? byKey.get(registryKey(name, '', r.setIdentifier)) : undefined;
     const source = own ?? legacy ?? old;
     if (!source) return r;
-    users.set(source, [...(users.get(source) ?? []), endpointKey(r)]);
+    const speaksFor = users.get(source);
+    if (speaksFor) speaksFor.push(endpointKey(r));
+    else users.set(source, [endpointKey(r)]);
     const out: Endpoint = { ...r, labels: { ...r.labels, ...source.labels } };
     const newFormatWritable = !options.zone || isInZone(names.txtName(r.dnsName, r.recordType), options.zone);
     if (!own && out.labels[LABEL_OWNER] && newFormatWritable) out.labels[LABEL_TXT_MIGRATE] = 'true';
     return out;
   });
 
-  const registry = parsed.map((p) => ({
-    ...p.txt,
-    labels: { ...p.txt.labels, ...p.labels, [LABEL_TXT_USERS]: JSON.stringify(users.get(p) ?? []) },
-  }));
+  const registry = parsed.map(
+    (p): RegistryTxt => ({ ...p.txt, labels: { ...p.txt.labels, ...p.labels }, users: users.get(p) ?? [] }),
+  );
   return { records: labelled, registry };
 }
 
@@ -258,69 +264,118 @@ function recordOnly(e: Endpoint): Endpoint {
  */
 export function planRegistryChanges(
   plan: Plan,
-  registry: Endpoint[],
+  registry: readonly RegistryTxt[],
   options: RegistryOptions,
 ): { groups: ChangeGroup[]; warnings: PassWarning[] } {
-  const names = txtNameMapper(options);
+  const index = new RegistryIndex(registry, options);
   const warnings: PassWarning[] = [];
-  const txtByName = indexByTxtKey(registry);
-  const unwritable = (record: Endpoint, name: string): PassWarning | undefined => {
-    if (options.zone && !isInZone(name, options.zone)) return outsideZone(record, name, options.zone);
+  const deleted = deleteGroups(plan.delete, index);
+  const updated = updateGroups(plan, index, warnings);
+  const created = createGroups(plan.create, index, deleted.txts, warnings);
+  return { groups: [...deleted.groups, ...updated, ...created], warnings };
+}
+
+/** The registry as one pass looks it up, indexed once: by TXT name, and by the record name each speaks for. */
+class RegistryIndex {
+  readonly names: TxtNameMapper;
+  /** By TXT name and set identifier (`txtKey`). */
+  readonly byTxtKey: Map<string, RegistryTxt>;
+  /** By the name of the records each TXT speaks for and its set identifier (`txtKey`), in registry order. */
+  private readonly bySpokenName = new Map<string, { txt: RegistryTxt; recordType?: RecordType }[]>();
+
+  constructor(
+    registry: readonly RegistryTxt[],
+    readonly options: RegistryOptions,
+  ) {
+    this.names = txtNameMapper(options);
+    this.byTxtKey = indexByTxtKey(registry);
+    for (const txt of registry) {
+      const mapped = this.names.recordFor(txt.dnsName);
+      if (!mapped) continue;
+      const key = txtKey(mapped.dnsName, txt.setIdentifier);
+      const entry = mapped.recordType ? { txt, recordType: mapped.recordType } : { txt };
+      const list = this.bySpokenName.get(key);
+      if (list) list.push(entry);
+      else this.bySpokenName.set(key, [entry]);
+    }
+  }
+
+  /** The TXTs that may speak for `record`: its own type's, the legacy `cname-` one of an ALIAS A, the old format. */
+  txtsOf(record: Endpoint): RegistryTxt[] {
+    const entries = this.bySpokenName.get(
+      txtKey(this.names.lookupName(record.dnsName), record.setIdentifier),
+    );
+    const out: RegistryTxt[] = [];
+    for (const { txt, recordType } of entries ?? []) {
+      const ownType = recordType === record.recordType;
+      const legacy = recordType === 'CNAME' && isAliasA(record);
+      const old = recordType === undefined && record.recordType !== 'AAAA';
+      if (ownType || legacy || old) out.push(txt);
+    }
+    return out;
+  }
+
+  /** Why the TXT `name` cannot be written for `record`, if it cannot. */
+  unwritable(record: Endpoint, name: string): PassWarning | undefined {
+    const zone = this.options.zone;
+    if (zone && !isInZone(name, zone)) return outsideZone(record, name, zone);
     return invalidTxtName(record, name);
-  };
-
-  const deletedKeys = new Set(plan.delete.map(endpointKey));
-  const deletedTxts = new Set<string>();
-  const groups: ChangeGroup[] = [];
-
-  for (const record of plan.delete) {
-    const group: RecordChange[] = [{ action: 'DELETE', endpoint: recordOnly(record) }];
-    const name = names.lookupName(record.dnsName);
-    const candidates: Endpoint[] = [];
-    for (const t of registry) {
-      if ((t.setIdentifier ?? '') !== (record.setIdentifier ?? '')) continue;
-      const mapped = names.recordFor(t.dnsName);
-      if (!mapped || mapped.dnsName !== name) continue;
-      const ownType = mapped.recordType === record.recordType;
-      const legacy = mapped.recordType === 'CNAME' && isAliasA(record);
-      const old = mapped.recordType === undefined && record.recordType !== 'AAAA';
-      if (!ownType && !legacy && !old) continue;
-      // An old-format or legacy TXT can speak for several records: it goes with the last of them.
-      if (!usersOf(t).every((k) => deletedKeys.has(k))) continue;
-      candidates.push(t);
-    }
-    for (const t of candidates) {
-      const k = txtKey(t.dnsName, t.setIdentifier);
-      if (deletedTxts.has(k)) continue;
-      deletedTxts.add(k);
-      group.push({ action: 'DELETE', endpoint: stripRegistryLabels(t) });
-    }
-    groups.push(group);
   }
 
   /** A same-zone alias (no target zone known) to a name outside the zone: Route 53 finds no target, ever. */
-  const strayAlias = (record: Endpoint): boolean => {
+  strayAlias(record: Endpoint): PassWarning | undefined {
     const target = record.targets[0];
-    if (record.properties.alias !== true || record.properties.aliasHostedZoneId || !options.zone || !target)
-      return false;
-    if (isInZone(target, options.zone)) return false;
-    warnings.push({
+    const zone = this.options.zone;
+    if (record.properties.alias !== true || record.properties.aliasHostedZoneId || !zone || !target)
+      return undefined;
+    if (isInZone(target, zone)) return undefined;
+    return {
       code: 'alias-target-not-found',
       message:
         `${record.dnsName} ${record.recordType}: an alias to ${target}, which is neither an AWS endpoint with a ` +
-        `canonical zone nor a name in zone ${options.zone}; Route 53 would refuse it, so it is not written`,
+        `canonical zone nor a name in zone ${zone}; Route 53 would refuse it, so it is not written`,
       dnsName: record.dnsName,
       ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
-    });
-    return true;
-  };
+    };
+  }
+}
 
+/** Each deleted record with the TXTs that go with it; `txts` are the TXT keys deleted. */
+function deleteGroups(
+  deletes: readonly Endpoint[],
+  index: RegistryIndex,
+): { groups: ChangeGroup[]; txts: Set<string> } {
+  const deletedKeys = new Set(deletes.map(endpointKey));
+  const txts = new Set<string>();
+  const groups: ChangeGroup[] = [];
+  for (const record of deletes) {
+    const group: RecordChange[] = [{ action: 'DELETE', endpoint: recordOnly(record) }];
+    for (const t of index.txtsOf(record)) {
+      // An old-format or legacy TXT can speak for several records: it goes with the last of them.
+      if (!t.users.every((k) => deletedKeys.has(k))) continue;
+      const k = txtKey(t.dnsName, t.setIdentifier);
+      if (txts.has(k)) continue;
+      txts.add(k);
+      group.push({ action: 'DELETE', endpoint: asWritten(t) });
+    }
+    groups.push(group);
+  }
+  return { groups, txts };
+}
+
+/** Each update with its new-format TXT written or rewritten where it is missing or says another owner. */
+function updateGroups(plan: Plan, index: RegistryIndex, warnings: PassWarning[]): ChangeGroup[] {
+  const groups: ChangeGroup[] = [];
   plan.updateNew.forEach((record, i) => {
     const old = plan.updateOld[i];
-    if (strayAlias(record)) return;
+    const stray = index.strayAlias(record);
+    if (stray) {
+      warnings.push(stray);
+      return;
+    }
     const group: RecordChange[] = replace(old, record);
-    const txtName = names.txtName(record.dnsName, record.recordType);
-    const existing = txtByName.get(txtKey(txtName, record.setIdentifier));
+    const txtName = index.names.txtName(record.dnsName, record.recordType);
+    const existing = index.byTxtKey.get(txtKey(txtName, record.setIdentifier));
     const wanted = ownershipTxt(record, txtName);
     const sameOwnership =
       existing !== undefined &&
@@ -328,8 +383,8 @@ export function planRegistryChanges(
       existing.labels[LABEL_RESOURCE] === record.labels[LABEL_RESOURCE] &&
       sameRouting(existing.properties, wanted.properties);
     if (!sameOwnership) {
-      const problem = unwritable(record, txtName);
-      if (!problem) group.push(...replace(existing && stripRegistryLabels(existing), wanted));
+      const problem = index.unwritable(record, txtName);
+      if (!problem) group.push(...replace(existing && asWritten(existing), wanted));
       else if (old && old.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
         // The owner would change but the record's TXT cannot say so: leave the record as it is.
         warnings.push(problem);
@@ -338,16 +393,25 @@ export function planRegistryChanges(
     }
     groups.push(group);
   });
+  return groups;
+}
 
-  for (const record of plan.create) {
-    if (strayAlias(record)) continue;
-    const txtName = names.txtName(record.dnsName, record.recordType);
-    const problem = unwritable(record, txtName);
+/** Each create with its new-format TXT; not where the TXT cannot be written or another owner's orphan holds it. */
+function createGroups(
+  creates: readonly Endpoint[],
+  index: RegistryIndex,
+  deletedTxts: ReadonlySet<string>,
+  warnings: PassWarning[],
+): ChangeGroup[] {
+  const groups: ChangeGroup[] = [];
+  for (const record of creates) {
+    const txtName = index.names.txtName(record.dnsName, record.recordType);
+    const problem = index.strayAlias(record) ?? index.unwritable(record, txtName);
     if (problem) {
       warnings.push(problem);
       continue;
     }
-    const left = txtByName.get(txtKey(txtName, record.setIdentifier));
+    const left = index.byTxtKey.get(txtKey(txtName, record.setIdentifier));
     const orphan = left !== undefined && !deletedTxts.has(txtKey(txtName, record.setIdentifier));
     if (orphan && left.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
       warnings.push(txtOfAnotherOwner(record, txtName, left.labels[LABEL_OWNER]));
@@ -359,7 +423,7 @@ export function planRegistryChanges(
       { action: orphan ? 'UPSERT' : 'CREATE', endpoint: ownershipTxt(record, txtName) },
     ]);
   }
-  return { groups, warnings };
+  return groups;
 }
 
 /**
@@ -395,24 +459,18 @@ function routingShape(p: Route53Properties): string {
 }
 
 /** `planRegistryChanges` without its warnings. */
-export function toChangeGroups(plan: Plan, registry: Endpoint[], options: RegistryOptions): ChangeGroup[] {
+export function toChangeGroups(
+  plan: Plan,
+  registry: readonly RegistryTxt[],
+  options: RegistryOptions,
+): ChangeGroup[] {
   return planRegistryChanges(plan, registry, options).groups;
 }
 
-/** The record keys a registry TXT speaks for (none when it was not read by `readOwnership`). */
-function usersOf(t: Endpoint): string[] {
-  try {
-    const users: unknown = JSON.parse(t.labels[LABEL_TXT_USERS] ?? '[]');
-    return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function stripRegistryLabels(t: Endpoint): Endpoint {
-  const labels = { ...t.labels };
-  delete labels[LABEL_TXT_USERS];
-  return { ...t, labels };
+/** The TXT as it stands in the zone, without what `readOwnership` learned about it. */
+function asWritten(t: RegistryTxt): Endpoint {
+  const { users: _users, ...endpoint } = t;
+  return endpoint;
 }
 
 function sameRouting(a: Route53Properties, b: Route53Properties): boolean {
