@@ -102,7 +102,7 @@ export function sameClaim(a: Endpoint, b: Endpoint): boolean {
  */
 export function dropCnameConflicts(desired: Endpoint[]): { kept: Endpoint[]; warnings: PassWarning[] } {
   const byName = new Map<string, Endpoint[]>();
-  for (const e of desired) byName.set(e.dnsName, [...(byName.get(e.dnsName) ?? []), e]);
+  for (const e of desired) pushTo(byName, e.dnsName, e);
   const kept: Endpoint[] = [];
   const warnings: PassWarning[] = [];
   for (const group of byName.values()) {
@@ -146,50 +146,35 @@ export function routingPolicyOf(e: Endpoint): string {
 
 /**
  * Claims on one name and type that want different routing policies (one cluster weighted, another simple):
- * one policy is kept, the other claims lose with a warning. The incumbent decides first — the policy of the
- * claims whose owners hold the name and type now, else of the records there now — and only a free name
- * goes by the conflict order (the lowest claim's policy).
+ * one policy is kept, the other claims lose with a warning. Records that stay this pass whatever is claimed
+ * (`staying`: unowned, another cluster's, frozen, kept by the policy or a held name) decide first: their
+ * policy is the only one that can be written next to them. Then the incumbent — the policy of the claims
+ * whose owners hold the name and type now — and only a free name goes by the conflict order (the lowest
+ * claim's policy); in both, a claim the staying records keep from being created does not count. Settling
+ * on a policy that cannot be written would release a claimant's old record set for nothing, the name
+ * settling a pass later.
  */
 export function settleRoutingPolicies(
   claims: readonly Endpoint[],
   current: readonly Endpoint[],
-): { kept: Endpoint[]; warnings: PassWarning[] } {
+  staying: StayingRecords = NOTHING_STAYS,
+): { kept: Endpoint[]; warnings: PassWarning[]; contested: Set<string> } {
   const byNameType = new Map<string, Endpoint[]>();
-  for (const c of claims) {
-    const key = `${c.dnsName}|${c.recordType}`;
-    byNameType.set(key, [...(byNameType.get(key) ?? []), c]);
-  }
+  for (const c of claims) pushTo(byNameType, `${c.dnsName}|${c.recordType}`, c);
   const currentByNameType = new Map<string, Endpoint[]>();
-  for (const r of current) {
-    const key = `${r.dnsName}|${r.recordType}`;
-    currentByNameType.set(key, [...(currentByNameType.get(key) ?? []), r]);
-  }
+  for (const r of current) pushTo(currentByNameType, `${r.dnsName}|${r.recordType}`, r);
   const kept: Endpoint[] = [];
   const warnings: PassWarning[] = [];
+  /** The names and types (`name|type`) whose claims wanted more than one policy. */
+  const contested = new Set<string>();
   for (const [key, group] of byNameType) {
     if (new Set(group.map(routingPolicyOf)).size <= 1) {
       kept.push(...group);
       continue;
     }
+    contested.add(key);
     const holding = currentByNameType.get(key) ?? [];
-    const holders = new Set(holding.map(ownerOf));
-    const incumbents = group.filter((c) => holders.has(ownerOf(c)));
-    // The claim on the very record set there now that keeps its policy (several claims can share one set
-    // identifier: taking the first in arrival order made the policy flip from pass to pass), else any
-    // claim on it, else one from the resource holding it (switching its own record's policy), else the
-    // holders' lowest claim.
-    const onHeldSet = (c: Endpoint, samePolicy: boolean) =>
-      holding.some(
-        (r) =>
-          endpointKey(r) === endpointKey(c) && (!samePolicy || routingPolicyOf(r) === routingPolicyOf(c)),
-      );
-    const deciding =
-      incumbents.length > 0
-        ? (incumbents.find((c) => onHeldSet(c, true)) ??
-          incumbents.find((c) => onHeldSet(c, false)) ??
-          incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
-          resolveCreate(incumbents))
-        : (holding[0] ?? resolveCreate(group));
+    const deciding = decidingClaim(group, holding, staying);
     const policy = routingPolicyOf(deciding);
     const holder = holding.includes(deciding)
       ? describeClaim(deciding)
@@ -207,5 +192,54 @@ export function settleRoutingPolicies(
         });
     }
   }
-  return { kept, warnings };
+  return { kept, warnings, contested };
+}
+
+/** What the planner knows stays at the zone's names this pass, whatever is claimed. */
+export interface StayingRecords {
+  /** The record stays as it is. */
+  stays(record: Endpoint): boolean;
+  /** Records that stay keep this claim from being created (a CNAME beside them, their set identifier). */
+  blocked(claim: Endpoint): boolean;
+}
+
+const NOTHING_STAYS: StayingRecords = { stays: () => false, blocked: () => false };
+
+/** The claim or record whose routing policy one name and type gets (see `settleRoutingPolicies`). */
+function decidingClaim(
+  group: readonly Endpoint[],
+  holding: readonly Endpoint[],
+  staying: StayingRecords,
+): Endpoint {
+  const fixed = holding
+    .filter((r) => staying.stays(r))
+    .sort((a, b) => compareStrings(endpointKey(a), endpointKey(b)));
+  if (fixed[0]) return fixed[0];
+  // A claim that cannot be written decides nothing, unless no claim can be.
+  const writable = group.filter((c) => !staying.blocked(c));
+  const viable = writable.length > 0 ? writable : group;
+  const holders = new Set(holding.map(ownerOf));
+  const incumbents = viable.filter((c) => holders.has(ownerOf(c)));
+  if (incumbents.length === 0) return resolveCreate([...viable]);
+  // The claim on the very record set there now that keeps its policy (several claims can share one set
+  // identifier: taking the first in arrival order made the policy flip from pass to pass), else any
+  // claim on it, else one from the resource holding it (switching its own record's policy), else the
+  // holders' lowest claim.
+  const onHeldSet = (c: Endpoint, samePolicy: boolean) =>
+    holding.some(
+      (r) => endpointKey(r) === endpointKey(c) && (!samePolicy || routingPolicyOf(r) === routingPolicyOf(c)),
+    );
+  return (
+    incumbents.find((c) => onHeldSet(c, true)) ??
+    incumbents.find((c) => onHeldSet(c, false)) ??
+    incumbents.find((c) => holding.some((r) => resourceOf(r) === resourceOf(c))) ??
+    resolveCreate(incumbents)
+  );
+}
+
+/** Appends `value` to the list under `key` (no copy of the list). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

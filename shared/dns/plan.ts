@@ -16,10 +16,12 @@ import {
   describeClaim,
   dropCnameConflicts,
   ownerOf,
+  pushTo,
   resolveCreate,
   resolveUpdate,
   resourceOf,
   routingPolicyOf,
+  type StayingRecords,
   sameClaim,
   settleRoutingPolicies,
   targetsKey,
@@ -128,6 +130,22 @@ export function ownedRecordCounts(records: readonly Endpoint[], input: Considere
  * Pure: no I/O, no clock. Results are sorted by record key.
  */
 export function planChanges(input: PlanInput): PlanResult {
+  // A routing policy chosen for a claim that then cannot be created (another owner's record or claim at
+  // its set identifier, a CNAME) would release the old record set for nothing and settle a pass later:
+  // such a claim is ruled out and the zone planned again. Each round rules out at least one more claim.
+  const unwritable = new Set<Endpoint>();
+  for (;;) {
+    const { result, blockedDeciders } = planOnce(input, unwritable);
+    const fresh = blockedDeciders.filter((c) => !unwritable.has(c));
+    if (fresh.length === 0) return result;
+    for (const c of fresh) unwritable.add(c);
+  }
+}
+
+function planOnce(
+  input: PlanInput,
+  unwritable: ReadonlySet<Endpoint>,
+): { result: PlanResult; blockedDeciders: Endpoint[] } {
   const warnings: PassWarning[] = [];
   const rules = planRules(input);
   const current = input.current.filter(rules.considered);
@@ -136,7 +154,12 @@ export function planChanges(input: PlanInput): PlanResult {
     const key = endpointKey(c);
     if (!currentByKey.has(key)) currentByKey.set(key, c);
   }
-  const claimsByKey = settledClaims(input, rules, current, currentByKey, warnings);
+  const { claimsByKey, contested } = settledClaims(
+    input,
+    rules,
+    { current, currentByKey, unwritable },
+    warnings,
+  );
   const { updates, releases } = decideCurrent(input, rules, currentByKey, claimsByKey, warnings);
   const guard = deletionGuard(input, current, releases, warnings);
   const deletes: Endpoint[] = [];
@@ -149,8 +172,8 @@ export function planChanges(input: PlanInput): PlanResult {
   const creates = planCreates(input, rules, currentByKey, claimsByKey, { deletes, updates }, warnings);
 
   updates.sort((a, b) => byKey(a.old, b.old));
-  return {
-    create: creates.sort(byKey),
+  const result: PlanResult = {
+    create: creates.made.sort(byKey),
     updateOld: updates.map((u) => u.old),
     updateNew: updates.map((u) => u.next),
     delete: deletes.sort(byKey),
@@ -158,6 +181,8 @@ export function planChanges(input: PlanInput): PlanResult {
     needsZoneCounts: guard.needsZoneCounts,
     warnings,
   };
+  const blockedDeciders = creates.blocked.filter((c) => contested.has(`${c.dnsName}|${c.recordType}`));
+  return { result, blockedDeciders };
 }
 
 /** The pass's rules about which records count and which owners may change them. */
@@ -182,13 +207,6 @@ function byKey(a: Endpoint, b: Endpoint): number {
   return endpointKey(a) < endpointKey(b) ? -1 : 1;
 }
 
-/** Appends `value` to the list under `key` (no copy of the list). */
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /**
  * The desired endpoints that may take part, by record key: owned, not a CNAME beside another type, not
  * under another owner's orphan TXT, one routing policy per name and type.
@@ -196,10 +214,14 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function settledClaims(
   input: PlanInput,
   rules: PlanRules,
-  current: readonly Endpoint[],
-  currentByKey: ReadonlyMap<string, Endpoint>,
+  zone: {
+    current: readonly Endpoint[];
+    currentByKey: ReadonlyMap<string, Endpoint>;
+    unwritable: ReadonlySet<Endpoint>;
+  },
   warnings: PassWarning[],
-): Map<string, Endpoint[]> {
+): { claimsByKey: Map<string, Endpoint[]>; contested: ReadonlySet<string> } {
+  const { current, currentByKey, unwritable } = zone;
   const wanted: Endpoint[] = [];
   for (const d of input.desired) {
     if (!rules.considered(d)) continue;
@@ -217,11 +239,53 @@ function settledClaims(
   warnings.push(...typed.warnings);
   const placeable = dropClaimsUnderForeignTxt(typed.kept, currentByKey, input.ownershipTxtHolder);
   warnings.push(...placeable.warnings);
-  const routed = settleRoutingPolicies(placeable.kept, current);
+  const routed = settleRoutingPolicies(
+    placeable.kept,
+    current,
+    stayingRecords(input, rules, placeable.kept, unwritable),
+  );
   warnings.push(...routed.warnings);
   const claimsByKey = new Map<string, Endpoint[]>();
   for (const d of routed.kept) pushTo(claimsByKey, endpointKey(d), d);
-  return claimsByKey;
+  return { claimsByKey, contested: routed.contested };
+}
+
+/**
+ * What of the zone stays as it is this pass whatever is claimed — unmanaged types, records of owners that
+ * are not touchable, records their owner keeps (held, or by the policy) without claiming them — and the
+ * claims those records keep from being created. Settling routing policies goes by these: a policy, or a
+ * claim, they rule out cannot decide a name (the old record set would be released for nothing).
+ */
+function stayingRecords(
+  input: PlanInput,
+  rules: PlanRules,
+  claims: readonly Endpoint[],
+  unwritable: ReadonlySet<Endpoint>,
+): StayingRecords {
+  const claimedByOwner = new Set(claims.map((c) => `${endpointKey(c)}|${ownerOf(c)}`));
+  const stays = (r: Endpoint) =>
+    !rules.considered(r) ||
+    !rules.touchable(ownerOf(r)) ||
+    (whyKept(input, r) !== undefined &&
+      (input.policy === 'create-only' || !claimedByOwner.has(`${endpointKey(r)}|${ownerOf(r)}`)));
+  const currentKeys = new Set<string>();
+  const stayingByName = new Map<string, Endpoint[]>();
+  for (const r of input.current) {
+    if (!rules.inScope(r.dnsName)) continue;
+    currentKeys.add(endpointKey(r));
+    if (stays(r)) pushTo(stayingByName, r.dnsName, r);
+  }
+  return {
+    stays,
+    blocked: (claim) =>
+      unwritable.has(claim) ||
+      (!currentKeys.has(endpointKey(claim)) &&
+        blockerOf(
+          claim,
+          stayingByName.get(claim.dnsName) ?? [],
+          (r) => rules.considered(r) && ownerOf(r) !== ownerOf(claim),
+        ) !== undefined),
+  };
 }
 
 interface Update {
@@ -369,17 +433,19 @@ function planCreates(
   claimsByKey: ReadonlyMap<string, Endpoint[]>,
   made: { deletes: readonly Endpoint[]; updates: readonly Update[] },
   warnings: PassWarning[],
-): Endpoint[] {
+): { made: Endpoint[]; blocked: Endpoint[] } {
+  // Each name as it will be: deleted records gone, updated ones as updated (owner and routing policy).
   const deletedKeys = new Set(made.deletes.map(endpointKey));
-  const ownerAfter = new Map<string, string>(made.updates.map((u) => [endpointKey(u.old), ownerOf(u.next)]));
+  const updated = new Map<string, Endpoint>(made.updates.map((u) => [endpointKey(u.old), u.next]));
   const after = new Map<string, Endpoint[]>();
   for (const c of input.current) {
-    if (!rules.inScope(c.dnsName) || deletedKeys.has(endpointKey(c))) continue;
-    pushTo(after, c.dnsName, c);
+    if (!rules.inScope(c.dnsName)) continue;
+    const key = endpointKey(c);
+    if (!deletedKeys.has(key)) pushTo(after, c.dnsName, updated.get(key) ?? c);
   }
-  const ownerNow = (e: Endpoint) => ownerAfter.get(endpointKey(e)) ?? ownerOf(e);
 
   const creates: Endpoint[] = [];
+  const blocked: Endpoint[] = [];
   const contested = [...claimsByKey]
     .filter(([key]) => !currentByKey.has(key))
     .map(([key, candidates]) => ({ key, candidates, winner: resolveCreate(candidates) }))
@@ -387,16 +453,17 @@ function planCreates(
   for (const { candidates, winner } of contested) {
     reportLosers(winner, candidates, warnings);
     const atName = after.get(winner.dnsName) ?? [];
-    const blocker = blockerOf(winner, atName, (r) => rules.considered(r) && ownerNow(r) !== ownerOf(winner));
+    const blocker = blockerOf(winner, atName, (r) => rules.considered(r) && ownerOf(r) !== ownerOf(winner));
     if (blocker) {
       warnings.push(blockedWarning(winner, blocker));
+      blocked.push(winner);
       continue;
     }
     const record = asRecordOf(winner, ownerOf(winner));
     creates.push(record);
     pushTo(after, record.dnsName, record);
   }
-  return creates;
+  return { made: creates, blocked };
 }
 
 /**

@@ -173,4 +173,29 @@ describe('weighted next to simple: the planner chooses, Route 53 never has to re
       ),
     );
   });
+
+  it('a record released by its owner does not decide the policy for the claims that remain', () => {
+    // plan.properties seed 12494948: dev gives up its weighted set; prod claims the name twice (a set
+    // without a policy, and a simple record). The released set decided before, so both claims lost and
+    // the name was only deleted, to be created a pass later.
+    const released = claim('dev', '192.0.2.1', 'blue');
+    const noPolicy = { ...claim('prod', '192.0.2.1', 'blue'), properties: {} };
+    const r = plan({ current: [released], desired: [noPolicy, claim('prod', '192.0.2.1')] });
+    const again = plan({
+      current: zoneAfter([released], r),
+      desired: [noPolicy, claim('prod', '192.0.2.1')],
+    });
+    expect([again.create, again.delete, again.updateNew]).toEqual([[], [], []]);
+  });
+
+  it("a set taken over with a new policy makes room for the owner's other sets in the same pass", () => {
+    // plan.properties seed 1391831030: the creates were checked against the record before its update.
+    const routedNoWeight = { ...claim('dev', '192.0.2.1', 'blue'), properties: {} };
+    const desired = [claim('prod', '192.0.2.1', 'blue', 1), claim('prod', '192.0.2.1', 'green', 1)];
+    const r = plan({ current: [routedNoWeight], desired });
+    expect(created(r)).toEqual(['prod/weighted']);
+    expect(r.updateNew.map((e) => `${e.labels.owner}/${routingPolicyOf(e)}`)).toEqual(['prod/weighted']);
+    const again = plan({ current: zoneAfter([routedNoWeight], r), desired });
+    expect([again.create, again.delete, again.updateNew]).toEqual([[], [], []]);
+  });
 });

@@ -237,4 +237,55 @@ describe('TXT registry cycle (properties)', () => {
     expect(first.plan.delete).toEqual([]);
     expect(first.plan.warnings.map((w) => w.code)).toContain('txt-of-another-owner');
   });
+
+  // The planner flake (seeds -1993767087, 1462036345, -2024008119, 1288464109): an owner's switch of
+  // routing policy was chosen although a record or claim it cannot remove keeps the new set from being
+  // written; its old set was released and the name settled a pass later.
+  const a = { dnsName: 'a.example.com', recordType: 'A', target: '1.1.1.1', alias: false } as const;
+  const aaaa = { ...a, dnsName: 'c.d.example.com', recordType: 'AAAA' } as const;
+
+  it('an unowned record at the name decides its routing policy: no switch that would only release', () => {
+    const world: World = {
+      records: [
+        { ...a, setIdentifier: 'blue', ownership: 'old', owner: 'o1', resource: 'svc/a' },
+        { ...a, setIdentifier: 'green', ownership: 'none', owner: 'o1', resource: 'svc/a' },
+      ],
+      orphans: [],
+      desired: [
+        { ...a, setIdentifier: undefined, ownership: 'none', owner: 'o1', resource: 'svc/a' },
+        { ...a, setIdentifier: 'blue', ownership: 'none', owner: 'o3', resource: 'svc/a' },
+      ],
+      affix: AFFIXES[0]!,
+      known: ['o1', 'o3'],
+      policy: 'sync',
+    };
+    convergesInOnePass(world);
+    const first = planFor(world, buildZone(world.records, world.orphans, world.affix));
+    // The weighted set passes to o3 in this pass; o1's simple claim is told why it cannot be.
+    expect(first.plan.updateNew.map((e) => `${e.setIdentifier} ${e.labels.owner}`)).toEqual(['blue o3']);
+    expect(first.plan.warnings.map((w) => w.code)).toContain('routing-policy-conflict');
+  });
+
+  it("a switch another owner's new record at the set identifier would block does not decide the policy", () => {
+    const world: World = {
+      records: [{ ...aaaa, setIdentifier: undefined, ownership: 'new', owner: 'o2', resource: 'svc/a' }],
+      orphans: [],
+      desired: [
+        { ...aaaa, setIdentifier: 'blue', ownership: 'none', owner: 'o2', resource: 'svc/a' },
+        { ...aaaa, setIdentifier: undefined, ownership: 'none', owner: 'o1', resource: 'svc/a' },
+        {
+          ...aaaa,
+          recordType: 'A',
+          setIdentifier: 'blue',
+          ownership: 'none',
+          owner: 'o1',
+          resource: 'svc/a',
+        },
+      ],
+      affix: AFFIXES[0]!,
+      known: ['o1', 'o2', 'o3'],
+      policy: 'sync',
+    };
+    convergesInOnePass(world);
+  });
 });
