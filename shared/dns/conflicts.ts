@@ -60,12 +60,12 @@ function canonicalJson(value: unknown): string {
 }
 
 /** A name nobody holds: the lowest claim wins. */
-export function resolveCreate(candidates: Endpoint[]): Endpoint {
+export function resolveCreate(candidates: readonly Endpoint[]): Endpoint {
   return [...candidates].sort(compareClaims)[0]!;
 }
 
 /** A name `current` holds: the resource that already has it keeps it, else the lowest claim. */
-export function resolveUpdate(current: Endpoint, candidates: Endpoint[]): Endpoint {
+export function resolveUpdate(current: Endpoint, candidates: readonly Endpoint[]): Endpoint {
   const sorted = [...candidates].sort(compareClaims);
   return sorted.find((c) => resourceOf(c) === resourceOf(current)) ?? sorted[0]!;
 }
@@ -161,18 +161,22 @@ export function settleRoutingPolicies(
 ): { kept: Endpoint[]; warnings: PassWarning[]; contested: Set<string> } {
   const byNameType = new Map<string, Endpoint[]>();
   for (const c of claims) pushTo(byNameType, `${c.dnsName}|${c.recordType}`, c);
+  /** The names and types (`name|type`) whose claims want more than one policy. */
+  const contested = new Set<string>();
+  for (const [key, group] of byNameType) if (!onePolicy(group)) contested.add(key);
+  if (contested.size === 0) return { kept: [...claims], warnings: [], contested };
   const currentByNameType = new Map<string, Endpoint[]>();
-  for (const r of current) pushTo(currentByNameType, `${r.dnsName}|${r.recordType}`, r);
+  for (const r of current) {
+    const key = `${r.dnsName}|${r.recordType}`;
+    if (contested.has(key)) pushTo(currentByNameType, key, r);
+  }
   const kept: Endpoint[] = [];
   const warnings: PassWarning[] = [];
-  /** The names and types (`name|type`) whose claims wanted more than one policy. */
-  const contested = new Set<string>();
   for (const [key, group] of byNameType) {
-    if (new Set(group.map(routingPolicyOf)).size <= 1) {
+    if (!contested.has(key)) {
       kept.push(...group);
       continue;
     }
-    contested.add(key);
     const holding = currentByNameType.get(key) ?? [];
     const deciding = decidingClaim(group, holding, staying);
     const policy = routingPolicyOf(deciding);
@@ -193,6 +197,11 @@ export function settleRoutingPolicies(
     }
   }
   return { kept, warnings, contested };
+}
+
+function onePolicy(group: readonly Endpoint[]): boolean {
+  const first = routingPolicyOf(group[0]!);
+  return group.every((c) => routingPolicyOf(c) === first);
 }
 
 /** What the planner knows stays at the zone's names this pass, whatever is claimed. */
@@ -220,7 +229,7 @@ function decidingClaim(
   const viable = writable.length > 0 ? writable : group;
   const holders = new Set(holding.map(ownerOf));
   const incumbents = viable.filter((c) => holders.has(ownerOf(c)));
-  if (incumbents.length === 0) return resolveCreate([...viable]);
+  if (incumbents.length === 0) return resolveCreate(viable);
   // The claim on the very record set there now that keeps its policy (several claims can share one set
   // identifier: taking the first in arrival order made the policy flip from pass to pass), else any
   // claim on it, else one from the resource holding it (switching its own record's policy), else the

@@ -262,27 +262,36 @@ function stayingRecords(
   claims: readonly Endpoint[],
   unwritable: ReadonlySet<Endpoint>,
 ): StayingRecords {
-  const claimedByOwner = new Set(claims.map((c) => `${endpointKey(c)}|${ownerOf(c)}`));
-  const stays = (r: Endpoint) =>
-    !rules.considered(r) ||
-    !rules.touchable(ownerOf(r)) ||
-    (whyKept(input, r) !== undefined &&
-      (input.policy === 'create-only' || !claimedByOwner.has(`${endpointKey(r)}|${ownerOf(r)}`)));
-  const currentKeys = new Set<string>();
-  const stayingByName = new Map<string, Endpoint[]>();
-  for (const r of input.current) {
-    if (!rules.inScope(r.dnsName)) continue;
-    currentKeys.add(endpointKey(r));
-    if (stays(r)) pushTo(stayingByName, r.dnsName, r);
-  }
+  // Built on first use: only a name whose claims want different policies asks.
+  let claimedByOwner: Set<string> | undefined;
+  const stays = (r: Endpoint) => {
+    claimedByOwner ??= new Set(claims.map((c) => `${endpointKey(c)}|${ownerOf(c)}`));
+    return (
+      !rules.considered(r) ||
+      !rules.touchable(ownerOf(r)) ||
+      (whyKept(input, r) !== undefined &&
+        (input.policy === 'create-only' || !claimedByOwner.has(`${endpointKey(r)}|${ownerOf(r)}`)))
+    );
+  };
+  let zone: { keys: Set<string>; stayingByName: Map<string, Endpoint[]> } | undefined;
+  const zoneNow = () => {
+    if (zone) return zone;
+    zone = { keys: new Set(), stayingByName: new Map() };
+    for (const r of input.current) {
+      if (!rules.inScope(r.dnsName)) continue;
+      zone.keys.add(endpointKey(r));
+      if (stays(r)) pushTo(zone.stayingByName, r.dnsName, r);
+    }
+    return zone;
+  };
   return {
     stays,
     blocked: (claim) =>
       unwritable.has(claim) ||
-      (!currentKeys.has(endpointKey(claim)) &&
+      (!zoneNow().keys.has(endpointKey(claim)) &&
         blockerOf(
           claim,
-          stayingByName.get(claim.dnsName) ?? [],
+          zoneNow().stayingByName.get(claim.dnsName) ?? [],
           (r) => rules.considered(r) && ownerOf(r) !== ownerOf(claim),
         ) !== undefined),
   };
@@ -309,16 +318,18 @@ function decideCurrent(
 ): { updates: Update[]; releases: Release[] } {
   const updates: Update[] = [];
   const releases: Release[] = [];
-  for (const [key, cur] of [...currentByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const candidates = claimsByKey.get(key) ?? [];
+  for (const key of [...currentByKey.keys()].sort()) {
+    const cur = currentByKey.get(key)!;
+    const candidates = claimsByKey.get(key) ?? NO_CLAIMS;
     const owner = ownerOf(cur);
     if (!rules.touchable(owner)) {
       const why = input.frozenOwners.has(owner) ? 'frozen: its cluster failed this pass' : '';
       for (const c of candidates) warnings.push(conflictWarning(c, describeClaim(cur), why));
       continue;
     }
-    const mine = candidates.filter((c) => ownerOf(c) === owner);
-    const others = candidates.filter((c) => ownerOf(c) !== owner);
+    const alone = candidates.length === 1 && ownerOf(candidates[0]!) === owner;
+    const mine = alone ? candidates : candidates.filter((c) => ownerOf(c) === owner);
+    const others = alone ? NO_CLAIMS : candidates.filter((c) => ownerOf(c) !== owner);
     if (mine.length > 0) {
       const winner = resolveUpdate(cur, mine);
       reportLosers(winner, candidates, warnings);
@@ -341,6 +352,8 @@ function decideCurrent(
   }
   return { updates, releases };
 }
+
+const NO_CLAIMS: readonly Endpoint[] = [];
 
 /** Why a touchable owner keeps a record it no longer claims (a held name or kind, the policy), if it does. */
 function whyKept(input: PlanInput, cur: Endpoint): string | undefined {
@@ -435,21 +448,24 @@ function planCreates(
   warnings: PassWarning[],
 ): { made: Endpoint[]; blocked: Endpoint[] } {
   // Each name as it will be: deleted records gone, updated ones as updated (owner and routing policy).
+  const contested = [...claimsByKey]
+    .filter(([key]) => !currentByKey.has(key))
+    .map(([key, candidates]) => ({ key, candidates, winner: resolveCreate(candidates) }))
+    .sort((a, b) => compareClaims(a.winner, b.winner) || (a.key < b.key ? -1 : 1));
+  // Each name a create goes to as it will be: deleted records gone, updated ones as updated (owner and
+  // routing policy).
+  const names = new Set(contested.map((c) => c.winner.dnsName));
   const deletedKeys = new Set(made.deletes.map(endpointKey));
   const updated = new Map<string, Endpoint>(made.updates.map((u) => [endpointKey(u.old), u.next]));
   const after = new Map<string, Endpoint[]>();
   for (const c of input.current) {
-    if (!rules.inScope(c.dnsName)) continue;
+    if (!names.has(c.dnsName) || !rules.inScope(c.dnsName)) continue;
     const key = endpointKey(c);
     if (!deletedKeys.has(key)) pushTo(after, c.dnsName, updated.get(key) ?? c);
   }
 
   const creates: Endpoint[] = [];
   const blocked: Endpoint[] = [];
-  const contested = [...claimsByKey]
-    .filter(([key]) => !currentByKey.has(key))
-    .map(([key, candidates]) => ({ key, candidates, winner: resolveCreate(candidates) }))
-    .sort((a, b) => compareClaims(a.winner, b.winner) || (a.key < b.key ? -1 : 1));
   for (const { candidates, winner } of contested) {
     reportLosers(winner, candidates, warnings);
     const atName = after.get(winner.dnsName) ?? [];

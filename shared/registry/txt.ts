@@ -71,13 +71,16 @@ export function serializeOwnership(labels: { owner: string; resource?: string })
  * (no `heritage=external-dns`). Tolerates any order, extra labels, and the value split into quoted strings.
  */
 export function parseOwnership(value: string): Record<string, string> | undefined {
+  // Most TXT values in a zone are not ours (SPF, verification tokens): no need to parse those.
+  if (!value.includes('heritage=')) return undefined;
   const text = unquoteTxt(value);
   const labels: Record<string, string> = {};
   let heritage = false;
   for (const token of text.split(',')) {
-    const parts = token.split('=');
-    if (parts.length !== 2) continue;
-    const [key, val] = parts as [string, string];
+    const eq = token.indexOf('=');
+    if (eq < 0 || token.indexOf('=', eq + 1) >= 0) continue;
+    const key = token.slice(0, eq);
+    const val = token.slice(eq + 1);
     if (key === 'heritage') {
       if (val !== HERITAGE) return undefined;
       heritage = true;
@@ -90,6 +93,11 @@ export function parseOwnership(value: string): Record<string, string> | undefine
 
 /** `"a" "b"` → `ab`: Route 53 returns a TXT value as one or more quoted character strings. */
 function unquoteTxt(value: string): string {
+  // The common case, one plain quoted string, without the pattern.
+  const last = value.length - 1;
+  if (last > 0 && value[0] === '"' && value.indexOf('"', 1) === last && !value.includes('\\')) {
+    return value.slice(1, last);
+  }
   const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? '');
   return strings.length > 0 ? strings.join('') : value;
 }
@@ -201,16 +209,17 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
     if (r.recordType === 'TXT') return r;
     const name = names.lookupName(r.dnsName);
     const own = byKey.get(registryKey(name, r.recordType, r.setIdentifier));
-    const legacy = isAliasA(r) ? byKey.get(registryKey(name, 'CNAME', r.setIdentifier)) : undefined;
-    const old = r.recordType !== 'AAAA' ? byKey.get(registryKey(name, '', r.setIdentifier)) : undefined;
-    const source = own ?? legacy ?? old;
+    const source =
+      own ??
+      (isAliasA(r) ? byKey.get(registryKey(name, 'CNAME', r.setIdentifier)) : undefined) ??
+      (r.recordType !== 'AAAA' ? byKey.get(registryKey(name, '', r.setIdentifier)) : undefined);
     if (!source) return r;
     const speaksFor = users.get(source);
     if (speaksFor) speaksFor.push(endpointKey(r));
     else users.set(source, [endpointKey(r)]);
     const out: Endpoint = { ...r, labels: { ...r.labels, ...source.labels } };
-    const newFormatWritable = !options.zone || isInZone(names.txtName(r.dnsName, r.recordType), options.zone);
-    if (!own && out.labels[LABEL_OWNER] && newFormatWritable) out.labels[LABEL_TXT_MIGRATE] = 'true';
+    if (!own && out.labels[LABEL_OWNER] && newFormatWritable(names, r, options.zone))
+      out.labels[LABEL_TXT_MIGRATE] = 'true';
     return out;
   });
 
@@ -218,6 +227,11 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
     (p): RegistryTxt => ({ ...p.txt, labels: { ...p.txt.labels, ...p.labels }, users: users.get(p) ?? [] }),
   );
   return { records: labelled, registry };
+}
+
+/** Whether the new-format TXT of `r` can be written in `zone` (it cannot fall outside it). */
+function newFormatWritable(names: TxtNameMapper, r: Endpoint, zone: string | undefined): boolean {
+  return !zone || isInZone(names.txtName(r.dnsName, r.recordType), zone);
 }
 
 /** Routing properties a record's TXT shares, so weighted/latency/failover/geo records each get their own. */
