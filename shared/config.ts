@@ -22,6 +22,7 @@ export const SOURCE_NAMES = [
   'gateway-tcproute',
   'gateway-udproute',
   'traefik-proxy',
+  'crd',
 ] as const;
 
 /**

@@ -16,6 +16,7 @@ import type { FilteredOut } from './filtered.js';
 import type { Log } from './log.js';
 import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
 import type { PassProgress } from './progress.js';
+import { labelKindOf } from './sources/reads.js';
 import { clusterDomains } from './sources/tenancy.js';
 import { meterClient } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
@@ -283,6 +284,6 @@ function regionOf(name: string, clusters: readonly ClusterConfig[]): { region?: 
 }
 
 function resourceLabel(o: TouchedObject): string {
-  const kind = o.kind.toLowerCase();
+  const kind = labelKindOf(o.kind);
   return o.namespace ? `${kind}/${o.namespace}/${o.name}` : `${kind}/${o.name}`;
 }

@@ -36,6 +36,7 @@ export type SourceWarningCode =
   | 'shadowed-object'
   | 'txt-name-too-long'
   | 'unknown-annotation'
+  | 'unmanaged-record-type'
   | 'unmatched-hostname'
   | 'unsupported-service';
 

@@ -103,6 +103,15 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     namespaced: true,
     categories: ['gateway-api'],
   },
+  // ExternalDNS's own CRD (the crd source).
+  {
+    name: 'dnsendpoints',
+    singularName: 'dnsendpoint',
+    kind: 'DNSEndpoint',
+    group: 'externaldns.k8s.io',
+    version: 'v1alpha1',
+    namespaced: true,
+  },
   // RBAC, so kubectl can map the reconciler's generated ClusterRole (`cli rbac`) in a client dry run.
   ...(['ClusterRole', 'ClusterRoleBinding'] as const).map((kind) => ({
     name: `${kind.toLowerCase()}s`,

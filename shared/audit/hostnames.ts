@@ -6,7 +6,8 @@ import { hostsInRule } from '../sources/traefik-proxy.js';
 /**
  * The hostnames an object body in an audit event says it publishes: the `hostname` and
  * `internal-hostname` annotations (under every prefix given), Ingress rule and TLS hosts, Gateway API
- * route `hostnames` and listener `hostname`, and Traefik `Host(...)`/`HostSNI(...)` matchers.
+ * route `hostnames` and listener `hostname`, Traefik `Host(...)`/`HostSNI(...)` matchers, and a
+ * DNSEndpoint's `spec.endpoints[].dnsName`.
  *
  * Deliberately wider than the sources (no filters, no class or target checks): these names only widen
  * what a partial pass reads, and reading one name too many is cheap while missing one leaves a deleted
@@ -42,6 +43,7 @@ export function publishedHostnames(
     for (const tls of records(spec.tls)) for (const h of strings(tls.hosts)) raw.push(h);
     for (const h of strings(spec.hostnames)) raw.push(h);
     for (const listener of records(spec.listeners)) pushString(raw, listener.hostname);
+    for (const entry of records(spec.endpoints)) pushString(raw, entry.dnsName);
     for (const route of records(spec.routes)) {
       if (typeof route.match === 'string') raw.push(...hostsInRule(route.match));
     }

@@ -10,7 +10,7 @@ import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
 import { errorMessage, type PassError, passError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
 import type { PassProgress } from '../progress.js';
-import type { KubernetesResource } from '../sources/api-resources.js';
+import { type KubernetesResource, labelKind } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
@@ -303,7 +303,9 @@ async function listSource(
   // listKinds has thrown the 404 of a source that does not say what one means.
   if (unserved.kinds.length > 0 && source.notServed)
     warnings.push(notServedWarning(source.notServed(unserved)));
-  const unread = unserved.kinds.map((k) => k.toLowerCase());
+  const unread = unserved.kinds.map((k) =>
+    labelKind(unserved.listed.find((r) => r.kind === k) ?? { kind: k }),
+  );
   if (unserved.kinds.length === kinds) return { objects: [], warnings, unread };
   const needed = dependenciesOf(source, config);
   for (const [i, listed] of dependencies.entries()) {

@@ -18,6 +18,11 @@ export interface KubernetesResource {
   fallbackVersions?: readonly string[];
   kind: string;
   namespaced: boolean;
+  /**
+   * The kind as its records' `resource` label names it, when not the lower-case kind: ExternalDNS labels
+   * a DNSEndpoint's records `crd/<namespace>/<name>`.
+   */
+  label?: string;
 }
 
 export const SERVICES: KubernetesResource = {
@@ -48,6 +53,11 @@ export const GATEWAYS: KubernetesResource = {
   kind: 'Gateway',
   namespaced: true,
 };
+
+/** The kind as the `resource` label of its objects' records names it. */
+export function labelKind(resource: Pick<KubernetesResource, 'kind' | 'label'>): string {
+  return resource.label ?? resource.kind.toLowerCase();
+}
 
 /** The versions `listAll` tries for a resource, in order. */
 export function listedVersions(resource: KubernetesResource): readonly string[] {

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { type KubernetesResource, qualifiedName, sameResource } from './api-resources.js';
+import { type KubernetesResource, labelKind, qualifiedName, sameResource } from './api-resources.js';
 import type { Dependency, SourceDefinition, SourceName, WriteVerb } from './definition.js';
 import { SOURCES } from './definitions/index.js';
 
@@ -117,6 +117,12 @@ export function dependencyWriteReason(
     }
   }
   return undefined;
+}
+
+/** How the `resource` label of a kind's records names it (`crd` for a DNSEndpoint); else the lower-case kind. */
+export function labelKindOf(kind: string): string {
+  const resource = SOURCE_DEFINITIONS.flatMap((s) => s.resources).find((r) => r.kind === kind);
+  return resource ? labelKind(resource) : kind.toLowerCase();
 }
 
 function compare(a: string, b: string): number {

@@ -193,7 +193,7 @@ describe('auditFilterPattern', () => {
   });
 
   it('refuses a source it cannot map, naming it', () => {
-    expect(() => auditFilterPattern(['service', 'crd'])).toThrow('sources: crd: no audit-log mapping');
+    expect(() => auditFilterPattern(['service', 'pod'])).toThrow('sources: pod: no audit-log mapping');
   });
 
   it('stays within the CloudWatch Logs limit for every source at once', () => {

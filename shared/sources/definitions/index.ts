@@ -1,4 +1,5 @@
 import type { SourceDefinition, SourceName } from '../definition.js';
+import { crdSource } from './crd.js';
 import {
   grpcRouteSource,
   httpRouteSource,
@@ -20,4 +21,5 @@ export const SOURCES: Readonly<{ [N in SourceName]: SourceDefinition<N> }> = {
   'gateway-tcproute': tcpRouteSource,
   'gateway-udproute': udpRouteSource,
   'traefik-proxy': traefikProxySource,
+  crd: crdSource,
 };

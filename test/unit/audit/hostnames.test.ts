@@ -12,6 +12,17 @@ const annotated = (annotations: Record<string, unknown>) => ({
 describe('publishedHostnames', () => {
   it.each<[string, unknown, string[]]>([
     [
+      "a DNSEndpoint's spec.endpoints[].dnsName",
+      {
+        kind: 'DNSEndpoint',
+        metadata: { name: 'd' },
+        spec: {
+          endpoints: [{ dnsName: 'MX.example.com' }, { dnsName: 7 }, null, { dnsName: 'a.example.com' }],
+        },
+      },
+      ['a.example.com', 'mx.example.com'],
+    ],
+    [
       'the alpha hostname annotation, a list with spaces',
       annotated({ 'external-dns.alpha.kubernetes.io/hostname': 'b.example.com, a.example.com' }),
       ['a.example.com', 'b.example.com'],

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuditEventsHandler } from '../../functions/audit-events.js';
+import { createScheduledHandler } from '../../functions/scheduled.js';
+import { auditTrigger } from '../../sandbox/audit-log.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import type { KubernetesObject } from '../../shared/sources/objects.js';
+import { loadBalancerService } from '../support/kubernetes-objects.js';
+import {
+  ownershipTxt,
+  SCHEDULE_EVENT,
+  type SourceWorld,
+  startSourceWorld,
+  zoneRecords,
+} from '../support/source-world.js';
+
+/**
+ * The crd source end to end: DNSEndpoints listed from the sandbox API server (which serves ExternalDNS's
+ * CRD) by the real Kubernetes client, records written to the sandbox Route 53 by the real SDK client,
+ * through the scheduled handler and the audit-events handler.
+ */
+
+const SOURCES = ['service', 'crd'];
+const ownership = (resource: string) => ownershipTxt('prod-eu', resource);
+
+function dnsEndpoint(name: string, endpoints: unknown[]): KubernetesObject {
+  return {
+    apiVersion: 'externaldns.k8s.io/v1alpha1',
+    kind: 'DNSEndpoint',
+    metadata: { name, namespace: 'dns' },
+    spec: { endpoints },
+  };
+}
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function world(objects: KubernetesObject[], records: unknown[] = []): Promise<SourceWorld> {
+  const w = await startSourceWorld(
+    { sources: SOURCES, managedRecordTypes: ['A', 'AAAA', 'CNAME', 'MX'] },
+    [{ name: 'prod-eu', region: 'eu-central-1', objects }],
+    records,
+  );
+  sandbox = w.sandbox;
+  return w;
+}
+
+describe('DNSEndpoints through the scheduled handler', () => {
+  it('publishes each entry with TXT ownership crd/<namespace>/<name>; a second pass changes nothing', async () => {
+    const { sandbox, deps } = await world([
+      dnsEndpoint('saas', [
+        { dnsName: 'status.example.com', recordType: 'CNAME', targets: ['tenant.statuspage.example.net'] },
+        { dnsName: 'mail.example.com', recordType: 'MX', recordTTL: 3600, targets: ['10 mx1.example.net'] },
+      ]),
+    ]);
+    const first = await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
+    expect(first.errors).toEqual([]);
+    expect(first.warnings).toEqual([]);
+    expect(zoneRecords(sandbox)).toEqual(
+      expect.arrayContaining([
+        { name: 'status.example.com.', type: 'CNAME', ttl: 300, values: ['tenant.statuspage.example.net'] },
+        { name: 'cname-status.example.com.', type: 'TXT', ttl: 300, values: [ownership('crd/dns/saas')] },
+        { name: 'mail.example.com.', type: 'MX', ttl: 3600, values: ['10 mx1.example.net'] },
+        { name: 'mx-mail.example.com.', type: 'TXT', ttl: 300, values: [ownership('crd/dns/saas')] },
+      ]),
+    );
+    const second = await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
+    expect(second.changes).toEqual([]);
+  });
+
+  it('a cluster without the DNSEndpoint CRD is reported, not failed: its records stay', async () => {
+    const crdRecords = [
+      { name: 'status.example.com', type: 'CNAME', ttl: 300, values: ['tenant.statuspage.example.net'] },
+      { name: 'cname-status.example.com', type: 'TXT', ttl: 300, values: [ownership('crd/dns/saas')] },
+    ];
+    const { sandbox, deps } = await world(
+      [loadBalancerService('api', 'api.example.com', { ip: '192.0.2.7' })],
+      crdRecords,
+    );
+    sandbox.cluster('prod-eu').setMissingCrds(['dnsendpoints.externaldns.k8s.io']);
+
+    const result = await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
+    expect(result.errors).toEqual([]);
+    expect(result.clusters).toEqual([{ name: 'prod-eu', status: 'ok', endpoints: 1 }]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'api-not-served', cluster: 'prod-eu', field: 'sources' }),
+    ]);
+    expect(result.warnings[0]?.message).toMatch(/dnsendpoints\.externaldns\.k8s\.io\/v1alpha1 is not served/);
+    expect(result.changes.filter((c) => c.name.includes('status.'))).toEqual([]);
+    expect(zoneRecords(sandbox)).toContainEqual(
+      expect.objectContaining({ name: 'status.example.com.', type: 'CNAME' }),
+    );
+  });
+});
+
+describe('DNSEndpoints through the audit-events handler', () => {
+  it('a new DNSEndpoint gets its records from a partial pass bounded by its dnsNames, and loses them when deleted', async () => {
+    // Another DNSEndpoint keeps the owner's records many, so the deletion guard lets one go.
+    const { sandbox, deps } = await world([
+      dnsEndpoint('keep', [
+        { dnsName: 'a.example.com', recordType: 'A', targets: ['192.0.2.1'] },
+        { dnsName: 'b.example.com', recordType: 'A', targets: ['192.0.2.2'] },
+        { dnsName: 'c.example.com', recordType: 'A', targets: ['192.0.2.3'] },
+      ]),
+    ]);
+    await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
+    const kept = zoneRecords(sandbox);
+    const handler = createAuditEventsHandler(() => deps);
+    const object = dnsEndpoint('web', [
+      { dnsName: 'www.example.com', recordType: 'A', targets: ['192.0.2.9'] },
+    ]);
+    (object.metadata as { finalizers?: string[] }).finalizers = ['example.com/cleanup'];
+
+    const created = await handler(await auditTrigger(sandbox, { cluster: 'prod-eu', apply: [object] }));
+    expect(created.touched).toEqual([
+      { cluster: 'prod-eu', scope: 'touched', objects: 1, names: 1, unbounded: [] },
+    ]);
+    expect(created.passes[0]?.errors).toEqual([]);
+    expect(zoneRecords(sandbox)).toContainEqual({
+      name: 'www.example.com.',
+      type: 'A',
+      ttl: 300,
+      values: ['192.0.2.9'],
+    });
+
+    const deleted = await handler(
+      await auditTrigger(sandbox, {
+        cluster: 'prod-eu',
+        delete: [{ kind: 'DNSEndpoint', namespace: 'dns', name: 'web' }],
+      }),
+    );
+    expect(deleted.touched[0]).toMatchObject({ scope: 'touched', names: 1, unbounded: [] });
+    expect(deleted.passes[0]?.errors).toEqual([]);
+    expect(zoneRecords(sandbox)).toEqual(kept);
+  });
+});
