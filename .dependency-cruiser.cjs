@@ -13,7 +13,7 @@ const NOT_IN_LAMBDA = [
   '^functions/cli([.]ts$|/)',
   '^infra/',
   '^(bench|scripts|test)/',
-  '^node_modules/(@peculiar/x509|reflect-metadata|fast-xml-parser|@nodable/entities|@aws-sdk/client-lambda|aws-cdk-lib|aws-cdk|constructs|cdk-nag|esbuild|tsx|vitest|fast-check|ajv)/',
+  '^node_modules/(yaml|@peculiar/x509|reflect-metadata|fast-xml-parser|@nodable/entities|@aws-sdk/client-lambda|aws-cdk-lib|aws-cdk|constructs|cdk-nag|esbuild|tsx|vitest|fast-check|ajv)/',
 ];
 
 /**
@@ -82,10 +82,13 @@ module.exports = {
     {
       name: 'public-aws-sdk-only',
       comment:
-        'Only the AWS SDK clients and the Smithy packages they document are used; @aws-sdk/xml-builder, core and the like are the SDK internals.',
+        'Only the AWS SDK clients, the environment credential provider and the Smithy packages they document are used; @aws-sdk/xml-builder, core and the like are SDK internals.',
       severity: 'error',
       from: {},
-      to: { path: '^node_modules/@aws-sdk/', pathNot: '^node_modules/@aws-sdk/client-[^/]+/' },
+      to: {
+        path: '^node_modules/@aws-sdk/',
+        pathNot: '^node_modules/@aws-sdk/(client-[^/]+|credential-provider-env)/',
+      },
     },
     {
       name: 'no-module-cycles',

@@ -11,18 +11,13 @@ import { ReconcilerRole } from './constructs/reconciler-role.js';
 import { ReconcilerTriggers } from './constructs/triggers.js';
 import { vpcPlacement } from './constructs/vpc-placement.js';
 import type { DeployConfig } from './deploy-config.js';
+import { LAMBDA_ENTRY } from './lambda-bundle.js';
 
 export interface EdgeReconcilerStackProps extends StackProps {
   deployConfig: DeployConfig;
   /** The repository root: where the function entries and package-lock.json are. */
   projectRoot: string;
 }
-
-/**
- * The one deployed entry: every trigger invokes it, so reserved concurrency 1 keeps two passes from ever
- * writing a zone at once (functions/reconciler.ts hands each event to its trigger's handler).
- */
-export const FUNCTION_ENTRY = 'functions/reconciler.ts';
 
 /**
  * The whole deployment: one thin function behind every trigger, one least-privilege role, the access
@@ -59,7 +54,9 @@ export class EdgeReconcilerStack extends Stack {
 
     const vpc = deploy.vpc ? vpcPlacement(this, deploy.vpc) : undefined;
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
-      entry: FUNCTION_ENTRY,
+      // The one deployed entry: every trigger invokes it, so reserved concurrency 1 keeps two passes from
+      // ever writing a zone at once (functions/reconciler.ts hands each event to its trigger's handler).
+      entry: LAMBDA_ENTRY,
       description:
         'edge-reconciler: every pass (schedule, audit log, resync, cluster lifecycle), one at a time',
       projectRoot: props.projectRoot,

@@ -1,41 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { type Config, ConfigError, parseConfig } from './config.js';
 import { DomainFilter } from './endpoint/domain-filter.js';
 import { txtNameMapper } from './registry/txt-names.js';
 import { compileSourceFilters } from './sources/filters.js';
 
 /**
- * Where a deployed function finds its config: `EDGE_RECONCILER_CONFIG` (JSON, set by the CDK app) or
- * `EDGE_RECONCILER_CONFIG_FILE` (a JSON/YAML file). Rejected at start with the field named.
+ * Where a deployed function finds its config: `EDGE_RECONCILER_CONFIG` or the file
+ * `EDGE_RECONCILER_CONFIG_FILE`, both JSON as the CDK app writes them (the YAML an operator writes is
+ * read by the CLI and the CDK app, so no YAML parser ships in the Lambda). Rejected at start with the
+ * field named.
  */
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Config {
   const inline = env.EDGE_RECONCILER_CONFIG;
-  if (inline) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(inline);
-    } catch (err) {
-      throw new ConfigError(`EDGE_RECONCILER_CONFIG: not valid JSON: ${(err as Error).message}`, []);
-    }
-    return checkConfig(parseConfig(raw, 'EDGE_RECONCILER_CONFIG'), 'EDGE_RECONCILER_CONFIG');
-  }
+  if (inline) return checkedJsonConfig(inline, 'EDGE_RECONCILER_CONFIG');
   const file = env.EDGE_RECONCILER_CONFIG_FILE;
-  if (file) return configFromFile(file);
-  throw new ConfigError('EDGE_RECONCILER_CONFIG: not set (nor EDGE_RECONCILER_CONFIG_FILE)', []);
-}
-
-export function configFromFile(path: string): Config {
-  return checkConfig(parseConfig(readConfigDocument(path), path), path);
-}
-
-/** A config file's YAML (or JSON) document, unvalidated; an unreadable file is refused naming it. */
-export function readConfigDocument(path: string): unknown {
+  if (!file) throw new ConfigError('EDGE_RECONCILER_CONFIG: not set (nor EDGE_RECONCILER_CONFIG_FILE)', []);
+  let text: string;
   try {
-    return parseYaml(readFileSync(path, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${path}: ${(err as Error).message}`, []);
+    throw new ConfigError(`${file}: ${(err as Error).message}`, []);
   }
+  return checkedJsonConfig(text, file);
+}
+
+function checkedJsonConfig(json: string, where: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    throw new ConfigError(`${where}: not valid JSON: ${(err as Error).message}`, []);
+  }
+  return checkConfig(parseConfig(raw, where), where);
 }
 
 /**

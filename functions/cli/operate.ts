@@ -4,7 +4,7 @@ import { parseDeploySection } from '../../infra/deploy-config.js';
 import { AwsClients } from '../../shared/aws-clients.js';
 import { systemClock } from '../../shared/clock.js';
 import { type Config, parseConfig } from '../../shared/config.js';
-import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
+import { checkConfig, configFromEnvironment } from '../../shared/config-source.js';
 import { errorLines } from '../../shared/errors.js';
 import { streamLog } from '../../shared/log.js';
 import type { PassProgress } from '../../shared/progress.js';
@@ -13,6 +13,7 @@ import { reconcile } from '../../shared/reconcile.js';
 import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } from '../manual.js';
 import { parseEvent } from '../middleware.js';
 import { checkAwsAccess } from './aws-access.js';
+import { readConfigDocument } from './config-file.js';
 import { distinctWarnings, formatFiltered, formatRecordChange, formatWarning } from './format.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 

@@ -1,5 +1,6 @@
 import { type Config, parseConfig } from '../../shared/config.js';
-import { checkConfig, configFromEnvironment, readConfigDocument } from '../../shared/config-source.js';
+import { checkConfig, configFromEnvironment } from '../../shared/config-source.js';
+import { readConfigDocument } from './config-file.js';
 
 /**
  * The config `cli rbac` prints the ClusterRole for: a reconciler config, the deploy file (its `deploy:`

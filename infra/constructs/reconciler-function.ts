@@ -8,6 +8,7 @@ import { Architecture, type IDestination, Runtime } from 'aws-cdk-lib/aws-lambda
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ESBUILD, lambdaAliases } from '../lambda-bundle.js';
 import type { VpcPlacement } from './vpc-placement.js';
 
 /**
@@ -16,10 +17,6 @@ import type { VpcPlacement } from './vpc-placement.js';
  */
 export const INLINE_CONFIG_LIMIT = 3072;
 const CONFIG_FILE_NAME = 'edge-reconciler.config.json';
-
-/** ESM bundles of CommonJS dependencies still call `require`; this gives them one. */
-const REQUIRE_SHIM =
-  "import{createRequire as __edgeCreateRequire}from'node:module';const require=__edgeCreateRequire(import.meta.url);";
 
 export interface ReconcilerFunctionProps {
   /** The handler module (exports `handler`), relative to the repository root. */
@@ -89,14 +86,17 @@ export class ReconcilerFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: LAMBDA_ESBUILD.target,
+        minify: LAMBDA_ESBUILD.minify,
         sourceMap: true,
         sourcesContent: false,
         externalModules: [],
         bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
+        mainFields: [...LAMBDA_ESBUILD.mainFields],
+        banner: LAMBDA_ESBUILD.banner.js,
+        esbuildArgs: {
+          '--alias': Object.entries(lambdaAliases(props.projectRoot)).map(([pkg, path]) => `${pkg}=${path}`),
+        },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
         ...(configFile

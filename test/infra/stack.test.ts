@@ -84,6 +84,21 @@ describe('functions', () => {
       expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     }
   });
+
+  it('carry the pass only: no YAML parser, no credential chain but the environment, no sandbox or CLI', () => {
+    const code = resources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Code.S3Key as string);
+    for (const key of code) {
+      const dir = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const { sources } = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+      };
+      const unwanted =
+        /node_modules\/(yaml|@aws-sdk\/(credential-provider-(node|sso|ini|login|process|web-identity|http)|nested-clients|token-providers))\/|(^|\/)(sandbox|functions\/cli)\//;
+      expect(sources.filter((s) => unwanted.test(s))).toEqual([]);
+      expect(sources.some((s) => s.endsWith('functions/lambda-credentials.ts'))).toBe(true);
+      expect(sources.some((s) => s.includes('@aws-sdk/credential-provider-env/'))).toBe(true);
+    }
+  });
 });
 
 describe('triggers', () => {
