@@ -11,6 +11,11 @@ import { DEFAULT_TIMEOUTS } from './timeouts.js';
 const recordType = z.enum(RECORD_TYPES);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN');
+/** STS's ExternalId: 2 to 1,224 characters of letters, digits and `_+=,.@:/-` (AssumeRole API reference). */
+const externalId = z
+  .string()
+  .regex(/^[\w+=,.@:/-]{2,1224}$/, '2 to 1224 letters, digits or _+=,.@:/- (STS ExternalId)');
 
 /** ExternalDNS's `--source` names this reconciler reads (each defined in shared/sources/definitions/). */
 export const SOURCE_NAMES = [
@@ -253,6 +258,31 @@ export const configSchema = z.strictObject({
     .array(z.string().regex(/^[^=]+=.*$/, 'key=value'))
     .default([])
     .describe('`key=value` pairs a zone must carry to be written (ExternalDNS `--aws-zone-tags`).'),
+  route53Roles: z
+    .array(
+      z.strictObject({
+        roleArn: iamRoleArn.describe(
+          'A role in the account holding the zones (the DNS-account stack makes it).',
+        ),
+        externalId: externalId
+          .optional()
+          .describe("The role's `sts:ExternalId`, when its trust requires one."),
+      }),
+    )
+    .default([])
+    .describe(
+      "Hosted zones in other accounts, one role per account: each account's zones are listed and filtered " +
+        "like the home account's, read once per pass and written through that account's session.",
+    ),
+  awsAssumeRole: iamRoleArn
+    .optional()
+    .describe(
+      "ExternalDNS `--aws-assume-role`: Route 53 only in this role's account, not the home account " +
+        '(for several accounts use `route53Roles`).',
+    ),
+  awsAssumeRoleExternalId: externalId
+    .optional()
+    .describe('ExternalDNS `--aws-assume-role-external-id`: the external id for `awsAssumeRole`.'),
 
   // --- registry
   txtPrefix: z
@@ -632,6 +662,7 @@ export function parseConfig(input: unknown, where = 'config'): Config {
         ]);
       }
     }
+    route53RoleProblems(result.data, where);
     const { sources, traefikEnableLegacy, traefikDisableLegacy, traefikDisableNew } = result.data;
     if (traefikEnableLegacy === true && traefikDisableLegacy === true) {
       const message = 'contradicts traefikEnableLegacy: true; keep one of the two';
@@ -657,6 +688,52 @@ export function parseConfig(input: unknown, where = 'config'): Config {
     issues.map((i) => `${where}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '),
     issues,
   );
+}
+
+/**
+ * One role per account (two would list and write its zones twice), and ExternalDNS's single-role fields
+ * used as ExternalDNS uses them.
+ */
+function route53RoleProblems(config: Config, where: string): void {
+  const fail = (path: string, message: string) => {
+    throw new ConfigError(`${where}.${path}: ${message}`, [{ path, message }]);
+  };
+  if (config.awsAssumeRoleExternalId !== undefined && config.awsAssumeRole === undefined) {
+    fail('awsAssumeRoleExternalId', 'needs awsAssumeRole (the role it is the external id of)');
+  }
+  if (config.awsAssumeRole !== undefined && config.route53Roles.length > 0) {
+    fail(
+      'awsAssumeRole',
+      'use route53Roles alone for several accounts (awsAssumeRole is the single-role form)',
+    );
+  }
+  const seen = new Map<string, number>();
+  for (const [i, role] of config.route53Roles.entries()) {
+    const account = roleAccount(role.roleArn);
+    const first = seen.get(account);
+    if (first !== undefined) {
+      fail(`route53Roles[${i}].roleArn`, `a second role in account ${account} (route53Roles[${first}])`);
+    }
+    seen.set(account, i);
+  }
+}
+
+/** The account an IAM role ARN is in. */
+export function roleAccount(roleArn: string): string {
+  return /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '';
+}
+
+/** The roles Route 53 is reached through: `route53Roles`, or ExternalDNS's `awsAssumeRole`. */
+export function route53RolesOf(
+  config: Pick<Config, 'route53Roles' | 'awsAssumeRole' | 'awsAssumeRoleExternalId'>,
+): { roleArn: string; externalId?: string }[] {
+  if (config.awsAssumeRole === undefined) return config.route53Roles;
+  return [
+    {
+      roleArn: config.awsAssumeRole,
+      ...(config.awsAssumeRoleExternalId !== undefined ? { externalId: config.awsAssumeRoleExternalId } : {}),
+    },
+  ];
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -10,6 +10,7 @@ import { passDeadline } from './deadline.js';
 import { type DnsProvider, listZoneOnce, type ZoneListing } from './dns/provider.js';
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import { Route53Provider, route53ProviderOptions } from './dns/route53.js';
+import { route53AccountsProvider } from './dns/route53-accounts.js';
 import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from './endpoint/endpoint.js';
 import { type PassError, passError } from './errors.js';
 import type { FilteredOut } from './filtered.js';
@@ -83,7 +84,14 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   }
 
   // The zones, listed once for both stages that need them.
-  const dnsProvider = deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config));
+  const dnsProvider = route53AccountsProvider({
+    config,
+    aws: deps.aws,
+    home: deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config)),
+    clock: deps.clock,
+    passId,
+    onError: (message) => errors.push(message),
+  });
   const zones = await listZoneOnce(dnsProvider, config, deadline.apply);
 
   // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records

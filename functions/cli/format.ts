@@ -221,7 +221,7 @@ function formatCalls(calls: Record<string, Record<string, number>>): string {
 
 function formatZone(zone: ZoneSnapshot): string[] {
   const lines = [
-    `Zone ${zone.name} (${zone.private ? 'private' : 'public'}, ${zone.id}), after the last pass:`,
+    `Zone ${zone.name} (${zone.private ? 'private' : 'public'}, ${zone.account ? `account ${zone.account}, ` : ''}${zone.id}), after the last pass:`,
   ];
   const width = Math.max(...zone.records.map((r) => r.name.length), 10);
   for (const r of zone.records) {

@@ -16,7 +16,10 @@ export interface AssumeRoleOptions {
   sts: STSClient;
   roleArn: string;
   clock: Clock;
-  sessionName?: string;
+  /** The session's name (CloudTrail shows it); asked at each AssumeRole, so a renewal can name its pass. */
+  sessionName?: string | (() => string);
+  /** The `sts:ExternalId` the role's trust policy asks for. */
+  externalId?: string;
   /** Called once per AssumeRole call (tests count them). */
   onAssume?: (roleArn: string) => void;
 }
@@ -40,8 +43,12 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): AwsCredential
       out = await options.sts.send(
         new AssumeRoleCommand({
           RoleArn: options.roleArn,
-          RoleSessionName: options.sessionName ?? ROLE_SESSION_NAME,
+          RoleSessionName:
+            typeof options.sessionName === 'function'
+              ? options.sessionName()
+              : (options.sessionName ?? ROLE_SESSION_NAME),
           DurationSeconds: SESSION_SECONDS,
+          ...(options.externalId !== undefined ? { ExternalId: options.externalId } : {}),
         }),
       );
     } catch (err) {

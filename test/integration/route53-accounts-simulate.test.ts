@@ -8,6 +8,7 @@ import { parseScenario, ScenarioError } from '../../sandbox/scenario.js';
  */
 
 const NETWORK = '222222222222';
+const ROLE = `arn:aws:iam::${NETWORK}:role/edge-reconciler-dns`;
 
 function service(name: string, hostname: string, ip: string) {
   return {
@@ -62,6 +63,37 @@ describe('a zone in another account (scenario zone `account`)', () => {
     expect(network).toMatchObject({ account: NETWORK });
     expect(network?.records.map((r) => r.type)).toEqual(['NS', 'SOA']);
     expect(outcome.zones.find((z) => z.name === 'home.example.org.')).not.toHaveProperty('account');
+  });
+
+  it('through route53Roles: records created in the network account’s zone, the second pass changes nothing', async () => {
+    const outcome = await run(networkAccountWorld({ route53Roles: [{ roleArn: ROLE }] }));
+    const [first, second] = outcome.passes;
+    expect(first?.errors).toEqual([]);
+    expect(first?.changes.map((c) => `${c.zone} ${c.action} ${c.name} ${c.type}`).sort()).toEqual([
+      'example.com. CREATE a-shop.example.com. TXT',
+      'example.com. CREATE shop.example.com. A',
+      'home.example.org. CREATE a-admin.home.example.org. TXT',
+      'home.example.org. CREATE admin.home.example.org. A',
+    ]);
+    expect(second?.changes).toEqual([]);
+    expect(second?.errors).toEqual([]);
+    const network = outcome.zones.find((z) => z.name === 'example.com.');
+    expect(network?.account).toBe(NETWORK);
+    expect(network?.records.find((r) => r.name === 'shop.example.com.')).toMatchObject({
+      values: ['192.0.2.10'],
+    });
+    // One zone listing per account per pass, each zone read once per pass, one session for both passes.
+    expect(outcome.apiCalls.route53?.ListHostedZones).toBe(4);
+    expect(outcome.apiCalls.route53?.ListResourceRecordSets).toBe(4);
+    expect(outcome.apiCalls.sts?.AssumeRole).toBe(1);
+  });
+
+  it('awsAssumeRole (ExternalDNS): Route 53 in the role’s account only; the home zone is not touched', async () => {
+    const outcome = await run(networkAccountWorld({ awsAssumeRole: ROLE }), 1);
+    expect(outcome.passes[0]?.changes.map((c) => c.zone)).toEqual(['example.com.', 'example.com.']);
+    expect(outcome.passes[0]?.warnings).toContainEqual(
+      expect.objectContaining({ code: 'no-zone', dnsName: 'admin.home.example.org' }),
+    );
   });
 
   it('refuses a zone account that is not a 12-digit account id, naming the field', async () => {

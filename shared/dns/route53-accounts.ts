@@ -1,0 +1,149 @@
+import { clientsForRole } from '../aws-accounts.js';
+import type { AwsClients } from '../aws-clients.js';
+import type { Clock } from '../clock.js';
+import { type Config, roleAccount, route53RolesOf } from '../config.js';
+import type { ChangeGroup } from '../endpoint/changes.js';
+import type { Endpoint } from '../endpoint/endpoint.js';
+import { errorMessage } from '../errors.js';
+import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions } from './provider.js';
+import { Route53Provider, route53ProviderOptions } from './route53.js';
+import type { HostedZone, ZoneFilterConfig } from './zones.js';
+
+/**
+ * Route 53 in several accounts as one DnsProvider: the home account's zones (unless ExternalDNS's
+ * `awsAssumeRole` puts Route 53 in the role's account only) and those of each `route53Roles` account,
+ * listed and filtered alike. Each zone is read and written through its own account's provider. A zone
+ * of another account is reported as `<account>/<zone id>`, so an id is unique whichever account holds it.
+ *
+ * Made per pass (cheap: the role's clients and STS session are kept per container by clientsForRole,
+ * until shortly before the session expires), so a session opened in a pass is named after it.
+ */
+
+export interface AccountProvider {
+  /** The account of a role's zones; absent for the home account. */
+  account?: string;
+  roleArn?: string;
+  provider: DnsProvider;
+}
+
+/** A zone as listed, and where it lives. */
+interface ListedZone {
+  zone: HostedZone;
+  source: AccountProvider;
+}
+
+export class MultiAccountProvider implements DnsProvider {
+  private readonly listed = new Map<string, ListedZone>();
+
+  constructor(
+    private readonly accounts: readonly AccountProvider[],
+    /** An account whose zones could not be listed: its zones are out of this pass, the others go on. */
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  async listZones(filter: ZoneFilterConfig, call?: CallOptions): Promise<HostedZone[]> {
+    const answers = await Promise.all(
+      this.accounts.map((source) =>
+        source.provider.listZones(filter, call).then(
+          (zones) => ({ source, zones }),
+          (error: unknown) => ({ source, error }),
+        ),
+      ),
+    );
+    if (answers.every((a) => 'error' in a)) {
+      // Nothing listed at all: the pass's listing failed, as with one account.
+      throw (answers[0] as { error: unknown } | undefined)?.error ?? new Error('no Route 53 account to list');
+    }
+    this.listed.clear();
+    const seen = new Set<string>();
+    const out: HostedZone[] = [];
+    for (const answer of answers) {
+      if ('error' in answer) {
+        this.onError(
+          `route53 ${describe(answer.source)}: listing hosted zones failed, its zones are left for the next pass: ${errorMessage(answer.error)}`,
+        );
+        continue;
+      }
+      for (const zone of answer.zones) {
+        // Route 53's zone ids are global: one seen twice is one account reached two ways; read it once.
+        if (seen.has(zone.id)) continue;
+        seen.add(zone.id);
+        const id = qualifiedId(answer.source, zone.id);
+        this.listed.set(id, { zone, source: answer.source });
+        out.push({ ...zone, id });
+      }
+    }
+    return out;
+  }
+
+  records(zone: HostedZone, options?: RecordsOptions & CallOptions): Promise<Endpoint[]> {
+    const { zone: own, source } = this.find(zone);
+    return source.provider.records(own, options);
+  }
+
+  async applyChanges(
+    zone: HostedZone,
+    groups: readonly ChangeGroup[],
+    call?: CallOptions,
+  ): Promise<ApplyResult> {
+    const { zone: own, source } = this.find(zone);
+    const result = await source.provider.applyChanges(own, groups, call);
+    if (source.account === undefined) return result;
+    const id = qualifiedId(source, own.id);
+    const qualify = (text: string) => text.replaceAll(`(${own.id})`, `(${id})`);
+    return {
+      ...result,
+      refused: result.refused.map((r) => ({ ...r, zoneId: id, message: qualify(r.message) })),
+      warnings: result.warnings.map((w) => ({ ...w, message: qualify(w.message) })),
+    };
+  }
+
+  private find(zone: HostedZone): ListedZone {
+    const listed = this.listed.get(zone.id);
+    if (!listed) throw new Error(`zone ${zone.name} (${zone.id}): not among the zones this pass listed`);
+    return listed;
+  }
+}
+
+function qualifiedId(source: AccountProvider, id: string): string {
+  return source.account === undefined ? id : `${source.account}/${id}`;
+}
+
+function describe(source: AccountProvider): string {
+  return source.account === undefined ? 'home account' : `account ${source.account} (${source.roleArn})`;
+}
+
+export interface PassRoute53 {
+  config: Config;
+  aws: AwsClients;
+  /** The home account's provider. */
+  home: DnsProvider;
+  clock: Clock;
+  passId: string;
+  onError: (message: string) => void;
+}
+
+/**
+ * The pass's DNS provider: the home one alone when the config names no role; otherwise every account's.
+ * A session a pass opens is named `edge-reconciler-<pass id>`, so CloudTrail in the zone's account leads
+ * back to the pass (later passes reuse it until shortly before it expires).
+ */
+export function route53AccountsProvider(pass: PassRoute53): DnsProvider {
+  const roles = route53RolesOf(pass.config);
+  if (roles.length === 0) return pass.home;
+  const accounts: AccountProvider[] =
+    pass.config.awsAssumeRole === undefined ? [{ provider: pass.home }] : [];
+  for (const role of roles) {
+    const clients = clientsForRole(pass.aws, role.roleArn, {
+      clock: pass.clock,
+      sessionName: `edge-reconciler-${pass.passId}`,
+      ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
+    });
+    accounts.push({
+      account: roleAccount(role.roleArn),
+      roleArn: role.roleArn,
+      provider: new Route53Provider(clients.route53(), route53ProviderOptions(pass.config)),
+    });
+  }
+  return new MultiAccountProvider(accounts, pass.onError);
+}

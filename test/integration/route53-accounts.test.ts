@@ -1,0 +1,148 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../sandbox/sandbox.js';
+import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
+import { clientsForRole } from '../../shared/aws-accounts.js';
+import type { AwsClients } from '../../shared/aws-clients.js';
+import { silentLog } from '../../shared/log.js';
+import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
+
+/**
+ * Hosted zones in another account through real SDK clients and the sandbox's STS: each account's zones
+ * listed and written through its own session; a role STS refuses takes only its account's zones out of
+ * the pass; sessions are kept across passes until shortly before they expire, and named after the pass
+ * that opened them.
+ */
+
+const NETWORK = '222222222222';
+const ROLE = `arn:aws:iam::${NETWORK}:role/edge-reconciler-dns`;
+const MINUTE = 60_000;
+
+let sandbox: Sandbox;
+let aws: AwsClients;
+
+async function world(config: Record<string, unknown>): Promise<Scenario> {
+  const service = (name: string, hostname: string, ip: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: 'shop',
+      annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname },
+    },
+    spec: { type: 'LoadBalancer' },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  });
+  return parseScenario(
+    {
+      config: { domainFilters: ['example.com', 'home.example.org'], ...config },
+      clusters: [
+        {
+          name: 'prod-eu',
+          region: 'eu-central-1',
+          objects: [
+            service('web', 'shop.example.com', '192.0.2.10'),
+            service('admin', 'admin.home.example.org', '192.0.2.11'),
+          ],
+        },
+      ],
+      route53: { zones: [{ name: 'example.com', account: NETWORK }, { name: 'home.example.org' }] },
+    },
+    process.cwd(),
+  );
+}
+
+async function pass(scenario: Scenario) {
+  const deps: ReconcileDeps = { config: scenario.config, aws, clock: sandbox.clock.clock, log: silentLog };
+  return reconcile({ trigger: 'schedule' }, deps);
+}
+
+function names(account?: string): string[] {
+  const zones = sandbox.snapshot().zones.filter((z) => z.account === account);
+  return zones.flatMap((z) =>
+    z.records.filter((r) => r.type !== 'SOA' && r.type !== 'NS').map((r) => r.name),
+  );
+}
+
+describe('Route 53 in other accounts (route53Roles)', () => {
+  beforeEach(async () => {
+    sandbox = await Sandbox.start({ start: new Date('2026-12-01T00:00:00Z') });
+    aws = sandbox.awsClients();
+  });
+  afterEach(async () => {
+    aws.destroy();
+    await sandbox.close();
+  });
+
+  it('assumes the role with its external id, and writes each zone through its own account', async () => {
+    sandbox.sts.trustRole(ROLE, {
+      principals: ['arn:aws:iam::000000000000:role/edge-reconciler'],
+      externalId: 'fleet-7f3a',
+    });
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE, externalId: 'fleet-7f3a' }] });
+    await sandbox.load(scenario);
+    const result = await pass(scenario);
+    expect(result.errors).toEqual([]);
+    expect(names(NETWORK).sort()).toEqual(['a-shop.example.com.', 'shop.example.com.']);
+    expect(names(undefined).sort()).toEqual(['a-admin.home.example.org.', 'admin.home.example.org.']);
+  });
+
+  it('a role STS refuses: that account’s zones are reported unreachable, the home zone is reconciled', async () => {
+    sandbox.sts.trustRole(ROLE, { externalId: 'fleet-7f3a' });
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE, externalId: 'not-the-id' }] });
+    await sandbox.load(scenario);
+    const result = await pass(scenario);
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^route53 account ${NETWORK} \\(${ROLE}\\): listing hosted zones failed, its zones are left for the next pass: .*AccessDenied`,
+        ),
+      ),
+    ]);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({ code: 'no-zone', dnsName: 'shop.example.com' }),
+    );
+    expect(names(NETWORK)).toEqual([]);
+    expect(names(undefined).sort()).toEqual(['a-admin.home.example.org.', 'admin.home.example.org.']);
+    // No token or secret in what the pass reports.
+    expect(JSON.stringify(result)).not.toMatch(/SandboxSession|secret/i);
+  });
+
+  it('reports a refused change with the zone id qualified by its account', async () => {
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE }] });
+    await sandbox.load(scenario);
+    sandbox.route53Refusals.refuse({ name: 'shop.example.com' });
+    const result = await pass(scenario);
+    const zoneId = sandbox.snapshot().zones.find((z) => z.name === 'example.com.')!.id;
+    expect(result.refusedChanges).toEqual([
+      expect.objectContaining({ zone: 'example.com', zoneId: `${NETWORK}/${zoneId}`, code: 'AccessDenied' }),
+    ]);
+    expect(result.errors.some((e) => e.includes('assumed-role/edge-reconciler-dns/edge-reconciler-'))).toBe(
+      true,
+    );
+  });
+
+  it('keeps the session across passes until shortly before it expires; a new one is named after its pass', async () => {
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE }] });
+    await sandbox.load(scenario);
+    const assumes = () => sandbox.apiCalls().sts?.AssumeRole ?? 0;
+    const first = await pass(scenario);
+    await pass(scenario);
+    sandbox.clock.advance(45 * MINUTE);
+    await pass(scenario);
+    expect(assumes()).toBe(1);
+    const who = await clientsForRole(aws, ROLE).sts().send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toBe(
+      `arn:aws:sts::${NETWORK}:assumed-role/edge-reconciler-dns/edge-reconciler-${first.passId}`,
+    );
+
+    sandbox.clock.advance(10 * MINUTE); // 55 minutes into a 60-minute session: renewed before use
+    const renewing = await pass(scenario);
+    expect(assumes()).toBe(2);
+    expect(renewing.errors).toEqual([]);
+    const again = await clientsForRole(aws, ROLE).sts().send(new GetCallerIdentityCommand({}));
+    expect(again.Arn).toBe(
+      `arn:aws:sts::${NETWORK}:assumed-role/edge-reconciler-dns/edge-reconciler-${renewing.passId}`,
+    );
+  });
+});
