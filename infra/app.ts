@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../shared/config.js';
+import { ConfigError, roleAccount, route53RolesOf } from '../shared/config.js';
+import { DnsAccountRole } from './constructs/dns-account-role.js';
 import { MemberAccountRole } from './constructs/member-account-role.js';
 import { loadDeployConfig } from './deploy-config.js';
 import { EdgeReconcilerStack } from './stack.js';
@@ -14,23 +15,35 @@ import { EdgeReconcilerStack } from './stack.js';
  *                                   so the reconciler (this role ARN) can read its clusters
  *   edge-reconciler:member-clusters comma-separated cluster names for that stack
  *   edge-reconciler:member-access   group (default) or view-policy: deploy.kubernetesAccess for that stack
+ *   edge-reconciler:dns-account-of  instead, the stack a DNS account deploys so the reconciler (this role ARN)
+ *                                   can write its zones: the role of the config's route53Roles entry in
+ *   edge-reconciler:dns-account     this account (or awsAssumeRole's), with the main stack's Route 53 statements
  */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CONFIG_CONTEXT = 'edge-reconciler:config';
 
 export function buildApp(app: App): Stack {
   const memberOf = app.node.tryGetContext('edge-reconciler:member-of') as string | undefined;
-  const stack = memberOf ? memberAccountStack(app, memberOf) : reconcilerStack(app);
+  const dnsAccountOf = app.node.tryGetContext('edge-reconciler:dns-account-of') as string | undefined;
+  const stack = memberOf
+    ? memberAccountStack(app, memberOf)
+    : dnsAccountOf
+      ? dnsAccountStack(app, dnsAccountOf)
+      : reconcilerStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }
 
-function reconcilerStack(app: App): Stack {
+function deployConfigOf(app: App) {
   const file = resolve(
     PROJECT_ROOT,
     (app.node.tryGetContext(CONFIG_CONTEXT) as string | undefined) ?? 'examples/edge-reconciler.config.yaml',
   );
-  const deployConfig = loadDeployConfig(file);
+  return loadDeployConfig(file);
+}
+
+function reconcilerStack(app: App): Stack {
+  const deployConfig = deployConfigOf(app);
   const { deploy, config } = deployConfig;
   return new EdgeReconcilerStack(app, deploy.stackName, {
     deployConfig,
@@ -60,6 +73,41 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
     reconcilerRoleArn,
     clusters,
     kubernetesAccess: access,
+  });
+  return stack;
+}
+
+/**
+ * The DNS account's stack, from the same deploy file as the reconciler's: the role its `route53Roles`
+ * entry (or `awsAssumeRole`) names in this account, with the same Route 53 statements.
+ */
+function dnsAccountStack(app: App, reconcilerRoleArn: string): Stack {
+  if (!/^arn:[^:]+:iam::\d{12}:role\//.test(reconcilerRoleArn)) {
+    throw new ConfigError(`edge-reconciler:dns-account-of: ${reconcilerRoleArn}: not an IAM role ARN`, []);
+  }
+  const account = String(app.node.tryGetContext('edge-reconciler:dns-account') ?? '');
+  const { config, deploy } = deployConfigOf(app);
+  const roles = route53RolesOf(config);
+  const entry = roles.find((r) => roleAccount(r.roleArn) === account);
+  if (!entry) {
+    const known = roles.map((r) => roleAccount(r.roleArn)).join(', ') || 'none';
+    throw new ConfigError(
+      `edge-reconciler:dns-account: ${account || '(not set)'}: no route53Roles entry (or awsAssumeRole) in this account; the config names: ${known}`,
+      [],
+    );
+  }
+  const [, path, roleName] = /:role(\/(?:[^/]+\/)*)([^/]+)$/.exec(entry.roleArn) ?? [];
+  const stack = new Stack(app, `${deploy.stackName}DnsAccess`, {
+    description: 'edge-reconciler: Route 53 write access to this account’s zones for the reconciler account',
+    env: { account },
+  });
+  for (const [key, value] of Object.entries(deploy.tags)) Tags.of(stack).add(key, value);
+  new DnsAccountRole(stack, 'Dns', {
+    config,
+    reconcilerRoleArn,
+    roleName: roleName!,
+    ...(path && path !== '/' ? { path } : {}),
+    ...(entry.externalId ? { externalId: entry.externalId } : {}),
   });
   return stack;
 }

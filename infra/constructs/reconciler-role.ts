@@ -3,13 +3,9 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { STATE_TAG_PREFIX } from '../../shared/certificates/tags.js';
-import type { Config } from '../../shared/config.js';
-import {
-  certificateDomainPatterns,
-  changeableRecordTypes,
-  hostedZoneIds,
-  recordNamePatterns,
-} from '../least-privilege.js';
+import { type Config, route53RolesOf } from '../../shared/config.js';
+import { certificateDomainPatterns } from '../least-privilege.js';
+import { route53Statements } from './route53-access.js';
 
 export interface ReconcilerRoleProps {
   config: Config;
@@ -53,25 +49,13 @@ export class ReconcilerRole extends Construct {
         }),
       );
 
-    const zoneArns = hostedZoneIds(config.zoneIdFilters).map(
-      (z) => `arn:${partition}:route53:::hostedzone/${z}`,
-    );
-
-    // --- Route 53
-    allow('Route53ListZones', ['route53:ListHostedZones'], ['*']);
-    allow(
-      'Route53ReadManagedZones',
-      ['route53:ListResourceRecordSets', 'route53:ListTagsForResources', 'route53:ListTagsForResource'],
-      zoneArns,
-    );
-    allow('Route53ChangeManagedNames', ['route53:ChangeResourceRecordSets'], zoneArns, {
-      'ForAllValues:StringLike': {
-        'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNamePatterns(config),
-      },
-      'ForAllValues:StringEquals': {
-        'route53:ChangeResourceRecordSetsRecordTypes': changeableRecordTypes(config),
-      },
-    });
+    // --- Route 53: in this account unless ExternalDNS's awsAssumeRole puts it in the role's account only;
+    // zones of other accounts through their roles (the DNS-account stack grants the same statements there)
+    if (config.awsAssumeRole === undefined) {
+      for (const statement of route53Statements(config, partition)) this.role.addToPrincipalPolicy(statement);
+    }
+    const route53Roles = route53RolesOf(config).map((r) => r.roleArn);
+    if (route53Roles.length > 0) allow('AssumeRoute53AccountRoles', ['sts:AssumeRole'], route53Roles.sort());
 
     // --- ALIAS targets: load balancers' canonical hosted zones
     allow('ElbDescribeLoadBalancers', ['elasticloadbalancing:DescribeLoadBalancers'], ['*']);
