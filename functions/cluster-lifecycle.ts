@@ -28,7 +28,10 @@ const tags = z.record(z.string(), z.string());
 const cloudTrailEksEvent = z.looseObject({
   source: z.literal('aws.eks'),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
+  // EventBridge's own: the account and region the call was made in, kept when a member account's rule
+  // forwards the event to the central bus.
   account: z.string().optional(),
+  region: z.string().optional(),
   detail: z.looseObject({
     eventSource: z.literal('eks.amazonaws.com').optional(),
     eventName: z.string().min(1),
@@ -73,7 +76,7 @@ export interface LifecycleCall {
 
 /** The call a lifecycle event reports, or why it asks for nothing, whatever the fleet. */
 export function lifecycleCall(event: unknown): LifecycleCall | IgnoredEvent {
-  const { detail, account } = parseEvent(cloudTrailEksEvent, event, 'event');
+  const { detail, account, region } = parseEvent(cloudTrailEksEvent, event, 'event');
   const { eventName } = detail;
   if (eventName !== 'CreateCluster' && eventName !== 'DeleteCluster') {
     return { ignored: true, reason: `EKS ${eventName} is not a cluster lifecycle call` };
@@ -98,6 +101,12 @@ export function lifecycleCall(event: unknown): LifecycleCall | IgnoredEvent {
     return {
       ignored: true,
       reason: `EKS ${eventName} of ${name}: the event's account ${account} and its recipientAccountId ${detail.recipientAccountId} differ`,
+    };
+  }
+  if (region && region !== detail.awsRegion) {
+    return {
+      ignored: true,
+      reason: `EKS ${eventName} of ${name}: the event's region ${region} and its awsRegion ${detail.awsRegion} differ`,
     };
   }
   const tags = detail.responseElements?.cluster?.tags ?? detail.requestParameters?.tags;

@@ -1,3 +1,4 @@
+import { isForwardedAudit } from '../shared/audit/forwarded.js';
 import { createAuditEventsHandler } from './audit-events.js';
 import { createClusterLifecycleHandler } from './cluster-lifecycle.js';
 import { createManualHandler } from './manual.js';
@@ -16,6 +17,7 @@ export function routeEvent(event: unknown): Entry {
   if (typeof event !== 'object' || event === null) return 'manual';
   const e = event as Record<string, unknown>;
   if (typeof e.awslogs === 'object' && e.awslogs !== null) return 'audit-events';
+  if (isForwardedAudit(e)) return 'audit-events';
   if (e.source === 'aws.eks' && e['detail-type'] === 'AWS API Call via CloudTrail')
     return 'cluster-lifecycle';
   if (e['detail-type'] === 'Resync Requested') return 'resync';

@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, roleAccount, route53RolesOf } from '../shared/config.js';
 import { DnsAccountRole } from './constructs/dns-account-role.js';
 import { MemberAccountRole } from './constructs/member-account-role.js';
+import { MemberEventForwarding } from './constructs/member-event-forwarding.js';
 import { loadDeployConfig } from './deploy-config.js';
 import { EdgeReconcilerStack } from './stack.js';
 
@@ -15,6 +16,8 @@ import { EdgeReconcilerStack } from './stack.js';
  *                                   so the reconciler (this role ARN) can read its clusters
  *   edge-reconciler:member-clusters comma-separated cluster names for that stack
  *   edge-reconciler:member-access   group (default) or view-policy: deploy.kubernetesAccess for that stack
+ *   edge-reconciler:member-events   true (default): that stack also forwards EKS lifecycle calls and its
+ *                                   clusters' audit logs to the reconciler's bus (the deploy file says where)
  *   edge-reconciler:dns-account-of  instead, the stack a DNS account deploys so the reconciler (this role ARN)
  *                                   can write its zones: the role of the config's route53Roles entry in
  *   edge-reconciler:dns-account     this account (or awsAssumeRole's), with the main stack's Route 53 statements
@@ -54,7 +57,7 @@ function reconcilerStack(app: App): Stack {
 }
 
 function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
-  const account = /^arn:[^:]+:iam::(\d{12}):role\//.exec(reconcilerRoleArn)?.[1];
+  const [, partition, account] = /^arn:([^:]+):iam::(\d{12}):role\//.exec(reconcilerRoleArn) ?? [];
   if (!account)
     throw new ConfigError(`edge-reconciler:member-of: ${reconcilerRoleArn}: not an IAM role ARN`, []);
   const clusters = String(app.node.tryGetContext('edge-reconciler:member-clusters') ?? '')
@@ -74,6 +77,21 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
     clusters,
     kubernetesAccess: access,
   });
+  const events = String(app.node.tryGetContext('edge-reconciler:member-events') ?? 'true');
+  if (events !== 'true' && events !== 'false') {
+    throw new ConfigError(`edge-reconciler:member-events: ${events}: true or false`, []);
+  }
+  if (events === 'true') {
+    // The same deploy file as the reconciler's: where its bus is, and which writes the audit filter keeps.
+    const { config, deploy } = deployConfigOf(app);
+    const region = deploy.region ?? config.region;
+    new MemberEventForwarding(stack, 'Events', {
+      centralBusArn: `arn:${partition}:events:${region}:${account}:event-bus/${config.events.busName}`,
+      auditLogClusters: clusters.filter((c) => deploy.clusters[c]?.auditLogs !== false),
+      sources: config.sources,
+      projectRoot: PROJECT_ROOT,
+    });
+  }
   return stack;
 }
 

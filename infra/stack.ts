@@ -86,6 +86,7 @@ export class EdgeReconcilerStack extends Stack {
       sources: config.sources,
       config,
       fleetAccounts: fleetAccounts(config, account),
+      memberAccounts: fleetAccounts(config, account).filter((a) => a !== account),
     });
 
     new ClusterAccess(this, 'ClusterAccess', {

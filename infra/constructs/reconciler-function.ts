@@ -24,13 +24,18 @@ export interface ReconcilerFunctionProps {
   description: string;
   projectRoot: string;
   role: IRole;
-  /** The reconciler config as JSON: inline in the environment when small, in the bundle when not. */
-  configJson: string;
+  /**
+   * The reconciler config as JSON: inline in the environment when small, in the bundle when not. A
+   * function that needs none (the member accounts' audit forwarder) has none.
+   */
+  configJson?: string;
+  /** More environment (the forwarder's bus). */
+  environment?: Record<string, string>;
   logRetention: RetentionDays;
   memorySize: number;
   timeout: Duration;
-  /** Where an asynchronous invocation that failed every retry goes. */
-  onFailure: IDestination;
+  /** Where an asynchronous invocation that failed every retry goes (nowhere: Lambda drops it). */
+  onFailure?: IDestination;
   retryAttempts: number;
   maxEventAge: Duration;
   /** 1 to keep two passes from ever overlapping (every trigger invokes this function); undefined leaves the account pool. */
@@ -50,8 +55,9 @@ export class ReconcilerFunction extends NodejsFunction {
       // A retained group would make the next deploy of the same stack fail on "already exists".
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const inline = Buffer.byteLength(props.configJson, 'utf8') <= INLINE_CONFIG_LIMIT;
-    const configFile = inline ? undefined : writeConfigForBundle(props.configJson);
+    const configJson = props.configJson;
+    const inline = configJson === undefined || Buffer.byteLength(configJson, 'utf8') <= INLINE_CONFIG_LIMIT;
+    const configFile = inline ? undefined : writeConfigForBundle(configJson);
 
     super(scope, id, {
       entry: join(props.projectRoot, props.entry),
@@ -80,9 +86,12 @@ export class ReconcilerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'edge-reconciler',
         POWERTOOLS_METRICS_NAMESPACE: 'EdgeReconciler',
         NODE_OPTIONS: '--enable-source-maps',
-        ...(inline
-          ? { EDGE_RECONCILER_CONFIG: props.configJson }
-          : { EDGE_RECONCILER_CONFIG_FILE: `/var/task/${CONFIG_FILE_NAME}` }),
+        ...(configJson === undefined
+          ? {}
+          : inline
+            ? { EDGE_RECONCILER_CONFIG: configJson }
+            : { EDGE_RECONCILER_CONFIG_FILE: `/var/task/${CONFIG_FILE_NAME}` }),
+        ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,

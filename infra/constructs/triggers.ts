@@ -1,5 +1,5 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { Aws, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnEventBusPolicy, EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -32,10 +32,19 @@ export interface ReconcilerTriggersProps {
   config?: Config;
   /** The accounts the fleet's clusters live in (`fleetAccounts`): the lifecycle rule takes only theirs. */
   fleetAccounts: readonly string[];
+  /**
+   * The fleet's accounts other than the stack's own: the bus admits their forwarded lifecycle calls and
+   * audit logs (the member-access stack sends them), and nobody else's.
+   */
+  memberAccounts: readonly string[];
 }
 
 /** The event source of the schedule's input; functions/scheduled.ts (via functions/reconciler.ts) accepts exactly this. */
 export const SCHEDULE_SOURCE = 'edge-reconciler.schedule';
+
+/** What a member account's audit-log forwarder puts on the bus (shared/audit/forwarded.ts; a test holds them equal). */
+export const FORWARDED_AUDIT_SOURCE = 'edge-reconciler.audit';
+export const FORWARDED_AUDIT_DETAIL_TYPE = 'Audit Log Forwarded';
 
 /**
  * What starts a pass: the schedule (the fleet pass, the floor of freshness), the clusters' audit logs (a
@@ -48,6 +57,7 @@ export class ReconcilerTriggers extends Construct {
   readonly schedule: Schedule;
   readonly resyncRule: Rule;
   readonly lifecycleRule: Rule;
+  readonly forwardedRules: Rule[] = [];
   readonly auditSubscriptions: SubscriptionFilter[] = [];
 
   constructor(scope: Construct, id: string, props: ReconcilerTriggersProps) {
@@ -110,6 +120,8 @@ export class ReconcilerTriggers extends Construct {
       targets: [target()],
     });
 
+    if (props.memberAccounts.length > 0) this.admitMemberAccounts(bus, props, target);
+
     if (props.auditLogClusters.length > 0) {
       const pattern = FilterPattern.literal(auditFilterPattern(props.sources, props.config));
       for (const cluster of props.auditLogClusters) {
@@ -122,6 +134,58 @@ export class ReconcilerTriggers extends Construct {
           }),
         );
       }
+    }
+  }
+
+  /**
+   * Member accounts' events on the central bus: its policy lets only the fleet's other accounts put
+   * events, and only the two kinds they forward; a rule per kind hands them to the function. (CloudTrail
+   * lifecycle calls forwarded to the default bus also meet the lifecycle rule above.)
+   */
+  private admitMemberAccounts(bus: IEventBus, props: ReconcilerTriggersProps, target: () => LambdaFunction) {
+    const accounts = [...props.memberAccounts];
+    new CfnEventBusPolicy(this, 'MemberAccountsMayPut', {
+      eventBusName: props.eventBusName,
+      statementId: 'edge-reconciler-member-accounts',
+      statement: {
+        Effect: 'Allow',
+        Principal: { AWS: accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) },
+        Action: 'events:PutEvents',
+        Resource: bus.eventBusArn,
+        Condition: {
+          StringEquals: {
+            'events:source': [FORWARDED_AUDIT_SOURCE, 'aws.eks'],
+            'events:detail-type': [FORWARDED_AUDIT_DETAIL_TYPE, 'AWS API Call via CloudTrail'],
+          },
+        },
+      },
+    });
+    this.forwardedRules.push(
+      new Rule(this, 'ForwardedAuditLogs', {
+        description: 'edge-reconciler: audit-log deliveries the member accounts forward',
+        eventBus: bus,
+        eventPattern: {
+          account: accounts,
+          source: [FORWARDED_AUDIT_SOURCE],
+          detailType: [FORWARDED_AUDIT_DETAIL_TYPE],
+        },
+        targets: [target()],
+      }),
+    );
+    if (props.eventBusName !== 'default') {
+      this.forwardedRules.push(
+        new Rule(this, 'ForwardedClusterLifecycle', {
+          description: 'edge-reconciler: EKS clusters created or deleted in member accounts (forwarded)',
+          eventBus: bus,
+          eventPattern: {
+            account: accounts,
+            source: ['aws.eks'],
+            detailType: ['AWS API Call via CloudTrail'],
+            detail: { eventSource: ['eks.amazonaws.com'], eventName: ['CreateCluster', 'DeleteCluster'] },
+          },
+          targets: [target()],
+        }),
+      );
     }
   }
 }

@@ -257,6 +257,8 @@ describe('the member-account stack', () => {
       context: {
         'edge-reconciler:member-of': 'arn:aws:iam::123456789012:role/EdgeReconciler-AccessRole1234',
         'edge-reconciler:member-clusters': 'partner-a, partner-b',
+        // Event forwarding has its own test (member-events.test.ts).
+        'edge-reconciler:member-events': 'false',
       },
     });
   }, 60_000);
