@@ -1,0 +1,185 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { SANDBOX_IDENTITIES } from '../sandbox/credentials.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import { parseScenario } from '../sandbox/scenario.js';
+import { AwsClients } from '../shared/aws-clients.js';
+import { systemClock } from '../shared/clock.js';
+import { silentLog } from '../shared/log.js';
+import { reconcile } from '../shared/reconcile.js';
+
+/**
+ * The scale model's figures (docs/scale.md): one scheduled pass over N clusters × M annotated Services,
+ * spread over zones of `clustersPerZone` clusters each (a Route 53 zone holds 10,000 record sets), timed
+ * in this process while the sandbox (the AWS endpoint and every cluster's HTTPS API server) runs in a
+ * child process — so CPU and memory are the reconciler's alone. Pass 1 creates every record, pass 2 is the
+ * steady state (reads everything, changes nothing).
+ *
+ *   npx tsx bench/scale.ts --clusters 100,300,1000 --objects 50 [--json]
+ */
+
+interface Shape {
+  clusters: number;
+  objects: number;
+  clustersPerZone: number;
+}
+
+export function scaleScenario(shape: Shape): Record<string, unknown> {
+  const zones = Math.ceil(shape.clusters / shape.clustersPerZone);
+  const zoneName = (z: number) => `z${z}.fleet.example.com`;
+  const clusters = Array.from({ length: shape.clusters }, (_, c) => {
+    const zone = zoneName(Math.floor(c / shape.clustersPerZone));
+    return {
+      name: `cluster-${String(c).padStart(4, '0')}`,
+      region: 'eu-central-1',
+      objects: Array.from({ length: shape.objects }, (_, s) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: `svc-${s}`,
+          namespace: 'apps',
+          annotations: { 'external-dns.alpha.kubernetes.io/hostname': `svc-${s}.c${c}.${zone}` },
+        },
+        spec: { type: 'LoadBalancer' },
+        status: {
+          loadBalancer: { ingress: [{ ip: `10.${c % 256}.${Math.floor(s / 250)}.${(s % 250) + 1}` }] },
+        },
+      })),
+    };
+  });
+  return {
+    config: { policy: 'sync', domainFilters: ['fleet.example.com'] },
+    clusters,
+    route53: { zones: Array.from({ length: zones }, (_, z) => ({ name: zoneName(z) })) },
+  };
+}
+
+/** Child mode: serve the scenario's sandbox until told to stop. */
+async function serve(shape: Shape): Promise<void> {
+  const sandbox = await Sandbox.start();
+  await sandbox.load(await parseScenario(scaleScenario(shape), process.cwd()));
+  process.send?.({ url: sandbox.url });
+  process.on('message', async () => {
+    await sandbox.close();
+    process.exit(0);
+  });
+}
+
+interface PassFigures {
+  clusters: number;
+  objects: number;
+  zones: number;
+  pass: number;
+  changes: number;
+  errors: number;
+  wallMs: number;
+  cpuMs: number;
+  cpuMsPerCluster: number;
+  wallMsPerCluster: number;
+  heapPeakMiB: number;
+  rssPeakMiB: number;
+  route53Calls: number;
+}
+
+async function measure(shape: Shape): Promise<PassFigures[]> {
+  const child: ChildProcess = fork(process.argv[1]!, ['--serve', JSON.stringify(shape)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  const scenario = await parseScenario(scaleScenario(shape), process.cwd());
+  const identity = SANDBOX_IDENTITIES[0]!;
+  const aws = new AwsClients({
+    region: scenario.config.region,
+    endpoint: url,
+    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+  });
+  const config = { ...scenario.config, events: { ...scenario.config.events, enabled: false } };
+  const out: PassFigures[] = [];
+  for (const pass of [1, 2]) {
+    let heapPeak = 0;
+    let rssPeak = 0;
+    const sample = () => {
+      const m = process.memoryUsage();
+      heapPeak = Math.max(heapPeak, m.heapUsed);
+      rssPeak = Math.max(rssPeak, m.rss);
+    };
+    const timer = setInterval(sample, 20);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const result = await reconcile(
+      { trigger: 'schedule' },
+      { config, aws, clock: systemClock, log: silentLog },
+    );
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    clearInterval(timer);
+    sample();
+    const cpuMs = (used.user + used.system) / 1000;
+    out.push({
+      clusters: shape.clusters,
+      objects: shape.objects,
+      zones: Math.ceil(shape.clusters / shape.clustersPerZone),
+      pass,
+      changes: result.changes.length,
+      errors: result.errors.length,
+      wallMs: Math.round(wallMs),
+      cpuMs: Math.round(cpuMs),
+      cpuMsPerCluster: Number((cpuMs / shape.clusters).toFixed(2)),
+      wallMsPerCluster: Number((wallMs / shape.clusters).toFixed(2)),
+      heapPeakMiB: Math.round(heapPeak / 2 ** 20),
+      rssPeakMiB: Math.round(rssPeak / 2 ** 20),
+      route53Calls: result.route53?.calls ?? 0,
+    });
+  }
+  aws.destroy();
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return out;
+}
+
+const { values } = parseArgs({
+  options: {
+    serve: { type: 'string' },
+    clusters: { type: 'string', default: '100,300,1000' },
+    objects: { type: 'string', default: '50' },
+    'clusters-per-zone': { type: 'string', default: '50' },
+    json: { type: 'boolean', default: false },
+  },
+});
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+if (values.serve) {
+  await serve(JSON.parse(values.serve) as Shape);
+} else {
+  const rows: PassFigures[] = [];
+  for (const clusters of values.clusters.split(',').map(Number)) {
+    const shape = {
+      clusters,
+      objects: Number(values.objects),
+      clustersPerZone: Number(values['clusters-per-zone']),
+    };
+    const figures = await measure(shape);
+    rows.push(...figures);
+    if (!values.json) for (const f of figures) process.stderr.write(`${JSON.stringify(f)}\n`);
+  }
+  if (values.json) {
+    console.log(
+      JSON.stringify({ node: process.version, at: new Date().toISOString(), passes: rows }, null, 2),
+    );
+  } else {
+    console.log(`node ${process.version}, ${new Date().toISOString()}`);
+    console.log(
+      '| clusters | objects each | zones | pass | changes | errors | wall ms | CPU ms | CPU ms / cluster | wall ms / cluster | heap peak MiB | RSS peak MiB | Route 53 calls |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of rows) {
+      console.log(
+        `| ${r.clusters} | ${r.objects} | ${r.zones} | ${r.pass} | ${r.changes} | ${r.errors} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuMsPerCluster} | ${r.wallMsPerCluster} | ${r.heapPeakMiB} | ${r.rssPeakMiB} | ${r.route53Calls} |`,
+      );
+    }
+  }
+}
