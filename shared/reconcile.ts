@@ -90,7 +90,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     home: deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config)),
     clock: deps.clock,
     passId,
-    onError: (message) => errors.push(message),
+    onError: (message) => errors.push(passError('zones-unlisted', message)),
   });
   const zones = await listZoneOnce(dnsProvider, config, deadline.apply);
 
