@@ -28,6 +28,8 @@ export const SOURCE_NAMES = [
   'gateway-udproute',
   'traefik-proxy',
   'crd',
+  'istio-gateway',
+  'istio-virtualservice',
 ] as const;
 
 /**

@@ -112,6 +112,17 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     version: 'v1alpha1',
     namespaced: true,
   },
+  // Istio's networking kinds, at v1 (Istio ≥ 1.22) and v1beta1.
+  ...['v1', 'v1beta1'].flatMap((version) =>
+    (['Gateway', 'VirtualService'] as const).map((kind) => ({
+      name: `${kind.toLowerCase()}s`,
+      singularName: kind.toLowerCase(),
+      kind,
+      group: 'networking.istio.io',
+      version,
+      namespaced: true,
+    })),
+  ),
   // RBAC, so kubectl can map the reconciler's generated ClusterRole (`cli rbac`) in a client dry run.
   ...(['ClusterRole', 'ClusterRoleBinding'] as const).map((kind) => ({
     name: `${kind.toLowerCase()}s`,

@@ -7,7 +7,7 @@ import { hostsInRule } from '../sources/traefik-proxy.js';
  * The hostnames an object body in an audit event says it publishes: the `hostname` and
  * `internal-hostname` annotations (under every prefix given), Ingress rule and TLS hosts, Gateway API
  * route `hostnames` and listener `hostname`, Traefik `Host(...)`/`HostSNI(...)` matchers, and a
- * DNSEndpoint's `spec.endpoints[].dnsName`.
+ * DNSEndpoint's `spec.endpoints[].dnsName`, and Istio's `spec.hosts` and `spec.servers[].hosts`.
  *
  * Deliberately wider than the sources (no filters, no class or target checks): these names only widen
  * what a partial pass reads, and reading one name too many is cheap while missing one leaves a deleted
@@ -44,6 +44,11 @@ export function publishedHostnames(
     for (const h of strings(spec.hostnames)) raw.push(h);
     for (const listener of records(spec.listeners)) pushString(raw, listener.hostname);
     for (const entry of records(spec.endpoints)) pushString(raw, entry.dnsName);
+    // Istio: a VirtualService's hosts, a Gateway's server hosts, either as `namespace/host`.
+    for (const h of strings(spec.hosts)) raw.push(h.slice(h.indexOf('/') + 1));
+    for (const server of records(spec.servers)) {
+      for (const h of strings(server.hosts)) raw.push(h.slice(h.indexOf('/') + 1));
+    }
     for (const route of records(spec.routes)) {
       if (typeof route.match === 'string') raw.push(...hostsInRule(route.match));
     }

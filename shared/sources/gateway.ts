@@ -67,7 +67,9 @@ export function indexGateways(
   const { gatewayName, gatewayNamespace } = env.config;
   const index = new Map<string, Gateway>();
   for (const o of objects) {
-    if (!isRecord(o) || o.kind !== GATEWAY_KIND) continue;
+    // An Istio Gateway (networking.istio.io) is another kind of the same name.
+    if (!isRecord(o) || o.kind !== GATEWAY_KIND || !String(o.apiVersion).startsWith(`${GATEWAY_GROUP}/`))
+      continue;
     const meta: unknown = o.metadata;
     if (!isRecord(meta) || typeof meta.name !== 'string' || meta.name === '') {
       report({

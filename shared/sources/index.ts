@@ -7,7 +7,7 @@ import { compileSourceFilters, filteredByIngressClass, type SourceFilters } from
 import { compareEndpoints, dedupAcrossSources, mergeWithinSource } from './merge.js';
 import type { KubernetesObject } from './objects.js';
 import type { HeldName, SourceEnv, SourceResult, TlsHost } from './output.js';
-import { enabledSources, kindsReadBy } from './reads.js';
+import { enabledSources, readsObject } from './reads.js';
 import { isRecord } from './shape.js';
 import { capNamesPerObject, clusterDomains, keepInsideDomains } from './tenancy.js';
 
@@ -60,11 +60,10 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
   };
 
   for (const source of enabledSources(ctx.config)) {
-    const kinds = kindsReadBy(source);
     const read = source.reader(objects, env, report);
     const endpoints: Endpoint[] = [];
     for (const o of objects) {
-      if (!isRecord(o) || !kinds.includes(o.kind)) continue;
+      if (!isRecord(o) || !readsObject(source, o)) continue;
       if (!hasUsableMetadata(o)) {
         report({
           code: 'bad-object',

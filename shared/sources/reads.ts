@@ -47,6 +47,23 @@ export function resourcesRead(config: Config): KubernetesResource[] {
   return read.sort((a, b) => compare(qualifiedName(a), qualifiedName(b)));
 }
 
+/**
+ * Whether a listed object is one of the source's own: its kind, unless its API group is where another
+ * kind of that name lives (an Istio Gateway is not a Gateway API Gateway, nor the other way round).
+ */
+export function readsObject(source: SourceDefinition, o: { kind: string; apiVersion?: unknown }): boolean {
+  const mine = source.resources.filter((r) => r.kind === o.kind);
+  if (mine.length === 0) return false;
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (mine.some((r) => r.group === group)) return true;
+  return !SOURCE_DEFINITIONS.some((s) =>
+    [...s.resources, ...s.dependencies.map((d) => d.resource)].some(
+      (r) => r.kind === o.kind && r.group === group,
+    ),
+  );
+}
+
 /** The kinds whose objects a source turns into endpoints. */
 export function kindsReadBy(source: SourceDefinition): string[] {
   return [...new Set(source.resources.map((r) => r.kind))];

@@ -8,6 +8,7 @@ import {
   udpRouteSource,
 } from './gateway-routes.js';
 import { ingressSource } from './ingress.js';
+import { istioGatewaySource, istioVirtualServiceSource } from './istio.js';
 import { serviceSource } from './service.js';
 import { traefikProxySource } from './traefik-proxy.js';
 
@@ -22,4 +23,6 @@ export const SOURCES: Readonly<{ [N in SourceName]: SourceDefinition<N> }> = {
   'gateway-udproute': udpRouteSource,
   'traefik-proxy': traefikProxySource,
   crd: crdSource,
+  'istio-gateway': istioGatewaySource,
+  'istio-virtualservice': istioVirtualServiceSource,
 };

@@ -12,6 +12,15 @@ const annotated = (annotations: Record<string, unknown>) => ({
 describe('publishedHostnames', () => {
   it.each<[string, unknown, string[]]>([
     [
+      "an Istio VirtualService's hosts and Gateway's server hosts, namespace/host read as host",
+      {
+        kind: 'Gateway',
+        metadata: { name: 'g' },
+        spec: { hosts: ['shop/a.example.com'], servers: [{ hosts: ['*/b.example.com', 'c.example.com'] }] },
+      },
+      ['a.example.com', 'b.example.com', 'c.example.com'],
+    ],
+    [
       "a DNSEndpoint's spec.endpoints[].dnsName",
       {
         kind: 'DNSEndpoint',
