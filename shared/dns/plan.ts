@@ -95,7 +95,7 @@ export interface PlanResult extends Plan {
 /** What makes a record count for the planner: a managed type, under the domain filter. */
 type Considered = Pick<PlanInput, 'managedRecordTypes' | 'excludeRecordTypes' | 'domainFilter'>;
 
-function isManaged(e: Endpoint, input: Considered): boolean {
+export function isManaged(e: Endpoint, input: Considered): boolean {
   const t = e.recordType;
   return (
     t !== 'TXT' &&

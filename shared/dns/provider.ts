@@ -35,8 +35,9 @@ export interface RecordsOptions {
   /** Read only these names (one short listing per name that is not already covered). */
   names?: string[];
   /**
-   * Stop after the first page at which this holds (a reader that needs only so much). It is given the
-   * page just read, not everything so far: a reader keeps its own tally, so a long read costs linear time.
+   * Stop after the first page at which this holds (a reader that needs only so much). It is given every
+   * page just read, the last one too, not everything so far: a reader keeps its own tally, so a long
+   * read costs linear time.
    */
   enough?: (page: readonly Endpoint[]) => boolean;
 }

@@ -9,6 +9,7 @@ import type { Log } from '../log.js';
 import type { PassProgress } from '../progress.js';
 import {
   type Ownership,
+  OwnershipTally,
   ownershipTxtHolder,
   planRegistryChanges,
   type RegistryOptions,
@@ -22,7 +23,7 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import { type HeldKind, type HeldName, ownedRecordCounts, type PlanResult, planChanges } from './plan.js';
+import { type HeldKind, type HeldName, isManaged, type PlanResult, planChanges } from './plan.js';
 import type { CallOptions, DnsProvider, RefusedChange, ZoneListing } from './provider.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
@@ -268,16 +269,14 @@ async function zoneOwnedCounts(
     const owner = e.labels[LABEL_OWNER] ?? '';
     losing.set(owner, (losing.get(owner) ?? 0) + 1);
   }
-  const seen = (read: readonly Endpoint[]) =>
-    ownedRecordCounts(readOwnership([...read], registryOptions).records, considered);
   const { maxShare } = config.deletionGuard;
-  const read: Endpoint[] = [];
+  const tally = new OwnershipTally(registryOptions, (r) => isManaged(r, considered));
   const enough = (page: readonly Endpoint[]) => {
-    read.push(...page);
-    const counts = seen(read);
-    return [...losing].every(([owner, n]) => (counts.get(owner) ?? 0) * maxShare >= n);
+    tally.add(page);
+    return [...losing].every(([owner, n]) => tally.count(owner) * maxShare >= n);
   };
-  return seen(await deps.dns.records(work.zone, { enough, ...call }));
+  await deps.dns.records(work.zone, { enough, ...call });
+  return tally.owned();
 }
 
 /** One line naming everything an operator needs: zone, record, owner, object and Route 53's answer. */

@@ -229,6 +229,98 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
   return { records: labelled, registry };
 }
 
+/**
+ * Each owner's records in a zone read page by page, kept current as pages arrive, with the owner each record
+ * would get from `readOwnership` over everything read so far (the same lookup order: new-format TXT,
+ * legacy `cname-` TXT of an ALIAS A, old-format TXT; the first TXT read under a key holds it). A page costs
+ * its own records: a record's TXT may come pages later (Route 53's order puts `a-web` before `web`, a
+ * suffix after it), and then only the records waiting for that TXT move to its owner.
+ */
+export class OwnershipTally {
+  private readonly names: TxtNameMapper;
+  private readonly ownerOfKey = new Map<string, string>();
+  /** Records still hoping for a better source, by the registry key they would take it from. */
+  private readonly waiting = new Map<string, TalliedRecord[]>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(
+    options: RegistryOptions,
+    /** Whether a record counts (the deletion guard's: a managed type under the domain filter). */
+    private readonly counted: (record: Endpoint) => boolean,
+  ) {
+    this.names = txtNameMapper(options);
+  }
+
+  /** Takes one more page of the zone. */
+  add(page: readonly Endpoint[]): void {
+    for (const r of page) {
+      const labels =
+        r.recordType === 'TXT' && r.targets.length === 1 ? parseOwnership(r.targets[0]!) : undefined;
+      if (labels) this.addTxt(r, labels);
+      else if (r.recordType !== 'TXT' && this.counted(r)) this.addRecord(r);
+    }
+  }
+
+  /** Records counted for `owner` ('' for records without one) so far. */
+  count(owner: string): number {
+    return this.counts.get(owner) ?? 0;
+  }
+
+  /** Every owner's count so far (owners with none left out). */
+  owned(): Map<string, number> {
+    return new Map([...this.counts].filter(([, n]) => n > 0));
+  }
+
+  private addTxt(txt: Endpoint, labels: Record<string, string>): void {
+    const mapped = this.names.recordFor(txt.dnsName);
+    if (!mapped) return;
+    const key = registryKey(mapped.dnsName, mapped.recordType ?? '', txt.setIdentifier);
+    if (this.ownerOfKey.has(key)) return;
+    const owner = labels[LABEL_OWNER] ?? '';
+    this.ownerOfKey.set(key, owner);
+    for (const record of this.waiting.get(key) ?? []) {
+      const rank = record.keys.indexOf(key);
+      if (rank >= record.rank) continue;
+      this.move(record.owner, owner);
+      record.owner = owner;
+      record.rank = rank;
+    }
+    this.waiting.delete(key);
+  }
+
+  private addRecord(r: Endpoint): void {
+    const name = this.names.lookupName(r.dnsName);
+    const keys = [registryKey(name, r.recordType, r.setIdentifier)];
+    if (isAliasA(r)) keys.push(registryKey(name, 'CNAME', r.setIdentifier));
+    if (r.recordType !== 'AAAA') keys.push(registryKey(name, '', r.setIdentifier));
+    const rank = keys.findIndex((k) => this.ownerOfKey.has(k));
+    const record: TalliedRecord = {
+      keys,
+      rank: rank < 0 ? keys.length : rank,
+      owner: rank < 0 ? '' : this.ownerOfKey.get(keys[rank]!)!,
+    };
+    this.move(undefined, record.owner);
+    for (const k of keys.slice(0, record.rank)) {
+      const list = this.waiting.get(k);
+      if (list) list.push(record);
+      else this.waiting.set(k, [record]);
+    }
+  }
+
+  private move(from: string | undefined, to: string): void {
+    if (from !== undefined) this.counts.set(from, (this.counts.get(from) ?? 0) - 1);
+    this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
+  }
+}
+
+interface TalliedRecord {
+  /** The registry keys it may take its owner from, best first. */
+  keys: string[];
+  /** The index in `keys` of its source now; `keys.length` for none. */
+  rank: number;
+  owner: string;
+}
+
 /** Whether the new-format TXT of `r` can be written in `zone` (it cannot fall outside it). */
 function newFormatWritable(names: TxtNameMapper, r: Endpoint, zone: string | undefined): boolean {
   return !zone || isInZone(names.txtName(r.dnsName, r.recordType), zone);
