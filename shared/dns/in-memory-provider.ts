@@ -1,9 +1,15 @@
 import type { ChangeGroup, RecordChange } from '../endpoint/changes.js';
-import { type Endpoint, endpointKey, normalizeDnsName } from '../endpoint/endpoint.js';
+import { type Endpoint, endpointKey } from '../endpoint/endpoint.js';
 import { type BatchLimits, batchChangeGroups, batchChanges, ROUTE53_BATCH_LIMITS } from './batch.js';
 import { targetsKey } from './conflicts.js';
 import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions } from './provider.js';
-import { type PageStart, type RecordPage, readRecords } from './record-reads.js';
+import {
+  compareRoute53Names,
+  MAX_PAGE,
+  type PageStart,
+  type RecordPage,
+  readRecords,
+} from './record-reads.js';
 import { filterZones, type HostedZone, type ZoneFilterConfig } from './zones.js';
 
 /**
@@ -15,9 +21,6 @@ import { filterZones, type HostedZone, type ZoneFilterConfig } from './zones.js'
  * beside another type, two routing policies at one name and type). It speaks no wire protocol: what
  * Route 53 itself answers is the sandbox's to show.
  */
-
-/** Route 53 answers at most 300 record sets per page. */
-const PAGE_SIZE = 300;
 
 export interface InMemoryStats {
   listZones: number;
@@ -72,10 +75,10 @@ export class InMemoryProvider implements DnsProvider {
     const stored = this.stored(zone.id);
     return readRecords(
       zone,
-      async (start) => {
+      async (start, maxItems) => {
         opts.signal?.throwIfAborted();
         this.stats.listRecords++;
-        return this.page(stored, start);
+        return this.page(stored, start, Math.min(maxItems, MAX_PAGE));
       },
       opts,
     );
@@ -126,13 +129,13 @@ export class InMemoryProvider implements DnsProvider {
     return stored.sorted;
   }
 
-  /** A page of at most 300 from `start`, in Route 53's order. */
-  private page(stored: StoredZone, start: PageStart): RecordPage {
+  /** A page of at most `size` from `start`, in Route 53's order. */
+  private page(stored: StoredZone, start: PageStart, size: number): RecordPage {
     const sorted = this.sortedOf(stored);
     const from = start.name === undefined ? 0 : lowerBound(sorted, start);
-    const slice = sorted.slice(from, from + PAGE_SIZE);
+    const slice = sorted.slice(from, from + size);
     const entries = slice.map((r) => ({ name: r.dnsName, record: copy(r) }));
-    const following = sorted[from + PAGE_SIZE];
+    const following = sorted[from + size];
     if (!following) return { entries };
     return {
       entries,
@@ -187,10 +190,6 @@ function copy(e: Endpoint): Endpoint {
   return { ...e, targets: [...e.targets], labels: { ...e.labels }, properties: { ...e.properties } };
 }
 
-function reversedLabels(name: string): string {
-  return normalizeDnsName(name).split('.').reverse().join('.');
-}
-
 /** ListResourceRecordSets' order: name with its labels reversed, then type, then set identifier. */
 function compareRoute53Order(a: Endpoint, b: Endpoint): number {
   return compareStart(a, {
@@ -201,7 +200,7 @@ function compareRoute53Order(a: Endpoint, b: Endpoint): number {
 }
 
 function compareStart(r: Endpoint, start: PageStart): number {
-  const byName = compare(reversedLabels(r.dnsName), reversedLabels(start.name ?? ''));
+  const byName = compareRoute53Names(r.dnsName, start.name ?? '');
   if (byName !== 0 || start.type === undefined) return byName;
   return compare(r.recordType, start.type) || compare(r.setIdentifier ?? '', start.identifier ?? '');
 }

@@ -32,8 +32,13 @@ export interface CallOptions {
 export interface RecordsOptions {
   /** Start the listing at this name (Route 53's order: labels reversed). */
   startName?: string;
-  /** Read only these names (one short listing per name that is not already covered). */
+  /** Read only these names: a listing per stretch of them, names a page passes are done. */
   names?: string[];
+  /**
+   * With `names`: more names to read once those are read, from what they showed (the ownership TXT names
+   * of the record types found there), so a TXT name for a type that is not there costs nothing.
+   */
+  thenNames?: (found: readonly Endpoint[]) => string[];
   /**
    * Stop after the first page at which this holds (a reader that needs only so much). It is given every
    * page just read, the last one too, not everything so far: a reader keeps its own tally, so a long

@@ -23,8 +23,16 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import { type HeldKind, type HeldName, isManaged, type PlanResult, planChanges } from './plan.js';
+import {
+  type HeldKind,
+  type HeldName,
+  isManaged,
+  ownedRecordCounts,
+  type PlanResult,
+  planChanges,
+} from './plan.js';
 import type { CallOptions, DnsProvider, RefusedChange, ZoneListing } from './provider.js';
+import { scopedReadPlan } from './record-reads.js';
 import { type HostedZone, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
@@ -168,14 +176,11 @@ interface ZoneWork {
 /** One zone: read, plan against the registry, apply. */
 async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out: DnsOutcome): Promise<void> {
   const { config } = deps;
-  const { zone, scopedNames } = work;
+  const { zone } = work;
   const registryOptions = registryOptionsOf(config, zone.name);
   const call = input.deadline ? { signal: input.deadline } : {};
-  const scopedRead = scopedNames
-    ? { names: registryNames(scopedNames, registryOptions, config.managedRecordTypes) }
-    : {};
-  const current = readOwnership(await deps.dns.records(zone, { ...scopedRead, ...call }), registryOptions);
-  let plan = planZone(work, current, input, config);
+  const { current, zoneCounts } = await readZone(work, deps, call);
+  let plan = planZone(work, current, input, config, zoneCounts);
   if (plan.needsZoneCounts) {
     const counts = await zoneOwnedCounts(work, plan, deps, call);
     plan = planZone(work, current, input, config, counts);
@@ -259,18 +264,14 @@ async function zoneOwnedCounts(
 ): Promise<Map<string, number>> {
   const { config } = deps;
   const registryOptions = registryOptionsOf(config, work.zone.name);
-  const considered = {
-    managedRecordTypes: config.managedRecordTypes,
-    excludeRecordTypes: config.excludeRecordTypes,
-    domainFilter: work.domainFilter,
-  };
+  const counted = considered(config, work);
   const losing = new Map<string, number>();
   for (const e of plan.heldDeletions) {
     const owner = e.labels[LABEL_OWNER] ?? '';
     losing.set(owner, (losing.get(owner) ?? 0) + 1);
   }
   const { maxShare } = config.deletionGuard;
-  const tally = new OwnershipTally(registryOptions, (r) => isManaged(r, considered));
+  const tally = new OwnershipTally(registryOptions, (r) => isManaged(r, counted));
   const enough = (page: readonly Endpoint[]) => {
     tally.add(page);
     return [...losing].every(([owner, n]) => tally.count(owner) * maxShare >= n);
@@ -287,13 +288,71 @@ function refusalMessage(r: RefusedChange): string {
 }
 
 /**
- * The names a scoped read must cover: each record name and its ownership TXT names — new format for
- * every managed type and the legacy `cname-` one, and the old format (no type, with the affix).
+ * The zone as the pass needs it: whole, or for a scoped pass the names in scope and then the ownership
+ * TXT names of the types there or wanted there — unless that costs more calls than reading the whole zone
+ * (`scopedReadPlan`; the zone's record count comes with the zone listing). A whole read in a scoped pass
+ * gives the deletion guard the zone's counts at once.
  */
-function registryNames(names: string[], options: TxtNameOptions, types: readonly RecordType[]): string[] {
+async function readZone(
+  work: ZoneWork,
+  deps: DnsDeps,
+  call: CallOptions,
+): Promise<{ current: Ownership; zoneCounts?: Map<string, number> }> {
+  const { config } = deps;
+  const options = registryOptionsOf(config, work.zone.name);
+  const names = work.scopedNames;
+  if (!names) return { current: readOwnership(await deps.dns.records(work.zone, call), options) };
+  const wantedTypes = new Map<string, Set<RecordType>>();
+  for (const e of work.wanted) {
+    const types = wantedTypes.get(e.dnsName) ?? new Set<RecordType>();
+    wantedTypes.set(e.dnsName, types.add(e.recordType));
+  }
+  const typesPerName = Math.max(1, ...[...wantedTypes.values()].map((t) => t.size));
+  if (scopedReadPlan(work.zone, names.length, typesPerName).read === 'names') {
+    const thenNames = (found: readonly Endpoint[]) =>
+      ownershipNamesToRead(found, names, wantedTypes, options, config.managedRecordTypes);
+    const records = await deps.dns.records(work.zone, { names, thenNames, ...call });
+    return { current: readOwnership(records, options) };
+  }
+  const current = readOwnership(await deps.dns.records(work.zone, call), options);
+  return { current, zoneCounts: ownedRecordCounts(current.records, considered(config, work)) };
+}
+
+function considered(config: Config, work: ZoneWork) {
+  return {
+    managedRecordTypes: config.managedRecordTypes,
+    excludeRecordTypes: config.excludeRecordTypes,
+    domainFilter: work.domainFilter,
+  };
+}
+
+/**
+ * The ownership TXT names a scoped read needs after the names themselves: for each name, those of the
+ * managed types found there or wanted there (new format; the legacy `cname-` one for an ALIAS A; the old
+ * format, with the affix), so a type nobody has or wants at the name costs no call.
+ */
+function ownershipNamesToRead(
+  found: readonly Endpoint[],
+  names: readonly string[],
+  wantedTypes: ReadonlyMap<string, ReadonlySet<RecordType>>,
+  options: TxtNameOptions,
+  managed: readonly RecordType[],
+): string[] {
   const mapper = txtNameMapper(options);
-  const withLegacy = [...new Set<RecordType>([...types, 'CNAME'])];
-  return [...new Set(names.flatMap((n) => [n, ...mapper.ownershipNames(n, withLegacy)]))];
+  const types = new Map<string, Set<RecordType>>();
+  for (const n of names) types.set(n, new Set(wantedTypes.get(n) ?? []));
+  for (const e of found) {
+    const at = types.get(e.dnsName);
+    if (!at || e.recordType === 'TXT') continue;
+    at.add(e.recordType);
+    if (e.recordType === 'A' && e.properties.alias === true) at.add('CNAME');
+  }
+  return [...types].flatMap(([n, at]) =>
+    mapper.ownershipNames(
+      n,
+      [...at].filter((t) => managed.includes(t) || t === 'CNAME'),
+    ),
+  );
 }
 
 /** Canonical hosted zones for ALIAS targets: the static table first, ELBv2 for load balancers it can't place. */

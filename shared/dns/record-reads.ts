@@ -1,4 +1,4 @@
-import { type Endpoint, endpointKey, normalizeDnsName } from '../endpoint/endpoint.js';
+import { type Endpoint, normalizeDnsName } from '../endpoint/endpoint.js';
 import type { RecordsOptions } from './provider.js';
 import { type HostedZone, isWithinDomain } from './zones.js';
 
@@ -23,7 +23,13 @@ export interface RecordPage {
   next?: PageStart;
 }
 
-export type ListPage = (start: PageStart) => Promise<RecordPage>;
+/** Route 53 answers at most 300 record sets per page, whatever MaxItems asks for. */
+export const MAX_PAGE = 300;
+/** A page for one name: more record sets than any name holds in practice, and one more name to end it. */
+export const NAME_PAGE = 20;
+
+/** One ListResourceRecordSets call: at most `maxItems` record sets from `start`. */
+export type ListPage = (start: PageStart, maxItems: number) => Promise<RecordPage>;
 
 /** Reads `zone` through `listPage` as `opts` asks. */
 export async function readRecords(
@@ -31,11 +37,16 @@ export async function readRecords(
   listPage: ListPage,
   opts: RecordsOptions = {},
 ): Promise<Endpoint[]> {
-  if (opts.names) return readNames(zone, listPage, opts.names);
+  if (opts.names) {
+    const done = new Set<string>();
+    const found = await readNames(zone, listPage, opts.names, done);
+    if (!opts.thenNames) return found;
+    return [...found, ...(await readNames(zone, listPage, opts.thenNames(found), done))];
+  }
   const out: Endpoint[] = [];
   let start: PageStart = opts.startName ? { name: normalizeDnsName(opts.startName) } : {};
   for (;;) {
-    const page = await listPage(start);
+    const page = await listPage(start, MAX_PAGE);
     const read: Endpoint[] = [];
     for (const { record } of page.entries) if (record) read.push(record);
     for (const e of read) out.push(e);
@@ -47,35 +58,68 @@ export async function readRecords(
 }
 
 /**
- * Only `names`: a listing starting at each name, stopped as soon as a later name shows up, so an event for
- * one object costs a few calls instead of the whole zone. A name seen complete in an earlier listing costs
- * nothing.
+ * Only `names` (those not in `done`, which it adds to): the names in Route 53's order, a listing started at
+ * the first one not yet read, and every name a page passes is done — read if it is there, known absent if
+ * not — so names close together cost one listing. A listing for the last name left asks for a small page.
  */
 async function readNames(
   zone: HostedZone,
   listPage: ListPage,
   names: readonly string[],
+  done: Set<string>,
 ): Promise<Endpoint[]> {
   // A name outside the zone cannot be in it: no call for it.
-  const wanted = new Set(names.map(normalizeDnsName).filter((n) => n !== '' && isWithinDomain(n, zone.name)));
-  const complete = new Set<string>();
-  const found = new Map<string, Endpoint>();
-  for (const name of [...wanted].sort()) {
-    let start: PageStart = { name };
-    while (!complete.has(name)) {
-      const page = await listPage(start);
-      const last = page.entries[page.entries.length - 1]?.name;
-      for (const { name: n, record } of page.entries) {
-        if (record && wanted.has(record.dnsName)) found.set(endpointKey(record), record);
-        // A name is complete once a later name follows it in the same page (a page is in name order,
-        // so the last name tells), or the listing ended.
-        if (!page.next || n !== last) complete.add(n);
-      }
-      // The listing starts at `name`: any other name in the page, or its end, means there is no more of it.
-      if (!page.next || page.entries.some((e) => e.name !== name)) complete.add(name);
-      if (complete.has(name) || !page.next) break;
-      start = page.next;
+  const wanted = [
+    ...new Set(
+      names.map(normalizeDnsName).filter((n) => n !== '' && isWithinDomain(n, zone.name) && !done.has(n)),
+    ),
+  ].sort(compareRoute53Names);
+  const wantedSet = new Set(wanted);
+  const found: Endpoint[] = [];
+  let i = 0;
+  let start: PageStart | undefined;
+  while (i < wanted.length) {
+    start ??= { name: wanted[i]! };
+    const page = await listPage(start, wanted.length - i > 1 ? MAX_PAGE : NAME_PAGE);
+    for (const { record } of page.entries) if (record && wantedSet.has(record.dnsName)) found.push(record);
+    // The page ends where the next one starts: every name before that is done, read or known absent.
+    const bound = page.next?.name;
+    while (i < wanted.length && (bound === undefined || compareRoute53Names(wanted[i]!, bound) < 0)) {
+      done.add(wanted[i]!);
+      i++;
     }
+    if (i >= wanted.length || !page.next || bound === undefined) break;
+    // More of the next name follows: go on from there; a name further on starts its own listing.
+    start = compareRoute53Names(wanted[i]!, bound) === 0 ? page.next : undefined;
   }
-  return [...found.values()];
+  for (const n of wanted) done.add(n);
+  return found;
+}
+
+/** ListResourceRecordSets' name order: labels reversed, compared as ASCII (`www.example.com` → `com.example.www`). */
+export function compareRoute53Names(a: string, b: string): number {
+  const x = reversedLabels(a);
+  const y = reversedLabels(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function reversedLabels(name: string): string {
+  return normalizeDnsName(name).split('.').reverse().join('.');
+}
+
+/**
+ * The cost model of a scoped read (an audit event's names): reading `names` by name costs about one
+ * listing per name and one per ownership TXT name (`txtNamesPerName`, the types that will be there); the
+ * whole zone costs its pages, known from its record count (ListHostedZones tells). Whichever is fewer
+ * calls wins; a zone whose count is unknown is read by name.
+ */
+export function scopedReadPlan(
+  zone: Pick<HostedZone, 'recordCount'>,
+  names: number,
+  txtNamesPerName: number,
+): { read: 'names' | 'zone'; calls: number } {
+  const byName = names * (1 + txtNamesPerName);
+  if (zone.recordCount === undefined) return { read: 'names', calls: byName };
+  const zonePages = Math.max(1, Math.ceil(zone.recordCount / MAX_PAGE));
+  return zonePages <= byName ? { read: 'zone', calls: zonePages } : { read: 'names', calls: byName };
 }

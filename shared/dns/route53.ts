@@ -34,8 +34,6 @@ import { cleanZoneId, filterZones, type HostedZone, type ZoneFilterConfig } from
  * Nothing else: the plan comes from the planner.
  */
 
-/** Route 53 answers at most 300 record sets per page, whatever MaxItems asks for. */
-const RECORD_PAGE_SIZE = 300;
 /** ListTagsForResources takes at most 10 ids per call. */
 const TAG_CHUNK = 10;
 const HOSTED_ZONE_PAGE_SIZE = 100;
@@ -315,13 +313,18 @@ export class Route53Provider implements DnsProvider {
   }
 
   /** One ListResourceRecordSets page as the readers in record-reads.ts take it. */
-  private async listPage(zone: HostedZone, start: PageStart, call: CallOptions): Promise<RecordPage> {
+  private async listPage(
+    zone: HostedZone,
+    start: PageStart,
+    maxItems: number,
+    call: CallOptions,
+  ): Promise<RecordPage> {
     this.stats.listRecords++;
     const page = await this.call(() =>
       this.client.send(
         new ListResourceRecordSetsCommand({
           HostedZoneId: zone.id,
-          MaxItems: RECORD_PAGE_SIZE,
+          MaxItems: maxItems,
           ...(start.name ? { StartRecordName: fqdn(start.name) } : {}),
           ...(start.type ? { StartRecordType: start.type as RRType } : {}),
           ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
@@ -349,7 +352,7 @@ export class Route53Provider implements DnsProvider {
    * out), read as `readRecords` decides: the whole zone, until `enough`, or only `names`.
    */
   records(zone: HostedZone, opts: RecordsOptions & CallOptions = {}): Promise<Endpoint[]> {
-    return readRecords(zone, (start) => this.listPage(zone, start, opts), opts);
+    return readRecords(zone, (start, maxItems) => this.listPage(zone, start, maxItems, opts), opts);
   }
 
   /**

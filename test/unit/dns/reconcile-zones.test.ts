@@ -3,6 +3,7 @@ import { type Config, parseConfig } from '../../../shared/config.js';
 import { InMemoryProvider } from '../../../shared/dns/in-memory-provider.js';
 import { listZoneOnce } from '../../../shared/dns/provider.js';
 import { type DnsInput, reconcileZones } from '../../../shared/dns/reconcile-zones.js';
+import { scopedReadPlan } from '../../../shared/dns/record-reads.js';
 import { type Endpoint, newEndpoint } from '../../../shared/endpoint/endpoint.js';
 import { silentLog } from '../../../shared/log.js';
 import { serializeOwnership } from '../../../shared/registry/txt.js';
@@ -213,5 +214,42 @@ describe('reconcileZones over the in-memory provider', () => {
     expect(out.warnings).toEqual([
       expect.objectContaining({ code: 'no-zone', dnsName: 'web.other.org', object: 'service/shop/web' }),
     ]);
+  });
+
+  it('an audit event naming one new name in a 3,000-record zone: 2 record reads (issue 14: ≤ 2)', async () => {
+    const filler = Array.from({ length: 1500 }, (_, i) => owned(`r${i}`, `10.0.${i >> 8}.${i & 255}`)).flat();
+    const w = world(filler);
+    const out = await w.pass({ desired: [desired('web', '192.0.2.1')], scope: new Set(['web.example.com']) });
+    expect(out.changes.map((c) => `${c.action} ${c.name}`)).toEqual([
+      'CREATE web.example.com.',
+      'CREATE a-web.example.com.',
+    ]);
+    // The name (nothing there), then `a-web` only: the type wanted; AAAA and CNAME TXT names unread.
+    expect(w.dns.stats).toMatchObject({ listZones: 1, listRecords: 2 });
+  });
+
+  it("an event naming 60 names in a 1,190-record zone reads the zone's 4 pages instead", async () => {
+    const filler = Array.from({ length: 595 }, (_, i) => owned(`r${i}`, `10.0.${i >> 8}.${i & 255}`)).flat();
+    const w = world(filler);
+    const names = Array.from({ length: 60 }, (_, i) => `r${i * 9}.example.com`);
+    const out = await w.pass({
+      desired: names.map((n, i) => desired(n.replace('.example.com', ''), `10.9.0.${i}`)),
+      scope: new Set(names),
+    });
+    expect(out.changes.filter((c) => c.action === 'UPSERT')).toHaveLength(60);
+    expect(w.dns.stats.listRecords).toBe(4);
+  });
+});
+
+describe('scopedReadPlan: the cost model of a scoped read', () => {
+  it('reads names while they cost fewer calls than the zone, the zone once they would not', () => {
+    expect(scopedReadPlan({ recordCount: 3000 }, 1, 1)).toEqual({ read: 'names', calls: 2 });
+    expect(scopedReadPlan({ recordCount: 3000 }, 4, 1)).toEqual({ read: 'names', calls: 8 });
+    expect(scopedReadPlan({ recordCount: 3000 }, 5, 1)).toEqual({ read: 'zone', calls: 10 });
+    expect(scopedReadPlan({ recordCount: 1190 }, 60, 1)).toEqual({ read: 'zone', calls: 4 });
+    expect(scopedReadPlan({ recordCount: 1190 }, 1, 2)).toEqual({ read: 'names', calls: 3 });
+    // A zone of one page is read whole: never more than one call.
+    expect(scopedReadPlan({ recordCount: 12 }, 1, 1)).toEqual({ read: 'zone', calls: 1 });
+    expect(scopedReadPlan({}, 60, 1)).toEqual({ read: 'names', calls: 120 });
   });
 });
