@@ -50,38 +50,90 @@ export interface TxtNameMapper {
 }
 
 export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
-  const prefix = options.prefix.toLowerCase();
-  const suffix = options.suffix.toLowerCase();
-  const wildcard = options.wildcardReplacement.toLowerCase();
-  if (prefix && suffix) throw new Error('txtPrefix and txtSuffix: set one or the other, not both');
-  const suffixMode = suffix !== '';
-  const typeInAffix = prefix.includes(RECORD_TYPE_TEMPLATE) || suffix.includes(RECORD_TYPE_TEMPLATE);
+  return new AffixedNames(options);
+}
 
-  const replaceWildcard = (label: string) => (wildcard && label === '*' ? wildcard : label);
+/** The mapper for one prefix or suffix (lower-cased), the type as a `<type>-` marker or in a template. */
+class AffixedNames implements TxtNameMapper {
+  private readonly prefix: string;
+  private readonly suffix: string;
+  private readonly wildcard: string;
+  private readonly suffixMode: boolean;
+  private readonly typeInAffix: boolean;
 
-  const withoutAffix = (name: string, pre: string, suf: string): string | undefined => {
-    if (suffixMode) return name.endsWith(suf) ? name.slice(0, name.length - suf.length) : undefined;
+  constructor(options: TxtNameOptions) {
+    this.prefix = options.prefix.toLowerCase();
+    this.suffix = options.suffix.toLowerCase();
+    this.wildcard = options.wildcardReplacement.toLowerCase();
+    if (this.prefix && this.suffix)
+      throw new Error('txtPrefix and txtSuffix: set one or the other, not both');
+    this.suffixMode = this.suffix !== '';
+    this.typeInAffix =
+      this.prefix.includes(RECORD_TYPE_TEMPLATE) || this.suffix.includes(RECORD_TYPE_TEMPLATE);
+  }
+
+  txtName(dnsName: string, recordType: RecordType): string {
+    return this.nameWithAffix(dnsName, recordType.toLowerCase());
+  }
+
+  ownershipNames(dnsName: string, recordTypes: readonly RecordType[]): string[] {
+    const names = recordTypes.map((t) => this.nameWithAffix(dnsName, t.toLowerCase()));
+    return [...new Set([...names, this.nameWithAffix(dnsName, undefined)])];
+  }
+
+  recordFor(txtName: string): { dnsName: string; recordType?: RecordType } | undefined {
+    const name = txtName.toLowerCase();
+    if (!this.suffixMode) {
+      const r = this.dropAffix(name);
+      return r?.rest ? { dnsName: r.rest, ...(r.recordType ? { recordType: r.recordType } : {}) } : undefined;
+    }
+    // The suffix sits after the first label, so the affixed part spans the suffix's own dots too.
+    const dotsInSuffix = this.suffix.split('.').length - 1;
+    const labels = name.split('.');
+    if (labels.length <= dotsInSuffix) return undefined;
+    const affixed = labels.slice(0, dotsInSuffix + 1).join('.');
+    const domain = labels.slice(dotsInSuffix + 1).join('.');
+    const r = this.dropAffix(affixed);
+    if (!r?.rest) return undefined;
+    return {
+      dnsName: domain ? `${r.rest}.${domain}` : r.rest,
+      ...(r.recordType ? { recordType: r.recordType } : {}),
+    };
+  }
+
+  lookupName(dnsName: string): string {
+    const dot = dnsName.indexOf('.');
+    if (dot < 0) return this.replaceWildcard(dnsName);
+    return this.replaceWildcard(dnsName.slice(0, dot)) + dnsName.slice(dot);
+  }
+
+  private replaceWildcard(label: string): string {
+    return this.wildcard && label === '*' ? this.wildcard : label;
+  }
+
+  private withoutAffix(name: string, pre: string, suf: string): string | undefined {
+    if (this.suffixMode) return name.endsWith(suf) ? name.slice(0, name.length - suf.length) : undefined;
     return name.startsWith(pre) ? name.slice(pre.length) : undefined;
-  };
+  }
 
   /** Strips the affix from the part of a TXT name that carries it and reads the record type. */
-  const dropAffix = (name: string): { rest: string; recordType?: RecordType } | undefined => {
-    if (typeInAffix) {
+  private dropAffix(name: string): { rest: string; recordType?: RecordType } | undefined {
+    if (this.typeInAffix) {
       for (const t of TYPES_IN_NAMES) {
         const lower = t.toLowerCase();
-        const rest = withoutAffix(
+        const rest = this.withoutAffix(
           name,
-          prefix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
-          suffix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
+          this.prefix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
+          this.suffix.replaceAll(RECORD_TYPE_TEMPLATE, lower),
         );
         if (rest !== undefined) return { rest, recordType: t };
       }
     }
     // Without a template (or for records written before one was configured) the type is a `<type>-` marker.
-    const rest = withoutAffix(
+    const rest = this.withoutAffix(
       name,
-      prefix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
-      suffix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
+      this.prefix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
+      this.suffix.replaceAll(RECORD_TYPE_TEMPLATE, ''),
     );
     if (rest === undefined) return undefined;
     const dash = rest.indexOf('-');
@@ -89,57 +141,20 @@ export function txtNameMapper(options: TxtNameOptions): TxtNameMapper {
     const marked = TYPES_IN_NAMES.find((t) => t.toLowerCase() === head);
     if (marked && dash >= 0) return { rest: rest.slice(dash + 1), recordType: marked };
     return { rest };
-  };
+  }
 
   /** `type` undefined: the old format, with neither a `<type>-` marker nor a type in the affix. */
-  const nameWithAffix = (dnsName: string, type: string | undefined): string => {
+  private nameWithAffix(dnsName: string, type: string | undefined): string {
     const dot = dnsName.indexOf('.');
-    let host = replaceWildcard(dot < 0 ? dnsName : dnsName.slice(0, dot));
+    let host = this.replaceWildcard(dot < 0 ? dnsName : dnsName.slice(0, dot));
     const domain = dot < 0 ? '' : dnsName.slice(dot + 1);
-    if (type !== undefined && !typeInAffix) host = `${type}-${host}`;
+    if (type !== undefined && !this.typeInAffix) host = `${type}-${host}`;
     const label =
-      prefix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '') +
+      this.prefix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '') +
       host +
-      suffix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '');
+      this.suffix.replaceAll(RECORD_TYPE_TEMPLATE, type ?? '');
     return domain ? `${label}.${domain}` : label;
-  };
-
-  return {
-    txtName: (dnsName, recordType) => nameWithAffix(dnsName, recordType.toLowerCase()),
-
-    ownershipNames(dnsName, recordTypes) {
-      const names = recordTypes.map((t) => nameWithAffix(dnsName, t.toLowerCase()));
-      return [...new Set([...names, nameWithAffix(dnsName, undefined)])];
-    },
-
-    recordFor(txtName) {
-      const name = txtName.toLowerCase();
-      if (!suffixMode) {
-        const r = dropAffix(name);
-        return r?.rest
-          ? { dnsName: r.rest, ...(r.recordType ? { recordType: r.recordType } : {}) }
-          : undefined;
-      }
-      // The suffix sits after the first label, so the affixed part spans the suffix's own dots too.
-      const dotsInSuffix = suffix.split('.').length - 1;
-      const labels = name.split('.');
-      if (labels.length <= dotsInSuffix) return undefined;
-      const affixed = labels.slice(0, dotsInSuffix + 1).join('.');
-      const domain = labels.slice(dotsInSuffix + 1).join('.');
-      const r = dropAffix(affixed);
-      if (!r?.rest) return undefined;
-      return {
-        dnsName: domain ? `${r.rest}.${domain}` : r.rest,
-        ...(r.recordType ? { recordType: r.recordType } : {}),
-      };
-    },
-
-    lookupName(dnsName) {
-      const dot = dnsName.indexOf('.');
-      if (dot < 0) return replaceWildcard(dnsName);
-      return replaceWildcard(dnsName.slice(0, dot)) + dnsName.slice(dot);
-    },
-  };
+  }
 }
 
 /** True when `name` is `zone` or a name inside it. */
