@@ -6,8 +6,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
+import type { Config } from '../shared/config.js';
 import { configFromEnvironment } from '../shared/config-source.js';
+import type { DnsProvider } from '../shared/dns/provider.js';
 import { Route53Provider, route53ProviderOptions } from '../shared/dns/route53.js';
+import { ZoneCache } from '../shared/dns/zone-cache.js';
 import type { Log } from '../shared/log.js';
 import type { ReconcileDeps } from '../shared/reconcile.js';
 import { METRICS_NAMESPACE, type MetricsSink, SERVICE_NAME } from '../shared/telemetry/metrics.js';
@@ -51,7 +54,7 @@ export function lambdaDeps(): FunctionDeps {
   const built: FunctionDeps = {
     config,
     aws,
-    dns: new Route53Provider(aws.route53(), route53ProviderOptions(config)),
+    dns: dnsProvider(config, aws),
     clock: systemClock,
     log: powertoolsLog(logger),
     metrics,
@@ -59,6 +62,17 @@ export function lambdaDeps(): FunctionDeps {
   };
   deps = built;
   return built;
+}
+
+/** Route 53, behind the zone cache when `zoneCacheSeconds` is set (the container keeps it warm). */
+function dnsProvider(config: Config, aws: AwsClients): DnsProvider {
+  const route53 = new Route53Provider(aws.route53(), route53ProviderOptions(config));
+  if (config.zoneCacheSeconds === 0) return route53;
+  return new ZoneCache(route53, {
+    maxAgeMs: config.zoneCacheSeconds * 1000,
+    now: () => Date.now(),
+    asRead: (zone, endpoint) => route53.asRead(zone, endpoint),
+  });
 }
 
 export interface LambdaWiring {

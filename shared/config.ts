@@ -435,6 +435,18 @@ export const configSchema = z.strictObject({
     .default(300)
     .describe('TTL in seconds of records whose object sets no `ttl` annotation.'),
 
+  zoneCacheSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86400)
+    .default(0)
+    .describe(
+      'A warm function reads a zone whole at most this often and otherwise plans against its own copy, ' +
+        'kept true by its own writes and audit passes; a change made outside shows up to this many seconds ' +
+        'late (the drift window). 0: every pass reads every zone (as ExternalDNS does).',
+    ),
+
   // --- guards
   deletionGuard: z
     .strictObject({

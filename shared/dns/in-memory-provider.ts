@@ -60,6 +60,11 @@ export class InMemoryProvider implements DnsProvider {
     return this.sortedOf(this.stored(zoneId)).map(copy);
   }
 
+  /** The record as a read returns it once written: no labels. */
+  asRead(_zone: HostedZone, endpoint: Endpoint): Endpoint {
+    return { ...copy(endpoint), labels: {} };
+  }
+
   async listZones(filter: ZoneFilterConfig, call: CallOptions = {}): Promise<HostedZone[]> {
     call.signal?.throwIfAborted();
     this.stats.listZones++;

@@ -442,6 +442,12 @@ export class Route53Provider implements DnsProvider {
     }
   }
 
+  /** The record as a read returns it once `endpoint` is written: TTL, alias zone and health defaults applied. */
+  asRead(zone: HostedZone, endpoint: Endpoint): Endpoint {
+    const set = this.toChange(zone, { action: 'UPSERT', endpoint }).ResourceRecordSet;
+    return (set && recordSetToEndpoint(set)) ?? { ...endpoint, labels: {} };
+  }
+
   private toChange(zone: HostedZone, change: RecordChange): Change {
     return {
       Action: change.action,
