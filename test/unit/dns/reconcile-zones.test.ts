@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Config, parseConfig } from '../../../shared/config.js';
 import { InMemoryProvider } from '../../../shared/dns/in-memory-provider.js';
-import { listZoneOnce } from '../../../shared/dns/provider.js';
-import { type DnsInput, reconcileZones } from '../../../shared/dns/reconcile-zones.js';
+import { reconcileZones } from '../../../shared/dns/reconcile-zones.js';
 import { scopedReadPlan } from '../../../shared/dns/record-reads.js';
 import { type Endpoint, newEndpoint } from '../../../shared/endpoint/endpoint.js';
 import { silentLog } from '../../../shared/log.js';
 import { serializeOwnership } from '../../../shared/registry/txt.js';
+import { dnsStagePass } from '../../support/dns-stage.js';
 
 /**
  * The DNS stage over the in-memory provider: zone grouping, reads, the registry and the apply, in
@@ -31,29 +31,7 @@ function world(records: Endpoint[] = [], config: Partial<Config> = {}) {
   const dns = new InMemoryProvider();
   const zone = dns.addZone(ZONE, records);
   const cfg = parseConfig({ domainFilters: ['example.com'], ...config });
-  const deps = {
-    config: cfg,
-    dns,
-    log: silentLog,
-    aws: {
-      elbv2: () => {
-        throw new Error('no ELBv2 in these tests');
-      },
-    },
-  };
-  const pass = async (input: Partial<DnsInput>) =>
-    reconcileZones(
-      {
-        zones: await listZoneOnce(dns, cfg),
-        desired: [],
-        held: [],
-        knownOwners: new Set(['prod-eu']),
-        frozenOwners: new Set(),
-        dryRun: false,
-        ...input,
-      },
-      deps,
-    );
+  const pass = dnsStagePass(dns, cfg);
   const names = () => dns.recordsOf(zone.id).map((r) => `${r.dnsName} ${r.recordType}`);
   return { dns, zone, pass, names };
 }

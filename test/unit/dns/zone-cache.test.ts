@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config.js';
 import { InMemoryProvider } from '../../../shared/dns/in-memory-provider.js';
-import { listZoneOnce } from '../../../shared/dns/provider.js';
-import { type DnsInput, reconcileZones } from '../../../shared/dns/reconcile-zones.js';
 import { ZoneCache } from '../../../shared/dns/zone-cache.js';
 import { type Endpoint, newEndpoint } from '../../../shared/endpoint/endpoint.js';
-import { silentLog } from '../../../shared/log.js';
+import { dnsStagePass } from '../../support/dns-stage.js';
 
 /**
  * The warm function's zone cache over the in-memory provider: full reads answered from memory while the
@@ -40,24 +38,18 @@ function world() {
     asRead: (z, e) => inner.asRead(z, e),
   });
   const config = parseConfig({ domainFilters: ['example.com'] });
-  const pass = async (input: Partial<DnsInput>) =>
-    reconcileZones(
-      {
-        zones: await listZoneOnce(dns, config),
-        desired: [],
-        held: [],
-        knownOwners: new Set(['prod-eu']),
-        frozenOwners: new Set(),
-        dryRun: false,
-        ...input,
-      },
-      { config, dns, log: silentLog, aws: { elbv2: () => undefined as never } },
-    );
+  const pass = dnsStagePass(dns, config);
+  /** Someone deletes a record by hand. */
+  const deleteByHand = (name: string) =>
+    inner.applyChanges(zone, [
+      [{ action: 'DELETE', endpoint: inner.recordsOf(zone.id).find((r) => r.dnsName === name)! }],
+    ]);
   return {
     inner,
     dns,
     zone,
     pass,
+    deleteByHand,
     advance: (ms: number) => {
       now += ms;
     },
@@ -88,15 +80,7 @@ describe('ZoneCache', () => {
     const w = world();
     const want = [desired('web', '192.0.2.1')];
     await w.pass({ desired: want });
-    // Someone deletes the record by hand.
-    await w.inner.applyChanges(w.zone, [
-      [
-        {
-          action: 'DELETE',
-          endpoint: w.inner.recordsOf(w.zone.id).find((r) => r.dnsName === 'web.example.com')!,
-        },
-      ],
-    ]);
+    await w.deleteByHand('web.example.com');
     w.advance(MAX_AGE_MS - 1);
     expect(summary(await w.pass({ desired: want }))).toEqual([]);
     w.advance(1);
@@ -111,14 +95,7 @@ describe('ZoneCache', () => {
     const w = world();
     const want = [desired('web', '192.0.2.1')];
     await w.pass({ desired: want });
-    await w.inner.applyChanges(w.zone, [
-      [
-        {
-          action: 'DELETE',
-          endpoint: w.inner.recordsOf(w.zone.id).find((r) => r.dnsName === 'web.example.com')!,
-        },
-      ],
-    ]);
+    await w.deleteByHand('web.example.com');
     w.advance(1000);
     const audit = await w.pass({ desired: want, scope: new Set(['web.example.com']) });
     expect(summary(audit)).toEqual(['CREATE web.example.com. A', 'UPSERT a-web.example.com. TXT'].sort());
