@@ -8,6 +8,7 @@ import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLog } from '../shared/log.js';
 import { reconcile } from '../shared/reconcile.js';
+import { fleetService } from './fleet-scenario.js';
 
 /**
  * The scale model's figures (docs/scale.md): one scheduled pass over N clusters × M annotated Services,
@@ -33,19 +34,7 @@ export function scaleScenario(shape: Shape): Record<string, unknown> {
     return {
       name: `cluster-${String(c).padStart(4, '0')}`,
       region: 'eu-central-1',
-      objects: Array.from({ length: shape.objects }, (_, s) => ({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: {
-          name: `svc-${s}`,
-          namespace: 'apps',
-          annotations: { 'external-dns.alpha.kubernetes.io/hostname': `svc-${s}.c${c}.${zone}` },
-        },
-        spec: { type: 'LoadBalancer' },
-        status: {
-          loadBalancer: { ingress: [{ ip: `10.${c % 256}.${Math.floor(s / 250)}.${(s % 250) + 1}` }] },
-        },
-      })),
+      objects: Array.from({ length: shape.objects }, (_, s) => fleetService(c, s, zone)),
     };
   });
   return {

@@ -1,47 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type SimulationOutcome, simulate } from '../../functions/cli/simulate.js';
 import { parseScenario, ScenarioError } from '../../sandbox/scenario.js';
+import { NETWORK, networkAccountWorld, NETWORK_ROLE as ROLE } from '../support/network-account.js';
 
 /**
  * Hosted zones in another account through `simulate` (SCENARIOS.md: a scenario zone may carry
  * `account`): the zone is there, in its account, and a reconciler that holds no role there cannot see it.
  */
-
-const NETWORK = '222222222222';
-const ROLE = `arn:aws:iam::${NETWORK}:role/edge-reconciler-dns`;
-
-function service(name: string, hostname: string, ip: string) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name,
-      namespace: 'shop',
-      annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname },
-    },
-    spec: { type: 'LoadBalancer' },
-    status: { loadBalancer: { ingress: [{ ip }] } },
-  };
-}
-
-function networkAccountWorld(config: Record<string, unknown> = {}) {
-  return {
-    config: { domainFilters: ['example.com', 'home.example.org'], ...config },
-    clusters: [
-      {
-        name: 'prod-eu',
-        region: 'eu-central-1',
-        objects: [
-          service('web', 'shop.example.com', '192.0.2.10'),
-          service('admin', 'admin.home.example.org', '192.0.2.11'),
-        ],
-      },
-    ],
-    route53: {
-      zones: [{ name: 'example.com', account: NETWORK }, { name: 'home.example.org' }],
-    },
-  };
-}
 
 async function run(scenario: unknown, rounds = 2): Promise<SimulationOutcome> {
   return simulate(await parseScenario(scenario, process.cwd()), { rounds });

@@ -6,6 +6,7 @@ import { clientsForRole } from '../../shared/aws-accounts.js';
 import type { AwsClients } from '../../shared/aws-clients.js';
 import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
+import { NETWORK, networkAccountWorld, NETWORK_ROLE as ROLE } from '../support/network-account.js';
 
 /**
  * Hosted zones in another account through real SDK clients and the sandbox's STS: each account's zones
@@ -14,42 +15,13 @@ import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
  * that opened them.
  */
 
-const NETWORK = '222222222222';
-const ROLE = `arn:aws:iam::${NETWORK}:role/edge-reconciler-dns`;
 const MINUTE = 60_000;
 
 let sandbox: Sandbox;
 let aws: AwsClients;
 
 async function world(config: Record<string, unknown>): Promise<Scenario> {
-  const service = (name: string, hostname: string, ip: string) => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name,
-      namespace: 'shop',
-      annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname },
-    },
-    spec: { type: 'LoadBalancer' },
-    status: { loadBalancer: { ingress: [{ ip }] } },
-  });
-  return parseScenario(
-    {
-      config: { domainFilters: ['example.com', 'home.example.org'], ...config },
-      clusters: [
-        {
-          name: 'prod-eu',
-          region: 'eu-central-1',
-          objects: [
-            service('web', 'shop.example.com', '192.0.2.10'),
-            service('admin', 'admin.home.example.org', '192.0.2.11'),
-          ],
-        },
-      ],
-      route53: { zones: [{ name: 'example.com', account: NETWORK }, { name: 'home.example.org' }] },
-    },
-    process.cwd(),
-  );
+  return parseScenario(networkAccountWorld(config), process.cwd());
 }
 
 async function pass(scenario: Scenario) {
