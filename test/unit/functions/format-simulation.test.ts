@@ -32,6 +32,23 @@ describe('simulate human output', () => {
     );
   });
 
+  it('counts changes as the summary event does, pass by pass', () => {
+    for (const outcome of [kargo, tenancy]) {
+      const counted = [
+        ...formatSimulation(outcome).matchAll(/changes: (\d+) created, (\d+) updated, (\d+) deleted/g),
+      ];
+      const summaries = outcome.events.filter((e) => e.detailType === 'Reconcile Completed');
+      expect(counted.length).toBe(summaries.length);
+      counted.forEach((m, i) => {
+        expect(summaries[i]?.detail.counts).toEqual({
+          created: Number(m[1]),
+          updated: Number(m[2]),
+          deleted: Number(m[3]),
+        });
+      });
+    }
+  });
+
   it('marks a dry run and a rejected trigger', () => {
     const text = formatSimulation(triggers);
     const manual = triggers.passes.findIndex((p) => p.trigger === 'manual');
