@@ -7,6 +7,7 @@ import type { Endpoint } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
 import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions } from './provider.js';
 import { Route53Provider, route53ProviderOptions } from './route53.js';
+import { ZoneCache } from './zone-cache.js';
 import type { HostedZone, ZoneFilterConfig } from './zones.js';
 
 /**
@@ -16,7 +17,8 @@ import type { HostedZone, ZoneFilterConfig } from './zones.js';
  * of another account is reported as `<account>/<zone id>`, so an id is unique whichever account holds it.
  *
  * Made per pass (cheap: the role's clients and STS session are kept per container by clientsForRole,
- * until shortly before the session expires), so a session opened in a pass is named after it.
+ * until shortly before the session expires, and each role's provider — behind the zone cache when
+ * `zoneCacheSeconds` is set — as long as its clients), so a session opened in a pass is named after it.
  */
 
 export interface AccountProvider {
@@ -142,8 +144,29 @@ export function route53AccountsProvider(pass: PassRoute53): DnsProvider {
     accounts.push({
       account: roleAccount(role.roleArn),
       roleArn: role.roleArn,
-      provider: new Route53Provider(clients.route53(), route53ProviderOptions(pass.config)),
+      provider: roleProvider(clients, pass),
     });
   }
   return new MultiAccountProvider(accounts, pass.onError);
+}
+
+/** A role's provider, kept as long as its clients, so its zone cache (`zoneCacheSeconds`) stays warm too. */
+const providers = new WeakMap<AwsClients, DnsProvider>();
+
+function roleProvider(clients: AwsClients, pass: PassRoute53): DnsProvider {
+  let provider = providers.get(clients);
+  if (!provider) {
+    const route53 = new Route53Provider(clients.route53(), route53ProviderOptions(pass.config));
+    const clock = pass.clock;
+    provider =
+      pass.config.zoneCacheSeconds === 0
+        ? route53
+        : new ZoneCache(route53, {
+            maxAgeMs: pass.config.zoneCacheSeconds * 1000,
+            now: () => clock().getTime(),
+            asRead: (zone, endpoint) => route53.asRead(zone, endpoint),
+          });
+    providers.set(clients, provider);
+  }
+  return provider;
 }

@@ -94,6 +94,18 @@ describe('Route 53 in other accounts (route53Roles)', () => {
     ).toBe(true);
   });
 
+  it('keeps the role account’s zone cache warm across passes (zoneCacheSeconds)', async () => {
+    const reads = () => sandbox.apiCalls().route53?.ListResourceRecordSets ?? 0;
+    const cached = await world({ route53Roles: [{ roleArn: ROLE }], zoneCacheSeconds: 3600 });
+    await sandbox.load(cached);
+    await pass(cached);
+    const afterFirst = reads();
+    await pass(cached);
+    // The home zone is read again (no cache in front of it here); the network zone comes from the cache.
+    expect(reads() - afterFirst).toBe(1);
+    expect(names(NETWORK).sort()).toEqual(['a-shop.example.com.', 'shop.example.com.']);
+  });
+
   it('keeps the session across passes until shortly before it expires; a new one is named after its pass', async () => {
     const scenario = await world({ route53Roles: [{ roleArn: ROLE }] });
     await sandbox.load(scenario);
