@@ -1,10 +1,15 @@
-import { splitNameList } from '../endpoint/names.js';
 import { readEndpointSettings } from './annotations.js';
 import type { ReaderFactory } from './definition.js';
 import { passesCommonFilters } from './filters.js';
 import { ISTIO_GROUP, istioGatewayTargets, splitServerHost } from './istio-targets.js';
 import type { KubernetesObject } from './objects.js';
-import { type NamedHost, type ObjectOutput, openObject, type SourceEnv } from './output.js';
+import {
+  type NamedHost,
+  type ObjectOutput,
+  openObject,
+  type SourceEnv,
+  specAndAnnotatedNames,
+} from './output.js';
 import { isRecord } from './shape.js';
 
 /**
@@ -57,17 +62,7 @@ function readIstioGateway(
   const opened = openObject('gateway', gateway, env);
   if (!opened) return undefined;
   const { out, reader } = opened;
-  const annotationHosts: NamedHost[] = [];
-  const hostname = reader.get('hostname');
-  if (hostname && !env.config.ignoreHostnameAnnotation) {
-    for (const raw of splitNameList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
-  }
-  const names = [
-    ...new Set([
-      ...out.validNames(serverHosts(gateway.spec), 'invalid-hostname'),
-      ...out.validNames(annotationHosts, 'bad-annotation'),
-    ]),
-  ];
+  const names = specAndAnnotatedNames(out, reader, env, serverHosts(gateway.spec));
   if (names.length === 0) return out;
   const settings = readEndpointSettings(reader, out.report);
   if (settings.targets) {

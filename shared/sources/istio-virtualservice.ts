@@ -1,11 +1,16 @@
-import { splitNameList } from '../endpoint/names.js';
 import { readEndpointSettings } from './annotations.js';
 import type { ReaderFactory } from './definition.js';
 import { passesCommonFilters } from './filters.js';
 import { groupOf, servicesAmong } from './istio-gateway.js';
 import { ISTIO_GROUP, type IstioTargets, istioGatewayTargets, splitServerHost } from './istio-targets.js';
 import type { KubernetesObject } from './objects.js';
-import { type NamedHost, type ObjectOutput, openObject, type SourceEnv } from './output.js';
+import {
+  type NamedHost,
+  type ObjectOutput,
+  openObject,
+  type SourceEnv,
+  specAndAnnotatedNames,
+} from './output.js';
 import { isRecord } from './shape.js';
 
 /**
@@ -49,17 +54,7 @@ function readVirtualService(
   if (!opened) return undefined;
   const { out, reader } = opened;
   const spec = isRecord(vs.spec) ? vs.spec : {};
-  const annotationHosts: NamedHost[] = [];
-  const hostname = reader.get('hostname');
-  if (hostname && !env.config.ignoreHostnameAnnotation) {
-    for (const raw of splitNameList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
-  }
-  const names = [
-    ...new Set([
-      ...out.validNames(specHosts(spec.hosts), 'invalid-hostname'),
-      ...out.validNames(annotationHosts, 'bad-annotation'),
-    ]),
-  ];
+  const names = specAndAnnotatedNames(out, reader, env, specHosts(spec.hosts));
   if (names.length === 0) return out;
   const settings = readEndpointSettings(reader, out.report);
   if (settings.targets) {

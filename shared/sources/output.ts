@@ -6,7 +6,13 @@ import {
   newEndpoint,
   type RecordType,
 } from '../endpoint/endpoint.js';
-import { checkHostname, normalizeTargets, recordTypeForTarget, targetProblem } from '../endpoint/names.js';
+import {
+  checkHostname,
+  normalizeTargets,
+  recordTypeForTarget,
+  splitNameList,
+  targetProblem,
+} from '../endpoint/names.js';
 import type { FilteredOut } from '../filtered.js';
 import { ownershipNameProblem, txtNameMapper } from '../registry/txt-names.js';
 import type { PassWarning } from '../warnings.js';
@@ -227,4 +233,27 @@ export class ObjectOutput {
       }
     }
   }
+}
+
+/**
+ * An object's names: the hosts its spec lists, and (unless `ignoreHostnameAnnotation`) those of its
+ * `hostname` annotation; each bad one reported, each name once.
+ */
+export function specAndAnnotatedNames(
+  out: ObjectOutput,
+  reader: AnnotationReader,
+  env: SourceEnv,
+  specHosts: readonly NamedHost[],
+): string[] {
+  const annotationHosts: NamedHost[] = [];
+  const hostname = reader.get('hostname');
+  if (hostname && !env.config.ignoreHostnameAnnotation) {
+    for (const raw of splitNameList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
+  }
+  return [
+    ...new Set([
+      ...out.validNames(specHosts, 'invalid-hostname'),
+      ...out.validNames(annotationHosts, 'bad-annotation'),
+    ]),
+  ];
 }

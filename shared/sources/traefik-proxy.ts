@@ -1,12 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Config, readsTraefikLegacy } from '../config.js';
-import { splitNameList } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
 import { readEndpointSettings } from './annotations.js';
 import type { Reader } from './definition.js';
 import { passesCommonFilters } from './filters.js';
 import type { KubernetesObject } from './objects.js';
-import { type NamedHost, type ObjectOutput, openObject, resourceLabel, type SourceEnv } from './output.js';
+import {
+  type NamedHost,
+  type ObjectOutput,
+  openObject,
+  resourceLabel,
+  type SourceEnv,
+  specAndAnnotatedNames,
+} from './output.js';
 import { isRecord } from './shape.js';
 import { type FrontTargets, frontTargets } from './traefik-service.js';
 
@@ -103,18 +109,8 @@ function readTraefikRoute(
   if (!opened) return undefined;
   const { out, reader } = opened;
 
-  const annotationHosts: NamedHost[] = [];
-  const hostname = reader.get('hostname');
-  if (hostname && !env.config.ignoreHostnameAnnotation) {
-    for (const raw of splitNameList(hostname.value)) annotationHosts.push({ raw, field: hostname.key });
-  }
   const ruleNames = route.kind === 'IngressRouteUDP' ? [] : ruleHosts(route.spec);
-  const names = [
-    ...new Set([
-      ...out.validNames(ruleNames, 'invalid-hostname'),
-      ...out.validNames(annotationHosts, 'bad-annotation'),
-    ]),
-  ];
+  const names = specAndAnnotatedNames(out, reader, env, ruleNames);
   if (names.length === 0) return out;
 
   const settings = readEndpointSettings(reader, out.report);
