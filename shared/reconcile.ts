@@ -96,31 +96,16 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
 
   // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records
   const certs = await certificateStage(request, fleet, clusters, { dryRun, zones }, deps);
-  const knownOwners = new Set(fleet.knownOwners);
-  const frozenOwners = new Set(fleet.frozenOwners);
-  if (certs.ownerState === 'known') knownOwners.add(certs.owner);
-  if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
-
   // 4. DNS, one read per zone for the whole fleet
   const managed = withinDomainFilters(fleet.endpoints, config);
-  const dns = await reconcileZones(
-    {
-      zones,
-      desired: [...managed.kept, ...certs.validationEndpoints],
-      held: fleet.held,
-      heldKinds: fleet.heldKinds,
-      knownOwners,
-      frozenOwners,
-      dryRun,
-      deadline: deadline.apply,
-      ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
-    },
+  const dns = await dnsStage(
+    request,
+    fleet,
+    certs,
+    { zones, managed, dryRun, deadline: deadline.apply },
     {
       ...deps,
       dns: dnsProvider,
-      ...(request.release
-        ? { config: { ...config, deletionGuard: { ...config.deletionGuard, allow: true } } }
-        : {}),
     },
   );
 
@@ -146,6 +131,46 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   result.route53 = route53Usage();
   await reportPass(result, deps);
   return result;
+}
+
+/**
+ * The DNS stage's inputs: the fleet's endpoints inside the domain filters plus the certificates' validation
+ * records; the certificate owner counts as known or frozen as its stage found it. A confirmed release lifts
+ * the deletion guard: the cluster is gone, so its records go with it.
+ */
+function dnsStage(
+  request: ReconcileRequest,
+  fleet: FleetDesired,
+  certs: CertificateStageResult,
+  pass: {
+    zones: ZoneListing;
+    managed: ReturnType<typeof withinDomainFilters>;
+    dryRun: boolean;
+    deadline: AbortSignal;
+  },
+  deps: ReconcileDeps & { dns: DnsProvider },
+): ReturnType<typeof reconcileZones> {
+  const knownOwners = new Set(fleet.knownOwners);
+  const frozenOwners = new Set(fleet.frozenOwners);
+  if (certs.ownerState === 'known') knownOwners.add(certs.owner);
+  if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
+  const { config } = deps;
+  return reconcileZones(
+    {
+      zones: pass.zones,
+      desired: [...pass.managed.kept, ...certs.validationEndpoints],
+      held: fleet.held,
+      heldKinds: fleet.heldKinds,
+      knownOwners,
+      frozenOwners,
+      dryRun: pass.dryRun,
+      deadline: pass.deadline,
+      ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
+    },
+    request.release
+      ? { ...deps, config: { ...config, deletionGuard: { ...config.deletionGuard, allow: true } } }
+      : deps,
+  );
 }
 
 /** The clusters the pass reads: the fleet (or those asked for), or the one released; a name asked for and not found is an error. */
