@@ -526,7 +526,7 @@ function asRecordOf(desired: Endpoint, owner: string, current?: Endpoint): Endpo
  * ALIAS, which has none), every Route 53 property; plus a change of owner or resource (the TXT must say
  * so) and a record whose new-format TXT is missing.
  */
-export function needsUpdate(current: Endpoint, next: Endpoint): boolean {
+function needsUpdate(current: Endpoint, next: Endpoint): boolean {
   if (targetsKey(current) !== targetsKey(next)) return true;
   if (next.ttl !== undefined && !next.properties.alias && next.ttl !== current.ttl) return true;
   if (propertiesDiffer(current.properties, next.properties)) return true;

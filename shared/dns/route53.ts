@@ -127,7 +127,7 @@ function fqdn(name: string): string {
 const KNOWN_TYPES = new Set<string>(RECORD_TYPES);
 
 /** A record set as read, in the neutral model; undefined for types the model does not carry. */
-export function recordSetToEndpoint(set: ResourceRecordSet): Endpoint | undefined {
+function recordSetToEndpoint(set: ResourceRecordSet): Endpoint | undefined {
   if (!set.Name || !set.Type || !KNOWN_TYPES.has(set.Type)) return undefined;
   const properties: Route53Properties = {};
   const endpoint: Endpoint = {
@@ -172,7 +172,7 @@ export interface ToRecordSetDefaults {
 }
 
 /** An endpoint as Route 53 takes it in a Change. */
-export function endpointToRecordSet(e: Endpoint, defaults: ToRecordSetDefaults): ResourceRecordSet {
+function endpointToRecordSet(e: Endpoint, defaults: ToRecordSetDefaults): ResourceRecordSet {
   const p = e.properties;
   const set: ResourceRecordSet = { Name: fqdn(e.dnsName), Type: e.recordType as RRType };
   if (p.alias === true) {
