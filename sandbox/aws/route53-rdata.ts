@@ -103,6 +103,10 @@ function valueProblem(type: string, value: string): string | undefined {
       return characterStrings(value).some((s) => s.length > MAX_CHARACTER_STRING)
         ? invalidResourceRecord('CharacterStringTooLong', 'Value is too long', value)
         : undefined;
+    case 'MX':
+      return fieldsProblem('MX', value, 2);
+    case 'SRV':
+      return fieldsProblem('SRV', value, 4);
     case 'CNAME':
     case 'NS':
     case 'PTR': {
@@ -112,4 +116,27 @@ function valueProblem(type: string, value: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * MX (`priority host`) and SRV (`priority weight port host`): numbers from 0 to 65535, then a domain name.
+ * Route 53 names the type in its code: `MXRRDATATooFewFields`, `SRVRRDATAIllegalNumber`.
+ */
+function fieldsProblem(type: 'MX' | 'SRV', value: string, count: number): string | undefined {
+  const fields = value
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '');
+  if (fields.length < count) {
+    return invalidResourceRecord(`${type}RRDATATooFewFields`, 'Value contains too few fields', value);
+  }
+  if (fields.length > count) {
+    return invalidResourceRecord(`${type}RRDATATooManyFields`, 'Value contains too many fields', value);
+  }
+  const numbers = fields.slice(0, -1);
+  if (numbers.some((n) => !/^\d{1,5}$/.test(n) || Number(n) > 65535)) {
+    return invalidResourceRecord(`${type}RRDATAIllegalNumber`, 'Value contains an illegal number', value);
+  }
+  const problem = nameLabelProblem(fields[count - 1] as string);
+  return problem ? `Invalid Resource Record: '${problem}'` : undefined;
 }

@@ -90,6 +90,30 @@ describe('sandbox Route 53 refuses what Route 53 refuses', () => {
         "[Invalid Resource Record: 'FATAL problem: AAAARRDATAIllegalIPv6Address (Value is not a valid IPv6 address) encountered with '192.0.2.1'']",
     },
     {
+      title: 'an MX value without its priority',
+      set: rrset('m.example.com', 'MX', ['mail.example.net']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: MXRRDATATooFewFields (Value contains too few fields) encountered with 'mail.example.net'']",
+    },
+    {
+      title: 'an MX priority over 65535',
+      set: rrset('m.example.com', 'MX', ['70000 mail.example.net']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: MXRRDATAIllegalNumber (Value contains an illegal number) encountered with '70000 mail.example.net'']",
+    },
+    {
+      title: 'an SRV value with three fields',
+      set: rrset('_sip._tcp.example.com', 'SRV', ['10 5 sip.example.net']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: SRVRRDATATooFewFields (Value contains too few fields) encountered with '10 5 sip.example.net'']",
+    },
+    {
+      title: 'an SRV port that is not a number',
+      set: rrset('_sip._tcp.example.com', 'SRV', ['10 5 sip sip.example.net']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: SRVRRDATAIllegalNumber (Value contains an illegal number) encountered with '10 5 sip sip.example.net'']",
+    },
+    {
       title: 'a record name with a label over 63 characters',
       set: rrset(`${'l'.repeat(64)}.example.com`, 'A', ['192.0.2.1']),
       message: `[FATAL problem: DomainLabelTooLong (Domain label is too long) encountered with '${'l'.repeat(64)}']`,
@@ -161,8 +185,10 @@ describe('sandbox Route 53 refuses what Route 53 refuses', () => {
     expect(s.state.records(zoneId)).toHaveLength(2);
   });
 
-  it('accepts what Route 53 accepts: a long TXT value split into 255-character strings, one-value CNAMEs, aliases to what exists', async () => {
+  it('accepts what Route 53 accepts: a long TXT value split into 255-character strings, one-value CNAMEs, MX and SRV values, aliases to what exists', async () => {
     await apply(
+      create(rrset('m.example.com', 'MX', ['10 mail.example.net', '20 backup.example.net.'])),
+      create(rrset('_sip._tcp.example.com', 'SRV', ['10 5 5060 sip.example.net'])),
       create(rrset('t.example.com', 'TXT', [`"${'x'.repeat(255)}" "${'x'.repeat(100)}"`])),
       create(rrset('c.example.com', 'CNAME', ['a.example.net'])),
       create(rrset('a.example.com', 'AAAA', ['2001:db8::1'])),
@@ -181,7 +207,7 @@ describe('sandbox Route 53 refuses what Route 53 refuses', () => {
         },
       }),
     );
-    expect(s.state.records(zoneId)).toHaveLength(7);
+    expect(s.state.records(zoneId)).toHaveLength(9);
   });
 
   describe('routing policies', () => {
