@@ -122,6 +122,27 @@ const clusterFields = {
   regexDomainExclusion: domainFields.regexDomainExclusion
     .optional()
     .describe("With this cluster's `regexDomainFilter`: names matching this are not published."),
+  weight: z
+    .number()
+    .int()
+    .min(0)
+    .max(255)
+    .optional()
+    .describe(
+      "This cluster's Route 53 weight in `weighted` fleet routing (0–255); 1 when absent. An object's own set-identifier and routing annotations win.",
+    ),
+  failover: z
+    .enum(['PRIMARY', 'SECONDARY'])
+    .optional()
+    .describe(
+      "This cluster's role in `failover` fleet routing; a cluster without one is left out of failover names (a warning says so).",
+    ),
+  drain: z
+    .boolean()
+    .optional()
+    .describe(
+      'Take this cluster out of every fleet-routed name (weight 0; left out of latency and failover sets while another member remains), for a blue/green migration.',
+    ),
 };
 
 /** What the cluster fields cannot say one at a time. */
@@ -220,6 +241,25 @@ export const configSchema = z.strictObject({
     .optional()
     .describe(
       'With `regexDomainFilter`: skip names matching this regular expression (`--regex-domain-exclusion`).',
+    ),
+
+  fleetRouting: z
+    .array(
+      z.strictObject({
+        domains: z
+          .array(domainEntry)
+          .min(1)
+          .describe('Names under these domains (the domain itself included) are fleet-routed.'),
+        policy: z
+          .enum(['weighted', 'latency', 'failover'])
+          .describe(
+            "Route 53's routing policy for the names: `weighted` by each cluster's `weight`, `latency` by its `region`, `failover` by its `failover` role.",
+          ),
+      }),
+    )
+    .default([])
+    .describe(
+      'One name served by many clusters: every cluster publishing a name under these domains gets its own record set (set identifier = its owner id) under the policy. The first entry whose domains hold a name applies.',
     ),
 
   // --- caps: what no sane workload reaches; past them nothing new is published and nothing deleted

@@ -7,6 +7,7 @@ import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
 import { passDeadline } from './deadline.js';
+import { type FleetMember, fleetMembers } from './dns/fleet-routing.js';
 import { type DnsProvider, listZoneOnce, type ZoneListing } from './dns/provider.js';
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import { Route53Provider, route53ProviderOptions } from './dns/route53.js';
@@ -102,7 +103,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     request,
     fleet,
     certs,
-    { zones, managed, dryRun, deadline: deadline.apply },
+    { zones, managed, dryRun, deadline: deadline.apply, members: fleetMembers(clusters) },
     {
       ...deps,
       dns: dnsProvider,
@@ -147,6 +148,7 @@ function dnsStage(
     managed: ReturnType<typeof withinDomainFilters>;
     dryRun: boolean;
     deadline: AbortSignal;
+    members: ReadonlyMap<string, FleetMember>;
   },
   deps: ReconcileDeps & { dns: DnsProvider },
 ): ReturnType<typeof reconcileZones> {
@@ -165,6 +167,7 @@ function dnsStage(
       frozenOwners,
       dryRun: pass.dryRun,
       deadline: pass.deadline,
+      fleetMembers: pass.members,
       ...(request.touched ? { scope: touchedNames(request.touched, fleet) } : {}),
     },
     request.release

@@ -1,3 +1,4 @@
+import { ResourceRecordSetRegion } from '@aws-sdk/client-route-53';
 import { nameProblem, normalizeName } from './route53-names.js';
 import { MAX_VALUE_LENGTH, nameLabelProblem, valueProblems } from './route53-rdata.js';
 
@@ -103,6 +104,8 @@ function changeContext(action: string, r: Pick<RecordSet, 'name' | 'type' | 'set
 /** Types whose empty value Route 53 reports as a bad value of that type rather than a missing one. */
 const VALUE_CHECKED_TYPES = new Set(['A', 'AAAA', 'CNAME', 'NS', 'PTR']);
 
+const LATENCY_REGIONS: ReadonlySet<string> = new Set(Object.values(ResourceRecordSetRegion));
+
 const ROUTING_FIELDS = ['weight', 'region', 'failover', 'geoLocation', 'multiValueAnswer'] as const;
 
 /**
@@ -194,7 +197,16 @@ export function normalizeRecord(input: RecordSetInput, action = 'CREATE'): Recor
     }
     record.weight = input.weight;
   }
-  if (input.region !== undefined) record.region = input.region;
+  if (input.region !== undefined) {
+    // The API's ResourceRecordSetRegion enum (the SDK's model of it): Route 53 validates the request
+    // against it before anything else, as it does a value's length.
+    if (!LATENCY_REGIONS.has(input.region)) {
+      throw invalidInput(
+        `1 validation error detected: Value '${input.region}' at 'changeBatch.changes.member.resourceRecordSet.region' failed to satisfy constraint: Member must satisfy enum value set: [${[...LATENCY_REGIONS].join(', ')}]`,
+      );
+    }
+    record.region = input.region;
+  }
   if (input.failover !== undefined) {
     if (input.failover !== 'PRIMARY' && input.failover !== 'SECONDARY') {
       throw invalidInput(`Invalid request: Failover must be PRIMARY or SECONDARY in ${ctx}`);
@@ -424,6 +436,20 @@ export function applyChange(
       return [
         `RRSet with DNS name ${record.name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-${policy} set exists with the same name and type.`,
       ];
+    }
+  }
+  if (record.failover !== undefined) {
+    // A failover set is one PRIMARY and one SECONDARY. A second of a role has no answer from Route 53 in
+    // public sources; the sandbox refuses it in Route 53's "cannot be created" shape rather than take it.
+    const twin = sameType.find((r) => r.failover === record.failover);
+    if (twin) {
+      return [
+        `RRSet with DNS name ${record.name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a ${record.failover} failover set already exists with the same name and type (SetIdentifier ${twin.setIdentifier}).`,
+      ];
+    }
+    // kubernetes-sigs/external-dns#2362 and #1420 quote this answer (ExternalDNS's failover TXT met it).
+    if (record.failover === 'PRIMARY' && !record.alias && record.healthCheckId === undefined) {
+      return ['A non-alias primary ResourceRecordSet must have an associated health check. No changes made.'];
     }
   }
   if (record.type === 'CNAME' && sameNameOthers.some((r) => r.type !== 'CNAME')) {

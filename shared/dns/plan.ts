@@ -26,6 +26,7 @@ import {
   settleRoutingPolicies,
   targetsKey,
 } from './conflicts.js';
+import { type FleetRouting, needsHealthCheck, routeFleet } from './fleet-routing.js';
 
 /** Anything with ExternalDNS's domain filter contract (`DomainFilter` in domain-filter.ts). */
 export interface NameFilter {
@@ -79,6 +80,8 @@ export interface PlanInput {
    * (`ownershipTxtHolder`): a claim whose TXT another owner holds without a record is not planned.
    */
   ownershipTxtHolder?: (record: Endpoint) => { owner: string | undefined; txtName: string } | undefined;
+  /** Names served by many clusters: each cluster's claim becomes its own member record set. */
+  fleetRouting?: FleetRouting;
 }
 
 export interface PlanResult extends Plan {
@@ -129,7 +132,8 @@ export function ownedRecordCounts(records: readonly Endpoint[], input: Considere
  *   them holds every release (`needsZoneCounts`).
  * Pure: no I/O, no clock. Results are sorted by record key.
  */
-export function planChanges(input: PlanInput): PlanResult {
+export function planChanges(planned: PlanInput): PlanResult {
+  const { input, warnings } = withFleetRouting(planned);
   // A routing policy chosen for a claim that then cannot be created (another owner's record or claim at
   // its set identifier, a CNAME) would release the old record set for nothing and settle a pass later:
   // such a claim is ruled out and the zone planned again. Each round rules out at least one more claim.
@@ -137,9 +141,43 @@ export function planChanges(input: PlanInput): PlanResult {
   for (;;) {
     const { result, blockedDeciders } = planOnce(input, unwritable);
     const fresh = blockedDeciders.filter((c) => !unwritable.has(c));
-    if (fresh.length === 0) return result;
+    if (fresh.length === 0) {
+      result.warnings.unshift(...warnings);
+      return result;
+    }
     for (const c of fresh) unwritable.add(c);
   }
+}
+
+/**
+ * The input with fleet-routed claims made member record sets, and a non-alias failover PRIMARY without a
+ * health check (Route 53 refuses it, whatever wrote it) left out with a warning.
+ */
+function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassWarning[] } {
+  const rules = planRules(input);
+  let desired = input.desired;
+  const warnings: PassWarning[] = [];
+  if (input.fleetRouting && input.fleetRouting.rules.length > 0) {
+    const routed = routeFleet(
+      desired,
+      input.current,
+      input.fleetRouting,
+      (r) => !rules.touchable(ownerOf(r)),
+    );
+    desired = routed.desired;
+    warnings.push(...routed.warnings);
+  }
+  if (desired.some(needsHealthCheck)) {
+    desired = desired.filter((d) => {
+      if (!needsHealthCheck(d) || !rules.considered(d)) return true;
+      warnings.push({
+        ...conflictWarning(d, 'Route 53', 'a failover PRIMARY that is not an alias needs a health check'),
+        code: 'needs-health-check',
+      });
+      return false;
+    });
+  }
+  return { input: desired === input.desired ? input : { ...input, desired }, warnings };
 }
 
 function planOnce(

@@ -23,6 +23,7 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
+import type { FleetMember } from './fleet-routing.js';
 import {
   type HeldKind,
   type HeldName,
@@ -57,6 +58,8 @@ export interface DnsInput {
   scope?: ReadonlySet<string>;
   /** The pass's deadline for applying: a zone not done by then is reported and left for the next pass. */
   deadline?: AbortSignal;
+  /** The pass's clusters by owner id, for `fleetRouting` (`fleetMembers`). */
+  fleetMembers?: ReadonlyMap<string, FleetMember>;
 }
 
 export interface DnsDeps {
@@ -247,6 +250,9 @@ function planZone(
     ...(input.scope ? { scope: input.scope } : {}),
     ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
     ownershipTxtHolder: ownershipTxtHolder(current.registry, registryOptionsOf(config, work.zone.name)),
+    ...(config.fleetRouting.length > 0
+      ? { fleetRouting: { rules: config.fleetRouting, members: input.fleetMembers ?? new Map() } }
+      : {}),
   });
 }
 

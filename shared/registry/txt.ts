@@ -326,12 +326,19 @@ function newFormatWritable(names: TxtNameMapper, r: Endpoint, zone: string | und
   return !zone || isInZone(names.txtName(r.dnsName, r.recordType), zone);
 }
 
-/** Routing properties a record's TXT shares, so weighted/latency/failover/geo records each get their own. */
+/**
+ * Routing properties a record's TXT shares, so weighted/latency/failover/geo records each get their own
+ * (ExternalDNS copies the record's provider-specific properties to its TXT). One exception: a failover
+ * record's TXT is written weighted (weight 1), not failover. Route 53 refuses a non-alias failover PRIMARY
+ * without a health check ("A non-alias primary ResourceRecordSet must have an associated health check",
+ * kubernetes-sigs/external-dns#1420 and #2362: ExternalDNS's own failover TXT fails so), and a TXT is never
+ * an alias. The TXT keeps the record's set identifier, all that ExternalDNS matches ownership by.
+ */
 function routingProperties(p: Route53Properties): Route53Properties {
   const out: Route53Properties = {};
   if (p.weight !== undefined) out.weight = p.weight;
   if (p.region !== undefined) out.region = p.region;
-  if (p.failover !== undefined) out.failover = p.failover;
+  if (p.failover !== undefined) out.weight = 1;
   if (p.geolocation !== undefined) out.geolocation = { ...p.geolocation };
   if (p.multiValueAnswer !== undefined) out.multiValueAnswer = p.multiValueAnswer;
   if (p.healthCheckId !== undefined) out.healthCheckId = p.healthCheckId;
@@ -378,7 +385,44 @@ export function planRegistryChanges(
   const deleted = deleteGroups(plan.delete, index);
   const updated = updateGroups(plan, index, warnings);
   const created = createGroups(plan.create, index, deleted.txts, warnings);
-  return { groups: [...deleted.groups, ...updated, ...created], warnings };
+  return { groups: oneGroupPerRoutedSet([...deleted.groups, ...updated, ...created]), warnings };
+}
+
+/**
+ * Every change at a record name and type where routed record sets are involved goes into one group, at the
+ * place of the first: Route 53 holds one routing policy per name and type, so a move — a simple record
+ * becoming the first member of a weighted set, a policy change, a member joining as the last but one
+ * leaves, two failover roles swapping — is only accepted whole, and applied whole the name never stops
+ * resolving. A group is never split across batches (batch.ts), so neither is a move.
+ */
+function oneGroupPerRoutedSet(groups: ChangeGroup[]): ChangeGroup[] {
+  const keyOf = (g: ChangeGroup) => `${g[0]!.endpoint.dnsName}|${g[0]!.endpoint.recordType}`;
+  const count = new Map<string, number>();
+  const routed = new Set<string>();
+  for (const g of groups) {
+    if (g.length === 0) continue;
+    const key = keyOf(g);
+    count.set(key, (count.get(key) ?? 0) + 1);
+    if (g.some((c) => c.endpoint.setIdentifier !== undefined)) routed.add(key);
+  }
+  const merged = new Map<string, RecordChange[]>();
+  const out: ChangeGroup[] = [];
+  for (const g of groups) {
+    if (g.length === 0) continue;
+    const key = keyOf(g);
+    if (!routed.has(key) || count.get(key) === 1) {
+      out.push(g);
+      continue;
+    }
+    const into = merged.get(key);
+    if (into) into.push(...g);
+    else {
+      const group = [...g];
+      merged.set(key, group);
+      out.push(group);
+    }
+  }
+  return out;
 }
 
 /** The registry as one pass looks it up, indexed once: by TXT name, and by the record name each speaks for. */
@@ -556,7 +600,9 @@ function routingShape(p: Route53Properties): string {
   return [
     p.weight !== undefined,
     p.region !== undefined,
-    p.failover !== undefined,
+    // A failover role changes by DELETE + CREATE too: two UPSERTs swapping PRIMARY and SECONDARY would
+    // each meet the other's old role, and Route 53 takes one of each per name and type.
+    p.failover,
     g?.continentCode !== undefined,
     g?.countryCode !== undefined,
     g?.subdivisionCode !== undefined,

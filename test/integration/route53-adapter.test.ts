@@ -335,8 +335,9 @@ describe('Route53Provider.records', () => {
     }),
     newEndpoint('failover.example.com', 'A', ['192.0.2.4'], {
       ttl: 300,
-      setIdentifier: 'primary',
-      properties: { failover: 'PRIMARY' },
+      // A SECONDARY: a non-alias PRIMARY needs a health check, which Route 53 (and the sandbox) insists on.
+      setIdentifier: 'secondary',
+      properties: { failover: 'SECONDARY' },
     }),
     newEndpoint('multi.example.com', 'A', ['192.0.2.5', '192.0.2.6'], {
       ttl: 300,

@@ -1,0 +1,232 @@
+import type { Config } from '../config.js';
+import type { Endpoint, FailoverRole, Route53Properties } from '../endpoint/endpoint.js';
+import type { DnsWarningCode, PassWarning } from '../warnings.js';
+import { ownerOf, pushTo, resourceOf } from './conflicts.js';
+import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
+
+/**
+ * Fleet routing: one name served by many clusters. Every cluster publishing a name under a `fleetRouting`
+ * domain gets its own record set — set identifier = its owner id — under the configured Route 53 routing
+ * policy, so no cluster needs a hand-written set identifier and weight in its annotations (the
+ * ExternalDNS way). Each member keeps its own ownership TXT (same set identifier), so a failed cluster
+ * freezes only its member and a removed cluster releases only its member. Pure.
+ */
+
+export type FleetPolicy = Config['fleetRouting'][number]['policy'];
+
+/** What fleet routing needs to know of one owner's cluster. */
+export interface FleetMember {
+  /** The cluster's name, for warnings. */
+  cluster: string;
+  region: string;
+  weight: number;
+  failover?: FailoverRole;
+  drain: boolean;
+}
+
+export interface FleetRouting {
+  rules: Config['fleetRouting'];
+  /** By owner id. */
+  members: ReadonlyMap<string, FleetMember>;
+}
+
+/** The members of a pass by owner id: each configured or discovered cluster, the first one of an owner. */
+export function fleetMembers(
+  clusters: readonly {
+    name: string;
+    region: string;
+    ownerId?: string | undefined;
+    weight?: number | undefined;
+    failover?: FailoverRole | undefined;
+    drain?: boolean | undefined;
+  }[],
+): Map<string, FleetMember> {
+  const members = new Map<string, FleetMember>();
+  for (const c of clusters) {
+    const owner = c.ownerId ?? c.name;
+    if (members.has(owner)) continue;
+    members.set(owner, {
+      cluster: c.name,
+      region: c.region,
+      weight: c.weight ?? 1,
+      ...(c.failover ? { failover: c.failover } : {}),
+      drain: c.drain ?? false,
+    });
+  }
+  return members;
+}
+
+/** The policy of the first rule whose domains hold `dnsName` (the domain itself or a name below it). */
+export function fleetPolicyOf(dnsName: string, rules: FleetRouting['rules']): FleetPolicy | undefined {
+  for (const rule of rules) {
+    for (const raw of rule.domains) {
+      const below = raw.startsWith('.');
+      const domain = raw.replace(/^\./, '').replace(/\.$/, '').toLowerCase();
+      if (dnsName.endsWith(`.${domain}`) || (!below && dnsName === domain)) return rule.policy;
+    }
+  }
+  return undefined;
+}
+
+/** Route 53 refuses a failover PRIMARY that is not an alias and has no health check. */
+export function needsHealthCheck(e: Endpoint): boolean {
+  return e.properties.failover === 'PRIMARY' && e.properties.alias !== true && !e.properties.healthCheckId;
+}
+
+const ROUTING_KEYS = ['weight', 'region', 'failover', 'geolocation', 'multiValueAnswer'] as const;
+
+function withoutRouting(p: Route53Properties): Route53Properties {
+  const out = { ...p };
+  for (const k of ROUTING_KEYS) delete out[k];
+  return out;
+}
+
+function warning(e: Endpoint, code: DnsWarningCode, message: string): PassWarning {
+  return {
+    code,
+    message: `${e.dnsName} ${e.recordType} [${ownerOf(e)}]: ${message}`,
+    dnsName: e.dnsName,
+    ...(resourceOf(e) ? { object: resourceOf(e) } : {}),
+  };
+}
+
+/**
+ * The desired endpoints with every fleet-routed claim made a member record set. A claim with its own set
+ * identifier (hand-written routing annotations) is left as written; so is one whose owner is not a
+ * cluster of the pass (the certificates' validation records). Draining: weight 0 in a weighted set; left
+ * out of a latency or failover set only while another member stays — a member that stays whatever this
+ * pass claims (`stays`: its owner failed or is not read this pass) counts, so a name never loses its last
+ * member to a drain. Failover holds one PRIMARY and one SECONDARY per name and type: a further claim on a
+ * role is left out (lowest owner first), as is a non-alias PRIMARY without a health check, which Route 53
+ * refuses.
+ */
+export function routeFleet(
+  desired: readonly Endpoint[],
+  current: readonly Endpoint[],
+  routing: FleetRouting,
+  stays: (record: Endpoint) => boolean,
+): { desired: Endpoint[]; warnings: PassWarning[] } {
+  const warnings: PassWarning[] = [];
+  const out: Endpoint[] = [];
+  const routed = new Map<string, { claim: Endpoint; member: FleetMember; policy: FleetPolicy }[]>();
+  for (const d of desired) {
+    const policy = d.setIdentifier === undefined ? fleetPolicyOf(d.dnsName, routing.rules) : undefined;
+    const member = policy ? routing.members.get(ownerOf(d)) : undefined;
+    if (!policy || !member) {
+      out.push(d);
+      continue;
+    }
+    pushTo(routed, `${d.dnsName}|${d.recordType}`, { claim: d, member, policy });
+  }
+  const staying = new Map<string, Endpoint[]>();
+  for (const r of current) {
+    if (r.setIdentifier !== undefined && stays(r)) pushTo(staying, `${r.dnsName}|${r.recordType}`, r);
+  }
+  for (const [key, claims] of routed) {
+    claims.sort((a, b) => (ownerOf(a.claim) < ownerOf(b.claim) ? -1 : 1));
+    const others = staying.get(key) ?? [];
+    const takenRoles = new Set(others.map((r) => r.properties.failover).filter((r) => r !== undefined));
+    const active: Endpoint[] = [];
+    const drained: { record: Endpoint; member: FleetMember; policy: FleetPolicy }[] = [];
+    for (const { claim, member, policy } of claims) {
+      const record = memberRecord(claim, member, policy, warnings);
+      if (!record) continue;
+      if (member.drain && policy !== 'weighted') drained.push({ record, member, policy });
+      else if (takeRole(record, takenRoles, member, warnings)) active.push(record);
+    }
+    out.push(...active);
+    const serving = others.length + active.length;
+    for (const { record, member, policy } of drained) {
+      if (serving > 0) {
+        warnings.push(
+          warning(
+            record,
+            'drained',
+            `cluster ${member.cluster} is drained: left out of the ${policy} set (${serving} other member(s) serve it)`,
+          ),
+        );
+        continue;
+      }
+      warnings.push(
+        warning(
+          record,
+          'drain-held',
+          `cluster ${member.cluster} is drained but no other member serves the ${policy} set: kept until one does`,
+        ),
+      );
+      if (takeRole(record, takenRoles, member, warnings)) out.push(record);
+    }
+  }
+  return { desired: out, warnings };
+}
+
+/** The claim as its owner's member record set, or undefined (with a warning) when it cannot be one. */
+function memberRecord(
+  claim: Endpoint,
+  member: FleetMember,
+  policy: FleetPolicy,
+  warnings: PassWarning[],
+): Endpoint | undefined {
+  const properties = withoutRouting(claim.properties);
+  // Route 53 steers away from an unhealthy load balancer with no health-check resource of ours.
+  if (properties.alias) properties.evaluateTargetHealth = true;
+  const record: Endpoint = { ...claim, setIdentifier: ownerOf(claim), properties };
+  if (policy === 'weighted') properties.weight = member.drain ? 0 : member.weight;
+  else if (policy === 'latency') {
+    if (!ROUTE53_LATENCY_REGIONS.has(member.region)) {
+      warnings.push(
+        warning(
+          claim,
+          'fleet-routing',
+          `cluster ${member.cluster}'s region ${member.region} is not one Route 53 takes for latency records: left out of the latency set`,
+        ),
+      );
+      return undefined;
+    }
+    properties.region = member.region;
+  } else if (member.failover) properties.failover = member.failover;
+  else {
+    warnings.push(
+      warning(
+        claim,
+        'fleet-routing',
+        `cluster ${member.cluster} has no failover role (clusters[].failover): left out of the failover set`,
+      ),
+    );
+    return undefined;
+  }
+  if (needsHealthCheck(record)) {
+    warnings.push(
+      warning(
+        claim,
+        'fleet-routing',
+        'a failover PRIMARY that is not an alias needs a health check; Route 53 refuses it without one',
+      ),
+    );
+    return undefined;
+  }
+  return record;
+}
+
+/** A failover member's role, if no other member holds it (Route 53 takes one PRIMARY, one SECONDARY). */
+function takeRole(
+  record: Endpoint,
+  taken: Set<FailoverRole>,
+  member: FleetMember,
+  warnings: PassWarning[],
+): boolean {
+  const role = record.properties.failover;
+  if (role === undefined) return true;
+  if (taken.has(role)) {
+    warnings.push(
+      warning(
+        record,
+        'fleet-routing',
+        `cluster ${member.cluster} wants the failover ${role} role, which another member holds; Route 53 takes one ${role} per name and type`,
+      ),
+    );
+    return false;
+  }
+  taken.add(role);
+  return true;
+}
