@@ -36,8 +36,10 @@ export function recordNamePatterns(scope: RecordNameScope): string[] {
     suffix: scope.txtSuffix,
     wildcardReplacement: scope.txtWildcardReplacement,
   });
-  // The registry writes a TXT for each record it writes, never for a TXT (TXT is not a managed type).
-  const recordTypes = changeableRecordTypes(scope).filter((t) => t !== 'TXT') as RecordType[];
+  // The registry writes a TXT for each record it writes; for a TXT record (`txt-<name>`) only when TXT is a
+  // managed type, not for the ownership TXTs themselves.
+  const txtManaged = scope.managedRecordTypes.includes('TXT') && !scope.excludeRecordTypes.includes('TXT');
+  const recordTypes = changeableRecordTypes(scope).filter((t) => t !== 'TXT' || txtManaged) as RecordType[];
   const patterns = new Set<string>();
   for (const filter of scope.domainFilters) {
     const subdomainsOnly = filter.trim().startsWith('.');

@@ -56,12 +56,15 @@ export type DnsWarningCode =
   | 'needs-health-check'
   | 'no-owner'
   | 'no-zone'
+  | 'ownership-txt-name-taken'
   | 'route53-change-rejected'
   | 'route53-change-too-large'
   | 'routing-policy-conflict'
   | 'txt-name-invalid'
+  | 'txt-name-is-ownership-record'
   | 'txt-of-another-owner'
-  | 'txt-outside-zone';
+  | 'txt-outside-zone'
+  | 'txt-reads-as-ownership';
 
 /** A TLS host's or a certificate's. */
 export type CertificateWarningCode =

@@ -54,7 +54,7 @@ function recordValue(e: RecordChange['endpoint']): string {
  * owner and object.
  */
 export function formatRecordChange(
-  { action, endpoint: e, previous }: RecordChange,
+  { action, endpoint: e, previous, ownership }: RecordChange,
   style: Style = PLAIN,
 ): string {
   const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
@@ -66,7 +66,7 @@ export function formatRecordChange(
     : '';
   const colour = action === 'CREATE' ? style.add : action === 'DELETE' ? style.remove : style.change;
   return colour(
-    `${sign} ${action.padEnd(6)} ${e.dnsName}. ${e.recordType}${id} ${value}${e.recordType === 'TXT' ? '' : owner}`,
+    `${sign} ${action.padEnd(6)} ${e.dnsName}. ${e.recordType}${id} ${value}${ownership ? '' : owner}`,
   );
 }
 
@@ -129,7 +129,7 @@ export function formatFiltered(f: FilteredOut): string {
 
 /** Record changes as the summary event and the log count them: ownership TXT records apart. */
 function countLine(changes: readonly RecordChange[]): string {
-  const records = changes.filter((c) => c.endpoint.recordType !== 'TXT');
+  const records = changes.filter((c) => !c.ownership);
   const n = (action: string) => records.filter((c) => c.action === action).length;
   const txt = changes.length - records.length;
   return `${n('CREATE')} created, ${n('UPSERT')} updated, ${n('DELETE')} deleted${txt ? ` (and ${txt} ownership TXT record${txt === 1 ? '' : 's'})` : ''}`;
@@ -169,7 +169,7 @@ export function formatSimulation(
       out.push(`  changes: ${countLine(changes)}`);
       for (const c of changes) {
         out.push(`    ${formatRecordChange(c, style)}`);
-        if (c.endpoint.recordType !== 'TXT') out.push(style.dim(`        why: ${reasonFor(c, dryRun)}`));
+        if (!c.ownership) out.push(style.dim(`        why: ${reasonFor(c, dryRun)}`));
       }
     }
     for (const w of distinctWarnings(pass.warnings)) out.push(...formatWarning(w, style));

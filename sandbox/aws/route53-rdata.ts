@@ -15,6 +15,10 @@ import { isIPv4, isIPv6 } from 'node:net';
  *   (aws-amplify/amplify-cli#9604, harmony-one/harmony-ops#491).
  * - A character-string holds at most 255 characters (RFC 1035 3.3; Route 53 Developer Guide, "TXT record
  *   type"): a longer TXT/SPF value must be split into several quoted strings in one value.
+ * - A TXT/SPF value must be quoted strings: a bare one, even a single word, is refused with
+ *   `InvalidCharacterString (Value should be enclosed in quotation marks)` (kubernetes-sigs/external-dns#4792,
+ *   redhat-cop/infra-ansible#376, localstack/localstack#11711 quoting the real answer). A string left open
+ *   is taken as the same fault.
  * - A CNAME holds exactly one value (Developer Guide, "Supported DNS record types": "You can specify more
  *   than one value for all record types except CNAME and SOA"). The code is InvalidChangeBatch like every
  *   content error; the message text is ours, as no real answer could be found to copy.
@@ -25,6 +29,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 export const MAX_CHARACTER_STRING = 255;
 export const MAX_LABEL = 63;
 export const MAX_VALUE_LENGTH = 4000;
+
+/** One or more `"..."` strings (a backslash escapes the next character), blanks between and around them. */
+const QUOTED_STRINGS = /^\s*(?:"(?:[^"\\]|\\.)*"\s*)+$/;
 
 function invalidResourceRecord(code: string, reason: string, value: string): string {
   return `Invalid Resource Record: 'FATAL problem: ${code} (${reason}) encountered with '${value}''`;
@@ -100,6 +107,13 @@ function valueProblem(type: string, value: string): string | undefined {
         : invalidResourceRecord('AAAARRDATAIllegalIPv6Address', 'Value is not a valid IPv6 address', value);
     case 'TXT':
     case 'SPF':
+      if (!QUOTED_STRINGS.test(value)) {
+        return invalidResourceRecord(
+          'InvalidCharacterString',
+          'Value should be enclosed in quotation marks',
+          value,
+        );
+      }
       return characterStrings(value).some((s) => s.length > MAX_CHARACTER_STRING)
         ? invalidResourceRecord('CharacterStringTooLong', 'Value is too long', value)
         : undefined;

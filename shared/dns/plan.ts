@@ -8,7 +8,7 @@ import {
   type RecordType,
   type Route53Properties,
 } from '../endpoint/endpoint.js';
-import { LABEL_TXT_MIGRATE, txtOfAnotherOwner } from '../registry/txt.js';
+import { isOwnershipTxt, LABEL_TXT_MIGRATE, txtOfAnotherOwner } from '../registry/txt.js';
 import type { PassWarning } from '../warnings.js';
 import {
   compareClaims,
@@ -98,10 +98,15 @@ export interface PlanResult extends Plan {
 /** What makes a record count for the planner: a managed type, under the domain filter. */
 type Considered = Pick<PlanInput, 'managedRecordTypes' | 'excludeRecordTypes' | 'domainFilter'>;
 
+/**
+ * A managed type under the domain filter. TXT is a type like any other here (a DNSEndpoint's SPF or site
+ * verification, with TXT in managedRecordTypes, as in ExternalDNS): the registry's own ownership TXTs never
+ * reach the planner (`readOwnership` keeps them apart), and the planner rules out any that would
+ * (`isOwnershipTxt`).
+ */
 export function isManaged(e: Endpoint, input: Considered): boolean {
   const t = e.recordType;
   return (
-    t !== 'TXT' &&
     input.managedRecordTypes.includes(t) &&
     !input.excludeRecordTypes.includes(t) &&
     input.domainFilter.matches(e.dnsName)
@@ -236,7 +241,7 @@ function planRules(input: PlanInput): PlanRules {
   const inScope = (name: string) => !input.scope || input.scope.has(name);
   return {
     inScope,
-    considered: (e) => isManaged(e, input) && inScope(e.dnsName),
+    considered: (e) => isManaged(e, input) && inScope(e.dnsName) && !isOwnershipTxt(e),
     touchable: (owner) => owner !== '' && input.knownOwners.has(owner) && !input.frozenOwners.has(owner),
   };
 }
@@ -262,6 +267,10 @@ function settledClaims(
   const { current, currentByKey, unwritable } = zone;
   const wanted: Endpoint[] = [];
   for (const d of input.desired) {
+    if (isOwnershipTxt(d)) {
+      warnings.push(readsAsOwnership(d));
+      continue;
+    }
     if (!rules.considered(d)) continue;
     if (ownerOf(d)) wanted.push(d);
     else {
@@ -598,6 +607,21 @@ function propertiesDiffer(current: Route53Properties, desired: Route53Properties
     current.healthCheckId !== desired.healthCheckId ||
     JSON.stringify(geo(current)) !== JSON.stringify(geo(desired))
   );
+}
+
+/**
+ * A desired TXT whose one value carries `heritage=external-dns`: written, it would read back as an ownership
+ * TXT (here and in every ExternalDNS), never as the record it is, and be created again every pass.
+ */
+function readsAsOwnership(d: Endpoint): PassWarning {
+  return {
+    code: 'txt-reads-as-ownership',
+    message:
+      `${d.dnsName} TXT: its value carries heritage=external-dns, so it would read back as an ownership ` +
+      'record, not as this record; not written',
+    dnsName: d.dnsName,
+    ...(resourceOf(d) ? { object: resourceOf(d) } : {}),
+  };
 }
 
 /**

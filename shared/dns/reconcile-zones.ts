@@ -8,6 +8,7 @@ import { errorMessage, type PassError, passError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { PassProgress } from '../progress.js';
 import {
+  isOwnershipTxt,
   type Ownership,
   OwnershipTally,
   ownershipTxtHolder,
@@ -42,6 +43,8 @@ export interface ChangeOutcome {
   name: string;
   type: string;
   setIdentifier?: string;
+  /** An ownership TXT written or deleted with its record (`RecordChange.ownership`), not a record itself. */
+  ownership?: true;
 }
 
 export interface DnsInput {
@@ -190,7 +193,7 @@ async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out
   }
   out.warnings.push(...plan.warnings);
   out.heldDeletions += plan.heldDeletions.length;
-  const registry = planRegistryChanges(plan, current.registry, registryOptions);
+  const registry = planRegistryChanges(plan, current.registry, registryOptions, current.records);
   out.warnings.push(...registry.warnings);
   if (registry.groups.length === 0) return;
   const applied = input.dryRun
@@ -349,7 +352,7 @@ function ownershipNamesToRead(
   for (const n of names) types.set(n, new Set(wantedTypes.get(n) ?? []));
   for (const e of found) {
     const at = types.get(e.dnsName);
-    if (!at || e.recordType === 'TXT') continue;
+    if (!at || isOwnershipTxt(e)) continue;
     at.add(e.recordType);
     if (e.recordType === 'A' && e.properties.alias === true) at.add('CNAME');
   }
@@ -393,5 +396,6 @@ function changeOutcome(zone: HostedZone, c: RecordChange): ChangeOutcome {
     name: `${c.endpoint.dnsName}.`,
     type: c.endpoint.recordType,
     ...(c.endpoint.setIdentifier ? { setIdentifier: c.endpoint.setIdentifier } : {}),
+    ...(c.ownership ? { ownership: true as const } : {}),
   };
 }

@@ -462,7 +462,7 @@ export class Route53Provider implements DnsProvider {
 
 /** The refused group as one report: its record (not the ownership TXT beside it) and Route 53's answer. */
 function refusedChange(zone: HostedZone, group: readonly RecordChange[], err: AwsErrorLike): RefusedChange {
-  const main = group.find((c) => c.endpoint.recordType !== 'TXT') ?? group[0]!;
+  const main = group.find((c) => !c.ownership) ?? group[0]!;
   const e = main.endpoint;
   const owner = group.map((c) => c.endpoint.labels[LABEL_OWNER]).find((o) => o) ?? '';
   const resource = group.map((c) => c.endpoint.labels[LABEL_RESOURCE]).find((r) => r);

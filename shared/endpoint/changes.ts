@@ -16,6 +16,11 @@ export interface RecordChange {
   endpoint: Endpoint;
   /** An UPSERT's record as it was read: what the output shows the change from. */
   previous?: Endpoint;
+  /**
+   * An ownership TXT the registry writes or deletes beside its record, not a record of its own (a TXT a
+   * source wants, such as a DNSEndpoint's SPF, is a record: this is unset for it).
+   */
+  ownership?: true;
 }
 
 /**

@@ -102,6 +102,23 @@ function unquoteTxt(value: string): string {
   return strings.length > 0 ? strings.join('') : value;
 }
 
+/**
+ * The labels of `record` when it is an ownership TXT of this registry, else undefined. The one rule that
+ * tells the registry's records from a zone's other TXTs, managed (a DNSEndpoint's SPF or site verification,
+ * with `TXT` in managedRecordTypes) or not: a TXT set of exactly one value carrying `heritage=external-dns`,
+ * as ExternalDNS's registry reads them. A set with several values is someone's (SPF, site verification...)
+ * even if one value looks like ours: deleting it as a registry record would take their values with it.
+ */
+export function ownershipLabels(record: Endpoint): Record<string, string> | undefined {
+  return record.recordType === 'TXT' && record.targets.length === 1
+    ? parseOwnership(record.targets[0]!)
+    : undefined;
+}
+
+export function isOwnershipTxt(record: Endpoint): boolean {
+  return ownershipLabels(record) !== undefined;
+}
+
 function registryKey(
   dnsName: string,
   recordType: RecordType | '',
@@ -189,10 +206,7 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
   const others: Endpoint[] = [];
 
   for (const r of records) {
-    // A TXT set with several values is someone's (SPF, site verification...) even if one value looks like ours:
-    // deleting it as a registry record would take their values with it.
-    const labels =
-      r.recordType === 'TXT' && r.targets.length === 1 ? parseOwnership(r.targets[0]!) : undefined;
+    const labels = ownershipLabels(r);
     if (!labels) {
       others.push(r);
       continue;
@@ -205,8 +219,9 @@ export function readOwnership(records: Endpoint[], options: RegistryOptions): Ow
   }
 
   const users = new Map<ParsedTxt, string[]>();
+  // A TXT that is not an ownership record is a record like any other (a DNSEndpoint's SPF, say): owned through
+  // its own `txt-` TXT, or the old-format one.
   const labelled = others.map((r) => {
-    if (r.recordType === 'TXT') return r;
     const name = names.lookupName(r.dnsName);
     const own = byKey.get(registryKey(name, r.recordType, r.setIdentifier));
     const source =
@@ -254,10 +269,9 @@ export class OwnershipTally {
   /** Takes one more page of the zone. */
   add(page: readonly Endpoint[]): void {
     for (const r of page) {
-      const labels =
-        r.recordType === 'TXT' && r.targets.length === 1 ? parseOwnership(r.targets[0]!) : undefined;
+      const labels = ownershipLabels(r);
       if (labels) this.addTxt(r, labels);
-      else if (r.recordType !== 'TXT' && this.counted(r)) this.addRecord(r);
+      else if (this.counted(r)) this.addRecord(r);
     }
   }
 
@@ -379,8 +393,10 @@ export function planRegistryChanges(
   plan: Plan,
   registry: readonly RegistryTxt[],
   options: RegistryOptions,
+  /** The zone's records as `readOwnership` read them: the TXTs among them hold names no ownership TXT may take. */
+  records: readonly Endpoint[] = [],
 ): { groups: ChangeGroup[]; warnings: PassWarning[] } {
-  const index = new RegistryIndex(registry, options);
+  const index = new RegistryIndex(registry, options, recordTxtNames(plan, records));
   const warnings: PassWarning[] = [];
   const deleted = deleteGroups(plan.delete, index);
   const updated = updateGroups(plan, index, warnings);
@@ -433,13 +449,19 @@ class RegistryIndex {
   /** By the name of the records each TXT speaks for and its set identifier (`txtKey`), in registry order. */
   private readonly bySpokenName = new Map<string, { txt: RegistryTxt; recordType?: RecordType }[]>();
 
+  /** Names of every ownership TXT there now (Route 53 holds one TXT set per name and set identifier). */
+  private readonly ownershipNames = new Set<string>();
+
   constructor(
     registry: readonly RegistryTxt[],
     readonly options: RegistryOptions,
+    /** Names holding a TXT record that is not an ownership TXT once the plan is made (`recordTxtNames`). */
+    private readonly recordTxts: ReadonlySet<string> = new Set(),
   ) {
     this.names = txtNameMapper(options);
     this.byTxtKey = indexByTxtKey(registry);
     for (const txt of registry) {
+      this.ownershipNames.add(txt.dnsName);
       const mapped = this.names.recordFor(txt.dnsName);
       if (!mapped) continue;
       const key = txtKey(mapped.dnsName, txt.setIdentifier);
@@ -469,7 +491,24 @@ class RegistryIndex {
   unwritable(record: Endpoint, name: string): PassWarning | undefined {
     const zone = this.options.zone;
     if (zone && !isInZone(name, zone)) return outsideZone(record, name, zone);
+    if (this.recordTxts.has(name)) return ownershipNameTaken(record, name);
     return invalidTxtName(record, name);
+  }
+
+  /**
+   * A TXT record to create where an ownership TXT stands: the two would be one record set, and writing the
+   * record would take another record's ownership away (or fail the batch).
+   */
+  ownershipRecordAt(record: Endpoint): PassWarning | undefined {
+    if (record.recordType !== 'TXT' || !this.ownershipNames.has(record.dnsName)) return undefined;
+    return {
+      code: 'txt-name-is-ownership-record',
+      message:
+        `${record.dnsName} TXT: the ownership TXT of another record stands at this name (the registry's ` +
+        `naming: txtPrefix/txtSuffix and the record type); not written. Choose another name for the TXT record`,
+      dnsName: record.dnsName,
+      ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+    };
   }
 
   /** A same-zone alias (no target zone known) to a name outside the zone: Route 53 finds no target, ever. */
@@ -506,7 +545,7 @@ function deleteGroups(
       const k = txtKey(t.dnsName, t.setIdentifier);
       if (txts.has(k)) continue;
       txts.add(k);
-      group.push({ action: 'DELETE', endpoint: asWritten(t) });
+      group.push({ action: 'DELETE', endpoint: asWritten(t), ownership: true });
     }
     groups.push(group);
   }
@@ -534,7 +573,7 @@ function updateGroups(plan: Plan, index: RegistryIndex, warnings: PassWarning[])
       sameRouting(existing.properties, wanted.properties);
     if (!sameOwnership) {
       const problem = index.unwritable(record, txtName);
-      if (!problem) group.push(...replace(existing && asWritten(existing), wanted));
+      if (!problem) group.push(...replace(existing && asWritten(existing), wanted).map(asOwnership));
       else if (old && old.labels[LABEL_OWNER] !== record.labels[LABEL_OWNER]) {
         // The owner would change but the record's TXT cannot say so: leave the record as it is.
         warnings.push(problem);
@@ -556,7 +595,8 @@ function createGroups(
   const groups: ChangeGroup[] = [];
   for (const record of creates) {
     const txtName = index.names.txtName(record.dnsName, record.recordType);
-    const problem = index.strayAlias(record) ?? index.unwritable(record, txtName);
+    const problem =
+      index.strayAlias(record) ?? index.ownershipRecordAt(record) ?? index.unwritable(record, txtName);
     if (problem) {
       warnings.push(problem);
       continue;
@@ -570,7 +610,7 @@ function createGroups(
     groups.push([
       { action: 'CREATE', endpoint: recordOnly(record) },
       // This owner's TXT left behind by a record deleted outside the registry: CREATE would fail the batch.
-      { action: orphan ? 'UPSERT' : 'CREATE', endpoint: ownershipTxt(record, txtName) },
+      { action: orphan ? 'UPSERT' : 'CREATE', endpoint: ownershipTxt(record, txtName), ownership: true },
     ]);
   }
   return groups;
@@ -592,6 +632,23 @@ function replace(old: Endpoint | undefined, next: Endpoint): RecordChange[] {
     ];
   }
   return [{ action: 'UPSERT', endpoint: recordOnly(next), ...(old ? { previous: recordOnly(old) } : {}) }];
+}
+
+function asOwnership(change: RecordChange): RecordChange {
+  return { ...change, ownership: true };
+}
+
+/**
+ * Names that hold a TXT record (not an ownership TXT) once the plan is made: those there now and not
+ * deleted, and those it creates. An ownership TXT written there would replace or collide with it.
+ */
+function recordTxtNames(plan: Plan, records: readonly Endpoint[]): Set<string> {
+  const deleted = new Set(plan.delete.filter((r) => r.recordType === 'TXT').map(endpointKey));
+  const names = new Set<string>();
+  for (const r of records)
+    if (r.recordType === 'TXT' && !deleted.has(endpointKey(r)) && !isOwnershipTxt(r)) names.add(r.dnsName);
+  for (const r of plan.create) if (r.recordType === 'TXT') names.add(r.dnsName);
+  return names;
 }
 
 /** Which routing properties a record has, not their values: what an UPSERT cannot change. */
@@ -655,6 +712,18 @@ function invalidTxtName(record: Endpoint, txtName: string): PassWarning | undefi
     message:
       `${record.dnsName} ${record.recordType}: its ownership TXT name ${txtName} ${problem}; ` +
       'not written, and the record not created without an owner. Shorten the name, or the txtPrefix/txtSuffix',
+    dnsName: record.dnsName,
+    ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
+  };
+}
+
+function ownershipNameTaken(record: Endpoint, txtName: string): PassWarning {
+  return {
+    code: 'ownership-txt-name-taken',
+    message:
+      `${record.dnsName} ${record.recordType}: its ownership TXT name ${txtName} holds a TXT record that is not ` +
+      'an ownership record; neither is written over the other, and the record not created without an owner. ' +
+      'Rename that TXT record, or set txtPrefix/txtSuffix',
     dnsName: record.dnsName,
     ...(record.labels[LABEL_RESOURCE] ? { object: record.labels[LABEL_RESOURCE] } : {}),
   };

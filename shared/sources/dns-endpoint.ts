@@ -13,9 +13,10 @@ import { isRecord } from './shape.js';
  * `recordTTL`, `setIdentifier`, and the AWS `providerSpecific` properties (`alias`, `aws/weight`,
  * `aws/region`, `aws/failover`, `aws/geolocation-*`, `aws/evaluate-target-health`, ...), read by the same
  * rules as the annotations of the other sources. This is how records no workload owns are published:
- * MX, a CNAME to a SaaS. Only record types in `managedRecordTypes` are written (the planner's rule;
- * an entry of another type is reported here, not silently dropped), and never TXT: the planner leaves
- * every TXT to the ownership registry, so a TXT entry is reported too. Records are labelled
+ * MX, a CNAME to a SaaS, a TXT (SPF, site verification). Only record types in `managedRecordTypes` are
+ * written (the planner's rule; an entry of another type is reported here, not silently dropped). A TXT
+ * is a record like the others, owned through its own ownership TXT (`txt-<name>`), and never mistaken for
+ * one: the registry knows its own by their `heritage=external-dns` value. Records are labelled
  * `crd/<namespace>/<name>`, as ExternalDNS labels them.
  *
  * A bad entry is reported naming its field and its name held (its records stay as they are); the
@@ -29,6 +30,8 @@ export const CRD_LABEL = 'crd';
 
 /** Route 53 takes one TXT string up to this many characters. */
 const TXT_STRING_MAX = 255;
+/** Route 53 takes one value up to this many characters (API reference, ResourceRecord). */
+const VALUE_MAX = 4000;
 
 export function readDnsEndpoint(o: KubernetesObject, env: SourceEnv): ObjectOutput | undefined {
   if (!passesCommonFilters(o, env.filters)) return undefined;
@@ -60,17 +63,6 @@ function readEntry(entry: unknown, field: string, out: ObjectOutput, env: Source
   const targets = type && targetsOf(entry.targets, type, `${field}.targets`, out);
   if (!type || !targets || !settings.ok) {
     out.hold([name]);
-    return;
-  }
-  if (type === 'TXT') {
-    // The planner leaves every TXT to the registry (shared/dns/plan.ts `isManaged`): a TXT from a source
-    // would never be written, so say so rather than drop it without a word.
-    out.report({
-      code: 'unmanaged-record-type',
-      field: `${field}.recordType`,
-      dnsName: name,
-      message: `${field}: TXT records are the ownership registry's here, so ${name} TXT is not written (a difference from ExternalDNS)`,
-    });
     return;
   }
   if (!env.config.managedRecordTypes.includes(type)) {
@@ -180,9 +172,7 @@ function valueProblem(value: string, type: RecordType): string | undefined {
     }
     case 'TXT':
     case 'SPF':
-      return unquoted(value).length > TXT_STRING_MAX && !value.startsWith('"')
-        ? `is longer than ${TXT_STRING_MAX} characters: split it into quoted strings`
-        : undefined;
+      return textProblem(value.trim());
     default:
       return undefined;
   }
@@ -199,6 +189,23 @@ function recordValue(value: string, type: RecordType): string {
   return v;
 }
 
-function unquoted(value: string): string {
-  return value.replace(/^"|"$/g, '');
+/**
+ * What Route 53 would refuse in a TXT/SPF value. A bare value is quoted for it (`recordValue`), so only its
+ * length counts; a value starting with `"` is taken as written and must be quoted strings only, each closed
+ * (Route 53: InvalidCharacterString, "Value should be enclosed in quotation marks").
+ */
+function textProblem(value: string): string | undefined {
+  if (!value.startsWith('"')) {
+    return value.length > TXT_STRING_MAX
+      ? `is longer than ${TXT_STRING_MAX} characters: split it into quoted strings`
+      : undefined;
+  }
+  if (value.length > VALUE_MAX) return `is longer than ${VALUE_MAX} characters`;
+  const strings = /^(?:"((?:[^"\\]|\\.)*)"\s*)+$/.test(value)
+    ? [...value.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? '').replace(/\\(.)/g, '$1'))
+    : undefined;
+  if (!strings) return 'is not one or more closed quoted strings ("..." "...")';
+  return strings.some((t) => t.length > TXT_STRING_MAX)
+    ? `holds a quoted string longer than ${TXT_STRING_MAX} characters`
+    : undefined;
 }

@@ -35,7 +35,7 @@ export interface PassCounts {
 export function countChanges(changes: PassResult['changes']): PassCounts {
   const counts: PassCounts = { created: 0, updated: 0, deleted: 0 };
   for (const c of changes) {
-    if (c.type === 'TXT' || (c as { registry?: boolean }).registry) continue;
+    if (c.ownership) continue;
     if (c.action === 'CREATE') counts.created++;
     else if (c.action === 'UPSERT') counts.updated++;
     else if (c.action === 'DELETE') counts.deleted++;

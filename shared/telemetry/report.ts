@@ -30,8 +30,8 @@ export async function reportPass(result: ReportedPass, deps: ReportDeps): Promis
   const summary = passSummary(result);
   // One line per record changed (or planned) and per warning, so Logs Insights finds one name's history;
   // ownership TXT records are left out, as from the counts, so the lines add up to `counts`.
-  for (const { zone, action, endpoint: e } of result.recordChanges) {
-    if (e.recordType === 'TXT') continue;
+  for (const { zone, action, endpoint: e, ownership } of result.recordChanges) {
+    if (ownership) continue;
     log.info('record change', {
       passId: result.passId,
       dryRun: result.dryRun,

@@ -68,6 +68,14 @@ describe('recordNamePatterns', () => {
       'kargo-cname.example.com',
       'kargo.example.com',
     ]);
+    // TXT managed (a DNSEndpoint's SPF at the filter's own name): its ownership TXT txt-<name> too.
+    expect(recordNamePatterns(scope(['kargo.example.com'], { managedRecordTypes: ['A', 'TXT'] }))).toEqual([
+      '*.kargo.example.com',
+      'a-kargo.example.com',
+      'cname-kargo.example.com',
+      'kargo.example.com',
+      'txt-kargo.example.com',
+    ]);
     // A prefix ending in a dot keeps every TXT under the filter: nothing to list by name.
     expect(recordNamePatterns(scope(['kargo.example.com'], { txtPrefix: '%{record_type}.' }))).toEqual([
       '*.kargo.example.com',

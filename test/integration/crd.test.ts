@@ -136,3 +136,89 @@ describe('DNSEndpoints through the audit-events handler', () => {
     expect(zoneRecords(sandbox)).toEqual(kept);
   });
 });
+
+describe('DNSEndpoint TXT records (TXT in managedRecordTypes)', () => {
+  const spf = (targets: string[]) =>
+    dnsEndpoint('mail', [{ dnsName: 'mail.example.com', recordType: 'TXT', targets }]);
+  // Other records of the owner, so the deletion guard lets one go.
+  const keep = dnsEndpoint('keep', [
+    { dnsName: 'a.example.com', recordType: 'A', targets: ['192.0.2.1'] },
+    { dnsName: 'b.example.com', recordType: 'A', targets: ['192.0.2.2'] },
+    { dnsName: 'c.example.com', recordType: 'A', targets: ['192.0.2.3'] },
+  ]);
+  const verification = {
+    name: 'verify.example.com.',
+    type: 'TXT',
+    ttl: 300,
+    values: ['"site-verification=abc"'],
+  };
+  const othersOwnership = {
+    name: 'a-web.example.com.',
+    type: 'TXT',
+    ttl: 300,
+    values: [ownershipTxt('other', 'service/a/web')],
+  };
+
+  it('are created, updated and deleted with their own txt- ownership TXT; the zone’s other TXTs stay', async () => {
+    // Someone's site verification, unowned, and another record's ownership TXT: neither is ever touched.
+    const w = await startSourceWorld(
+      { sources: SOURCES, managedRecordTypes: ['A', 'AAAA', 'CNAME', 'TXT'] },
+      [
+        {
+          name: 'prod-eu',
+          region: 'eu-central-1',
+          objects: [keep, spf(['v=spf1 include:mail.example.net -all'])],
+        },
+      ],
+      [verification, othersOwnership],
+    );
+    sandbox = w.sandbox;
+    const txts = () => zoneRecords(w.sandbox).filter((r) => r.type === 'TXT' && !/^a-[abc]\./.test(r.name));
+    const first = await createScheduledHandler(() => w.deps)(SCHEDULE_EVENT);
+    expect(first.errors).toEqual([]);
+    expect(first.warnings).toEqual([]);
+    expect(txts()).toEqual([
+      othersOwnership,
+      {
+        name: 'mail.example.com.',
+        type: 'TXT',
+        ttl: 300,
+        values: ['"v=spf1 include:mail.example.net -all"'],
+      },
+      { name: 'txt-mail.example.com.', type: 'TXT', ttl: 300, values: [ownership('crd/dns/mail')] },
+      verification,
+    ]);
+    expect(first.changes.filter((c) => c.name.endsWith('mail.example.com.'))).toEqual([
+      { zone: 'example.com.', action: 'CREATE', name: 'mail.example.com.', type: 'TXT' },
+      { zone: 'example.com.', action: 'CREATE', name: 'txt-mail.example.com.', type: 'TXT', ownership: true },
+    ]);
+    expect((await createScheduledHandler(() => w.deps)(SCHEDULE_EVENT)).changes).toEqual([]);
+
+    const handler = createAuditEventsHandler(() => w.deps);
+    const updated = await handler(
+      await auditTrigger(w.sandbox, {
+        cluster: 'prod-eu',
+        apply: [spf(['v=spf1 -all', 'google-site-verification=xyz'])],
+      }),
+    );
+    expect(updated.passes[0]?.errors).toEqual([]);
+    expect(updated.passes[0]?.changes).toEqual([
+      { zone: 'example.com.', action: 'UPSERT', name: 'mail.example.com.', type: 'TXT' },
+    ]);
+    expect(txts()).toContainEqual({
+      name: 'mail.example.com.',
+      type: 'TXT',
+      ttl: 300,
+      values: ['"v=spf1 -all"', '"google-site-verification=xyz"'],
+    });
+
+    const deleted = await handler(
+      await auditTrigger(w.sandbox, {
+        cluster: 'prod-eu',
+        delete: [{ kind: 'DNSEndpoint', namespace: 'dns', name: 'mail' }],
+      }),
+    );
+    expect(deleted.passes[0]?.errors).toEqual([]);
+    expect(txts()).toEqual([othersOwnership, verification]);
+  });
+});

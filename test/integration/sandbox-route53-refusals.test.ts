@@ -67,6 +67,18 @@ describe('sandbox Route 53 refuses what Route 53 refuses', () => {
       message: `[Invalid Resource Record: 'FATAL problem: CharacterStringTooLong (Value is too long) encountered with '${longString}'']`,
     },
     {
+      title: 'a TXT value without quotation marks',
+      set: rrset('t.example.com', 'TXT', ['google-site-verification=abc123']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with 'google-site-verification=abc123'']",
+    },
+    {
+      title: 'a TXT value whose second string is left open',
+      set: rrset('t.example.com', 'TXT', ['"v=spf1" "-all']),
+      message:
+        "[Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with '\"v=spf1\" \"-all'']",
+    },
+    {
       title: 'a CNAME with two values',
       set: rrset('c.example.com', 'CNAME', ['a.example.net', 'b.example.net']),
       message: '[RRSet of type CNAME may hold only one value: 2 given (a.example.net, b.example.net)]',

@@ -4,20 +4,23 @@ import { ownedRecordCounts, type PlanInput, planChanges } from '../../../shared/
 import type { Plan } from '../../../shared/endpoint/changes.js';
 import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, endpointKey, type RecordType } from '../../../shared/endpoint/endpoint.js';
+import { isOwnershipTxt } from '../../../shared/registry/txt.js';
 
 /** A small world so that names, owners and types collide often. */
 const NAMES = ['a.example.com', 'b.example.com', 'c.example.com', 'example.com', 'x.other.org'];
 const OWNERS = ['o1', 'o2', 'o3'];
+/** A value that makes a one-value TXT an ownership record: never a record to the planner. */
+const OWNERSHIP_VALUE = '"heritage=external-dns,external-dns/owner=o1,external-dns/resource=svc/a"';
 
 const arbEndpoint = (owners: string[]) =>
   fc
     .record({
       dnsName: fc.constantFrom(...NAMES),
       recordType: fc.constantFrom<RecordType>('A', 'AAAA', 'CNAME', 'TXT', 'MX'),
-      targets: fc.uniqueArray(fc.constantFrom('1.1.1.1', '2.2.2.2', 'LB.example.net', 'lb.example.net'), {
-        minLength: 1,
-        maxLength: 2,
-      }),
+      targets: fc.uniqueArray(
+        fc.constantFrom('1.1.1.1', '2.2.2.2', 'LB.example.net', 'lb.example.net', OWNERSHIP_VALUE),
+        { minLength: 1, maxLength: 2 },
+      ),
       ttl: fc.option(fc.constantFrom(60, 300), { nil: undefined }),
       setIdentifier: fc.option(fc.constantFrom('blue', 'green'), { nil: undefined }),
       owner: fc.constantFrom(...owners),
@@ -138,8 +141,54 @@ describe('planChanges properties', () => {
           expect(existing.has(endpointKey(c))).toBe(false);
           expect(input.domainFilter.matches(c.dnsName)).toBe(true);
           if (input.scope) expect(input.scope.has(c.dnsName)).toBe(true);
-          expect(c.recordType).not.toBe('TXT');
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('(c2) an ownership TXT is never created, updated or deleted, whatever its labels say', () => {
+    fc.assert(
+      fc.property(arbInput({ guard: false }), (input) => {
+        const r = planChanges(input);
+        for (const e of [...r.create, ...r.updateOld, ...r.updateNew, ...r.delete, ...r.heldDeletions])
+          expect(isOwnershipTxt(e), JSON.stringify(e)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('(c3) a managed TXT is planned as any other type: TXT and MX swapped, the same plan with them swapped', () => {
+    const swap = (e: Endpoint): Endpoint =>
+      e.recordType === 'TXT'
+        ? { ...e, recordType: 'MX' }
+        : e.recordType === 'MX'
+          ? { ...e, recordType: 'TXT' }
+          : e;
+    const keys = (p: Plan) =>
+      [p.create, p.updateNew, p.delete].map((l) => l.map((e) => `${endpointKey(e)}|${e.targets}`).sort());
+    const notOwnershipLike = (e: Endpoint) => !e.targets.includes(OWNERSHIP_VALUE);
+    fc.assert(
+      fc.property(arbInput({ guard: true }), (generated) => {
+        const input = {
+          ...generated,
+          current: generated.current.filter(notOwnershipLike),
+          desired: generated.desired.filter(notOwnershipLike),
+          managedRecordTypes: [...generated.managedRecordTypes, 'MX' as const],
+        };
+        const swapped = planChanges({
+          ...input,
+          current: input.current.map(swap),
+          desired: input.desired.map(swap),
+        });
+        const r = planChanges(input);
+        const back: Plan = {
+          create: swapped.create.map(swap),
+          updateOld: swapped.updateOld.map(swap),
+          updateNew: swapped.updateNew.map(swap),
+          delete: swapped.delete.map(swap),
+        };
+        expect(keys(back)).toEqual(keys(r));
       }),
       { numRuns: 500 },
     );

@@ -297,9 +297,9 @@ describe('planChanges: ExternalDNS plan rules', () => {
       { ...nothing, create: ['x.in A 1.1.1.1 o1:r'] },
     ],
     [
-      'unmanaged and excluded types and TXT: never touched',
+      'unmanaged and excluded types: never touched',
       {
-        managedRecordTypes: ['A', 'AAAA', 'CNAME', 'TXT', 'MX'],
+        managedRecordTypes: ['A', 'AAAA', 'CNAME', 'MX'],
         excludeRecordTypes: ['AAAA'],
         current: [
           ep('m', 'MX', '10 mx', 'o1:r'),
@@ -311,8 +311,86 @@ describe('planChanges: ExternalDNS plan rules', () => {
       },
       { ...nothing, delete: ['m MX 10 mx o1:r'] },
     ],
+    [
+      'TXT managed: a TXT record is created, updated and deleted like any other',
+      {
+        managedRecordTypes: ['A', 'TXT'],
+        current: [
+          ep('old', 'TXT', '"v=spf1 -all"', 'o1:crd/dns/old'),
+          ep('ver', 'TXT', '"token=1"', 'o1:crd/dns/v'),
+        ],
+        desired: [
+          ep('ver', 'TXT', '"token=2"', 'o1:crd/dns/v'),
+          ep('spf', 'TXT', '"v=spf1 mx -all"', 'o1:crd/dns/spf'),
+        ],
+      },
+      {
+        ...nothing,
+        create: ['spf TXT "v=spf1 mx -all" o1:crd/dns/spf'],
+        update: ['ver TXT "token=1" o1:crd/dns/v -> ver TXT "token=2" o1:crd/dns/v'],
+        delete: ['old TXT "v=spf1 -all" o1:crd/dns/old'],
+      },
+    ],
+    [
+      "TXT managed: another owner's TXT record and an unowned one are left alone",
+      {
+        managedRecordTypes: ['A', 'TXT'],
+        knownOwners: new Set(['o1']),
+        current: [ep('a', 'TXT', '"x"', 'o2:crd/dns/a'), ep('b', 'TXT', '"y"')],
+        desired: [ep('a', 'TXT', '"z"', 'o1:crd/dns/a'), ep('b', 'TXT', '"z"', 'o1:crd/dns/b')],
+      },
+      nothing,
+    ],
+    [
+      'TXT managed: an ownership TXT in the records is never taken for one, even labelled with an owner',
+      {
+        managedRecordTypes: ['A', 'TXT'],
+        current: [
+          ep(
+            'a-web',
+            'TXT',
+            '"heritage=external-dns,external-dns/owner=o1,external-dns/resource=svc/web"',
+            'o1:svc/web',
+          ),
+        ],
+        desired: [],
+      },
+      nothing,
+    ],
+    [
+      "TXT managed: a TXT of several values, one of them ownership-like, is a record (someone else's SPF and ours)",
+      {
+        managedRecordTypes: ['A', 'TXT'],
+        current: [
+          ep('s', 'TXT', ['"v=spf1 -all"', '"heritage=external-dns,external-dns/owner=o1"'], 'o1:crd/dns/s'),
+        ],
+        desired: [],
+      },
+      {
+        ...nothing,
+        delete: ['s TXT "v=spf1 -all","heritage=external-dns,external-dns/owner=o1" o1:crd/dns/s'],
+      },
+    ],
   ])('%s', (_title, input, expected) => {
     expect(summary(plan(input))).toEqual(expected);
+  });
+
+  it('a desired TXT whose value would read back as an ownership TXT is not written, and says why', () => {
+    const r = plan({
+      managedRecordTypes: ['A', 'TXT'],
+      desired: [
+        ep('fake', 'TXT', '"heritage=external-dns,external-dns/owner=o2"', 'o1:crd/dns/fake'),
+        ep('real', 'TXT', '"v=spf1 -all"', 'o1:crd/dns/real'),
+      ],
+    });
+    expect(summary(r)).toEqual({ ...nothing, create: ['real TXT "v=spf1 -all" o1:crd/dns/real'] });
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        code: 'txt-reads-as-ownership',
+        dnsName: 'fake.example.com',
+        object: 'crd/dns/fake',
+      }),
+    ]);
   });
 
   it('conflicts are reported with both claimants', () => {

@@ -368,3 +368,83 @@ describe('toChangeGroups', () => {
     for (const c of groups.flat()) expect(c.endpoint.labels[LABEL_TXT_MIGRATE]).toBeUndefined();
   });
 });
+
+describe('TXT records beside the registry (TXT in managedRecordTypes)', () => {
+  const spf = rec('corp.example.com', 'TXT', ['"v=spf1 include:mail.example.net -all"']);
+
+  it('reads a TXT record as a record, owned through its own txt- ownership TXT, and the ownership TXT apart', () => {
+    const out = readOwnership([spf, txt('txt-corp.example.com', value('o1', 'crd/dns/mail'))], noAffix);
+    expect(out.records).toEqual([owned(spf, 'o1', 'crd/dns/mail')]);
+    expect(out.registry.map((t) => [t.dnsName, t.users])).toEqual([
+      ['txt-corp.example.com', ['corp.example.com|TXT|']],
+    ]);
+  });
+
+  it("does not take another type's ownership TXT for the TXT record's", () => {
+    const out = readOwnership([spf, txt('a-corp.example.com', value('o1', 'service/a/web'))], noAffix);
+    expect(out.records).toEqual([spf]);
+  });
+
+  it('writes a created TXT record with its ownership TXT, the one marked as ownership', () => {
+    const [group] = toChangeGroups(
+      { ...emptyPlan(), create: [owned(spf, 'o1', 'crd/dns/mail')] },
+      [],
+      noAffix,
+    );
+    expect(group!.map((c) => [c.action, c.endpoint.dnsName, c.ownership ?? false])).toEqual([
+      ['CREATE', 'corp.example.com', false],
+      ['CREATE', 'txt-corp.example.com', true],
+    ]);
+    expect(group![1]!.endpoint.targets).toEqual([value('o1', 'crd/dns/mail')]);
+  });
+
+  it('deletes a TXT record with its ownership TXT', () => {
+    const zone = readOwnership([spf, txt('txt-corp.example.com', value('o1', 'crd/dns/mail'))], noAffix);
+    const [group] = toChangeGroups({ ...emptyPlan(), delete: zone.records }, zone.registry, noAffix);
+    expect(group!.map((c) => [c.action, c.endpoint.dnsName, c.ownership ?? false])).toEqual([
+      ['DELETE', 'corp.example.com', false],
+      ['DELETE', 'txt-corp.example.com', true],
+    ]);
+  });
+
+  it('does not create a TXT record where an ownership TXT stands (one record set), and says so', () => {
+    const zone = readOwnership([txt('a-web.example.com', value('o2', 'service/a/web'))], noAffix);
+    const taker = owned(rec('a-web.example.com', 'TXT', ['"verify=1"']), 'o1', 'crd/dns/v');
+    const out = planRegistryChanges(
+      { ...emptyPlan(), create: [taker] },
+      zone.registry,
+      noAffix,
+      zone.records,
+    );
+    expect(out.groups).toEqual([]);
+    expect(out.warnings).toEqual([
+      expect.objectContaining({
+        code: 'txt-name-is-ownership-record',
+        dnsName: 'a-web.example.com',
+        object: 'crd/dns/v',
+      }),
+    ]);
+  });
+
+  it('does not write an ownership TXT over a TXT record at its name, nor create the record without one', () => {
+    const theirs = rec('a-web.example.com', 'TXT', ['"verify=1"']);
+    const zone = readOwnership([theirs], noAffix);
+    const web = owned(rec('web.example.com', 'A', ['192.0.2.1']), 'o1', 'service/a/web');
+    const out = planRegistryChanges({ ...emptyPlan(), create: [web] }, zone.registry, noAffix, zone.records);
+    expect(out.groups).toEqual([]);
+    expect(out.warnings.map((w) => w.code)).toEqual(['ownership-txt-name-taken']);
+    // Once that TXT record is deleted in the same plan, the name is free.
+    const freed = planRegistryChanges(
+      { ...emptyPlan(), create: [web], delete: [owned(theirs, 'o1', 'crd/dns/v')] },
+      zone.registry,
+      noAffix,
+      zone.records,
+    );
+    expect(freed.warnings).toEqual([]);
+    expect(freed.groups.flat().map((c) => `${c.action} ${c.endpoint.dnsName}`)).toEqual([
+      'DELETE a-web.example.com',
+      'CREATE web.example.com',
+      'CREATE a-web.example.com',
+    ]);
+  });
+});

@@ -167,10 +167,46 @@ describe('crd: DNSEndpoint', () => {
     expect(codes(result)).toEqual(['unmanaged-record-type spec.endpoints[0].recordType']);
   });
 
-  it('reports a TXT entry: the planner leaves every TXT to the ownership registry', () => {
+  it('publishes a TXT entry as any other record, bare values quoted as Route 53 holds them', () => {
     const result = run([
-      dnsEndpoint([{ dnsName: 'example.com', recordType: 'TXT', targets: ['v=spf1 -all'] }]),
+      dnsEndpoint([
+        {
+          dnsName: 'example.com',
+          recordType: 'TXT',
+          targets: ['v=spf1 include:"mail" -all', '"google-site-verification=abc" "part2"'],
+        },
+      ]),
     ]);
+    expect(published(result)).toEqual([
+      'example.com TXT "v=spf1 include:\\"mail\\" -all","google-site-verification=abc" "part2" crd/dns/records',
+    ]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it.each([
+    ['a bare value over 255 characters', 'x'.repeat(256), /split it into quoted strings/],
+    ['a quoted string over 255 characters', `"${'x'.repeat(256)}"`, /quoted string longer than 255/],
+    ['a quoted string left open', '"v=spf1" "-all', /closed quoted strings/],
+    ['text after the quoted strings', '"v=spf1" -all', /closed quoted strings/],
+    [
+      'a value over 4,000 characters',
+      Array(17)
+        .fill(`"${'x'.repeat(250)}"`)
+        .join(' '),
+      /longer than 4000/,
+    ],
+  ])('holds a TXT entry Route 53 would refuse: %s', (_t, value, message) => {
+    const result = run([dnsEndpoint([{ dnsName: 'example.com', recordType: 'TXT', targets: [value] }])]);
+    expect(result.endpoints).toEqual([]);
+    expect(codes(result)).toEqual(['invalid-target spec.endpoints[0].targets[0]']);
+    expect(result.warnings[0]?.message).toMatch(message);
+  });
+
+  it('reports a TXT entry when TXT is not in managedRecordTypes', () => {
+    const result = run(
+      [dnsEndpoint([{ dnsName: 'example.com', recordType: 'TXT', targets: ['v=spf1 -all'] }])],
+      { managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+    );
     expect(result.endpoints).toEqual([]);
     expect(codes(result)).toEqual(['unmanaged-record-type spec.endpoints[0].recordType']);
   });

@@ -24,7 +24,13 @@ describe('passSummary', () => {
         pass({
           changes: [
             { zone: 'example.com.', action: 'CREATE', name: 'a.example.com.', type: 'A' },
-            { zone: 'example.com.', action: 'CREATE', name: 'a-a.example.com.', type: 'TXT' },
+            {
+              zone: 'example.com.',
+              action: 'CREATE',
+              name: 'a-a.example.com.',
+              type: 'TXT',
+              ownership: true,
+            },
           ],
           clusters: [
             { name: 'ok', status: 'ok', endpoints: 1 },
