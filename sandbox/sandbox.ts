@@ -221,6 +221,12 @@ export class Sandbox {
         throw new ScenarioError(`route53.zones[${i}]${this.refusedRecord(z)} (${z.name}): ${messageOf(err)}`);
       }
     }
+    for (const role of scenario.roles) {
+      this.sts.trustRole(role.roleArn, {
+        ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
+        ...(role.principals !== undefined ? { principals: role.principals } : {}),
+      });
+    }
     for (const [i, lb] of scenario.loadBalancers.entries()) {
       loadOrRefuse(`loadBalancers[${i}]`, () => this.elbv2.addLoadBalancer(lb));
     }

@@ -85,6 +85,27 @@ const zoneSchema = z.strictObject({
   records: z.array(recordSchema).default([]),
 });
 
+const roleSchema = z.strictObject({
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN')
+    .describe('The role (in any account).'),
+  externalId: z
+    .string()
+    .min(2)
+    .optional()
+    .describe(
+      'The sts:ExternalId its trust requires; AssumeRole without it (or with another) is AccessDenied.',
+    ),
+  principals: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "Who may assume it (role or user ARNs, or an account's `arn:aws:iam::<account>:root`); default: anyone. " +
+        'The reconciler in the sandbox is arn:aws:iam::000000000000:role/edge-reconciler.',
+    ),
+});
+
 const certificateSchema = z.strictObject({
   domain: z.string().min(1),
   sans: z.array(z.string()).default([]),
@@ -144,6 +165,12 @@ export const scenarioSchema = z.strictObject({
     .strictObject({ zones: z.array(zoneSchema).default([]) })
     .prefault({})
     .describe('The hosted zones and the records they hold before the first pass.'),
+  roles: z
+    .array(roleSchema)
+    .default([])
+    .describe(
+      "Roles' trust policies as STS checks them on AssumeRole (a role not listed is assumable by anyone).",
+    ),
   acm: z
     .strictObject({ certificates: z.array(certificateSchema).default([]) })
     .prefault({})

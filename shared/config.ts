@@ -325,6 +325,16 @@ export const configSchema = z.strictObject({
   awsAssumeRoleExternalId: externalId
     .optional()
     .describe('ExternalDNS `--aws-assume-role-external-id`: the external id for `awsAssumeRole`.'),
+  zoneConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(2)
+    .describe(
+      'Zones read and written at once in each account: the accounts proceed side by side, each at its own ' +
+        'Route 53 rate (5 requests a second per account).',
+    ),
 
   // --- registry
   txtPrefix: z

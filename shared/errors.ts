@@ -38,6 +38,11 @@ export type PassErrorCode =
   | 'cluster-failed'
   /** The hosted zones could not be listed: no zone is reconciled. */
   | 'zones-unlisted'
+  /**
+   * A domain the config names has no zone in reach (its account has no role, or the role failed): names
+   * under it are skipped, nothing is changed for them.
+   */
+  | 'zone-unreachable'
   /** A zone was left for the next pass (the deadline passed) or failed as a whole. */
   | 'zone-failed'
   /** Route 53 refused one change group, or a change could not be sent; the rest of the zone applied. */

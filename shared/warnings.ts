@@ -64,7 +64,8 @@ export type DnsWarningCode =
   | 'txt-name-is-ownership-record'
   | 'txt-of-another-owner'
   | 'txt-outside-zone'
-  | 'txt-reads-as-ownership';
+  | 'txt-reads-as-ownership'
+  | 'zone-unreachable';
 
 /** A TLS host's or a certificate's. */
 export type CertificateWarningCode =

@@ -93,6 +93,7 @@ const LEFT_ALONE: Partial<Record<WarningCode, string>> = {
   frozen: 'the cluster failed: its records are kept as they are, never deleted on doubt',
   'no-owner': 'not ours: left alone',
   'no-zone': 'no zone we manage holds the name: no record',
+  'zone-unreachable': 'its zone is out of reach: nothing is read or changed there, its records stay',
   'api-not-served': 'the kind is not served there: its records are kept',
 };
 

@@ -15,6 +15,11 @@ import type { HostedZone, ZoneFilterConfig } from './zones.js';
 export interface DnsProvider {
   /** The hosted zones the filters let us write. Once per pass: `listZoneOnce` shares the answer. */
   listZones(filter: ZoneFilterConfig, call?: CallOptions): Promise<HostedZone[]>;
+  /**
+   * The accounts the last `listZones` could not reach (a provider over several accounts): their zones
+   * are out of the pass, and a name no reachable zone holds may be theirs.
+   */
+  unreachableAccounts?(): UnreachableAccount[];
   /** The zone's record sets as endpoints (types the model does not carry left out). */
   records(zone: HostedZone, options?: RecordsOptions & CallOptions): Promise<Endpoint[]>;
   /** Applies change groups to one zone; a group is never split across requests. */
@@ -80,8 +85,25 @@ export interface ApplyResult {
   warnings: PassWarning[];
 }
 
+/**
+ * An account whose zones could not be listed (its role refused by STS — AccessDenied, a wrong external id
+ * — or Route 53 refusing the listing): nothing in it is read or changed this pass.
+ */
+export interface UnreachableAccount {
+  account: string;
+  roleArn: string;
+  /** Why, as STS or Route 53 answered (no credentials in it). */
+  error: string;
+  /** The same in a few words: `AssumeRole AccessDenied`, `Route 53 Throttling`. */
+  reason: string;
+  /** The account's zones as this container last listed them (ids qualified by the account); none when cold. */
+  lastKnownZones: HostedZone[];
+}
+
 /** The pass's one zone listing, shared by the certificate and DNS stages: the zones, or why there are none. */
-export type ZoneListing = { zones: HostedZone[]; error?: undefined } | { zones?: undefined; error: string };
+export type ZoneListing =
+  | { zones: HostedZone[]; unreachable?: UnreachableAccount[]; error?: undefined }
+  | { zones?: undefined; error: string };
 
 /** Lists the zones once for the pass; a failure (a passed deadline named as such) is the listing's answer. */
 export async function listZoneOnce(
@@ -90,7 +112,9 @@ export async function listZoneOnce(
   signal?: AbortSignal,
 ): Promise<ZoneListing> {
   try {
-    return { zones: await provider.listZones(filter, signal ? { signal } : {}) };
+    const zones = await provider.listZones(filter, signal ? { signal } : {});
+    const unreachable = provider.unreachableAccounts?.() ?? [];
+    return unreachable.length > 0 ? { zones, unreachable } : { zones };
   } catch (err) {
     return { error: errorMessage(deadlineOf(err, signal) ?? err) };
   }

@@ -1,9 +1,16 @@
 import type { AwsClients } from '../aws-clients.js';
-import type { Config } from '../config.js';
+import { mapConcurrent } from '../concurrency.js';
+import { type Config, roleAccount, route53RolesOf } from '../config.js';
 import { deadlineOf } from '../deadline.js';
 import type { RecordChange } from '../endpoint/changes.js';
 import { DomainFilter } from '../endpoint/domain-filter.js';
-import { type Endpoint, LABEL_OWNER, LABEL_PUBLIC_ONLY, type RecordType } from '../endpoint/endpoint.js';
+import {
+  type Endpoint,
+  LABEL_OWNER,
+  LABEL_PUBLIC_ONLY,
+  normalizeDnsName,
+  type RecordType,
+} from '../endpoint/endpoint.js';
 import { errorMessage, type PassError, passError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { PassProgress } from '../progress.js';
@@ -33,9 +40,9 @@ import {
   type PlanResult,
   planChanges,
 } from './plan.js';
-import type { CallOptions, DnsProvider, RefusedChange, ZoneListing } from './provider.js';
+import type { CallOptions, DnsProvider, RefusedChange, UnreachableAccount, ZoneListing } from './provider.js';
 import { scopedReadPlan } from './record-reads.js';
-import { type HostedZone, zonesForName } from './zones.js';
+import { type HostedZone, isWithinDomain, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
   zone: string;
@@ -88,17 +95,12 @@ export interface DnsOutcome {
 
 /**
  * Step 4 of the pass: the fleet's desired endpoints grouped by zone, each zone read once (or, for a
- * scoped pass, just the names in scope), planned against the TXT registry and applied in batches.
+ * scoped pass, just the names in scope), planned against the TXT registry and applied in batches — the
+ * accounts' zones side by side, `zoneConcurrency` at once in each. A zone out of reach is reported, and
+ * no name of it is written anywhere else.
  */
 export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<DnsOutcome> {
-  const out: DnsOutcome = {
-    changes: [],
-    recordChanges: [],
-    heldDeletions: 0,
-    refused: [],
-    errors: [],
-    warnings: [],
-  };
+  const out = emptyOutcome();
   if (input.zones.error !== undefined) {
     out.errors.push(
       passError('zones-unlisted', `route53: listing hosted zones failed: ${input.zones.error}`),
@@ -106,69 +108,205 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
     return out;
   }
   const zones = input.zones.zones;
+  const reach = zoneReach(input.zones, deps.config);
+  out.errors.push(...reach.errors);
   const zoneOf = await loadBalancerZoneLookup(input.desired, deps.aws, out.warnings);
   const desired = adjustEndpoints(input.desired, {
     preferCname: deps.config.preferCname,
     evaluateTargetHealth: deps.config.evaluateTargetHealth,
     zoneOf,
   });
-  const byZone = desiredByZone(desired, zones, out.warnings);
+  const byZone = desiredByZone(desired, zones, reach, out.warnings);
   const domainFilter = new DomainFilter(deps.config);
-  for (const [i, zone] of zones.entries()) {
-    if (i > 0) deps.progress?.zoneRead(i, zones.length);
-    const wanted = byZone.get(zone.id) ?? [];
-    // Nothing to create, and no owner whose records could go: the zone needs no read.
-    if (input.knownOwners.size === 0 && wanted.length === 0) continue;
-    const scopedNames = input.scope
-      ? [...input.scope].filter((n) => zonesForName(n, [zone]).length > 0)
-      : undefined;
-    if (scopedNames && scopedNames.length === 0) continue;
-    if (input.deadline?.aborted) {
-      out.errors.push(
-        passError(
-          'zone-failed',
-          `zone ${zone.name}: not reconciled, left for the next pass: ${errorMessage(input.deadline.reason)}`,
-          { zone: zone.name },
-        ),
-      );
-      continue;
-    }
-    try {
-      await reconcileZone({ zone, wanted, scopedNames, domainFilter }, input, deps, out);
-    } catch (err) {
-      const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
-      out.errors.push(passError('zone-failed', `zone ${zone.name}: ${why}`, { zone: zone.name }));
-      deps.log.error('zone reconcile failed', { zone: zone.name, error: why });
-    }
-  }
+  let done = 0;
+  const zoneOutcomes = await inAccounts(zones, deps.config.zoneConcurrency, async (zone) => {
+    const zoneOut = emptyOutcome();
+    await reconcileOneZone(zone, byZone.get(zone.id) ?? [], domainFilter, input, deps, zoneOut);
+    done += 1;
+    if (done < zones.length) deps.progress?.zoneRead(done, zones.length);
+    return zoneOut;
+  });
+  // In the listing's order, whichever zone finished first: the report reads the same every time.
+  for (const z of zoneOutcomes) mergeOutcome(out, z);
   if (zones.length > 0) deps.progress?.zoneRead(zones.length, zones.length);
   return out;
+}
+
+function emptyOutcome(): DnsOutcome {
+  return { changes: [], recordChanges: [], heldDeletions: 0, refused: [], errors: [], warnings: [] };
+}
+
+function mergeOutcome(into: DnsOutcome, from: DnsOutcome): void {
+  into.changes.push(...from.changes);
+  into.recordChanges.push(...from.recordChanges);
+  into.heldDeletions += from.heldDeletions;
+  into.refused.push(...from.refused);
+  into.errors.push(...from.errors);
+  into.warnings.push(...from.warnings);
+}
+
+/**
+ * Runs `work` over the zones, the accounts side by side (Route 53 throttles each account apart) and at
+ * most `perAccount` zones at once in each; results keep the zones' order.
+ */
+async function inAccounts<R>(
+  zones: readonly HostedZone[],
+  perAccount: number,
+  work: (zone: HostedZone) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(zones.length);
+  const byAccount = new Map<string, number[]>();
+  for (const [i, zone] of zones.entries()) {
+    const key = zone.account ?? '';
+    byAccount.set(key, [...(byAccount.get(key) ?? []), i]);
+  }
+  await Promise.all(
+    [...byAccount.values()].map((indexes) =>
+      mapConcurrent(indexes, perAccount, async (i) => {
+        results[i] = await work(zones[i] as HostedZone);
+      }),
+    ),
+  );
+  return results;
+}
+
+/** One zone of the pass: skipped when it needs no read, reported when the deadline passed or it failed. */
+async function reconcileOneZone(
+  zone: HostedZone,
+  wanted: Endpoint[],
+  domainFilter: DomainFilter,
+  input: DnsInput,
+  deps: DnsDeps,
+  out: DnsOutcome,
+): Promise<void> {
+  // Nothing to create, and no owner whose records could go: the zone needs no read.
+  if (input.knownOwners.size === 0 && wanted.length === 0) return;
+  const scopedNames = input.scope
+    ? [...input.scope].filter((n) => zonesForName(n, [zone]).length > 0)
+    : undefined;
+  if (scopedNames && scopedNames.length === 0) return;
+  if (input.deadline?.aborted) {
+    out.errors.push(
+      passError(
+        'zone-failed',
+        `zone ${zone.name}: not reconciled, left for the next pass: ${errorMessage(input.deadline.reason)}`,
+        { zone: zone.name },
+      ),
+    );
+    return;
+  }
+  try {
+    await reconcileZone({ zone, wanted, scopedNames, domainFilter }, input, deps, out);
+  } catch (err) {
+    const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
+    out.errors.push(passError('zone-failed', `zone ${zone.name}: ${why}`, { zone: zone.name }));
+    deps.log.error('zone reconcile failed', { zone: zone.name, error: why });
+  }
 }
 
 /** Each zone's share of the desired endpoints; an endpoint no zone can hold is reported and skipped. */
 function desiredByZone(
   desired: readonly Endpoint[],
   zones: readonly HostedZone[],
+  reach: ZoneReach,
   warnings: PassWarning[],
 ): Map<string, Endpoint[]> {
   const byZone = new Map<string, Endpoint[]>(zones.map((z) => [z.id, []]));
-  const publicZones = zones.filter((z) => !z.private);
+  // A zone of an unreachable account still claims its names: none may land in a parent zone elsewhere.
+  const all = [...zones, ...reach.unreachableZones.keys()];
+  const publicZones = all.filter((z) => !z.private);
   for (const e of desired) {
     // ACM validates through public DNS only: a validation CNAME in a split-horizon private zone is noise.
-    const candidates = e.labels[LABEL_PUBLIC_ONLY] === 'true' ? publicZones : zones;
+    const candidates = e.labels[LABEL_PUBLIC_ONLY] === 'true' ? publicZones : all;
     const matches = zonesForName(e.dnsName, candidates);
+    const resource = e.labels.resource ?? 'unknown resource';
+    const about = { dnsName: e.dnsName, ...(e.labels.resource ? { object: e.labels.resource } : {}) };
     if (matches.length === 0) {
-      warnings.push({
-        code: 'no-zone',
-        message: `no hosted zone for ${e.dnsName} (${e.labels.resource ?? 'unknown resource'}); skipped`,
-        dnsName: e.dnsName,
-        ...(e.labels.resource ? { object: e.labels.resource } : {}),
-      });
+      const why = reach.whyNoZone(e.dnsName);
+      warnings.push(
+        why
+          ? {
+              code: 'zone-unreachable',
+              message: `no reachable hosted zone for ${e.dnsName} (${resource}): ${why}; skipped, nothing changed for it`,
+              ...about,
+            }
+          : { code: 'no-zone', message: `no hosted zone for ${e.dnsName} (${resource}); skipped`, ...about },
+      );
       continue;
     }
-    for (const z of matches) byZone.get(z.id)?.push(e);
+    for (const z of matches) {
+      const unreachable = reach.unreachableZones.get(z);
+      if (unreachable) {
+        warnings.push({
+          code: 'zone-unreachable',
+          message: `zone ${z.name} (${z.id}) is in account ${unreachable.account}, unreachable through ${unreachable.roleArn} (${unreachable.reason}): ${e.dnsName} (${resource}) skipped, its records there kept`,
+          zone: z.name,
+          ...about,
+        });
+        continue;
+      }
+      byZone.get(z.id)?.push(e);
+    }
   }
   return byZone;
+}
+
+/**
+ * What the pass knows about zones it cannot reach: those of accounts it could not reach (as last listed),
+ * and the domains the config names that no reachable zone holds — a zone in an account without a role
+ * (route53Roles), or behind a role that failed. Each such domain is one `zone-unreachable` error naming
+ * it and why; a name under it is reported `zone-unreachable`, not `no-zone`, and nothing is changed for it.
+ */
+interface ZoneReach {
+  unreachableZones: Map<HostedZone, UnreachableAccount>;
+  errors: PassError[];
+  /** Why a name no zone holds may be out of reach; undefined when nothing says it is (a plain no-zone). */
+  whyNoZone(name: string): string | undefined;
+}
+
+function zoneReach(listing: Extract<ZoneListing, { zones: HostedZone[] }>, config: Config): ZoneReach {
+  const accounts = listing.unreachable ?? [];
+  const unreachableZones = new Map<HostedZone, UnreachableAccount>();
+  for (const a of accounts) for (const z of a.lastKnownZones) unreachableZones.set(z, a);
+  const failed = accounts.map(
+    (a) => `account ${a.account} is unreachable through ${a.roleArn} (${a.reason})`,
+  );
+  const looked = listedAccounts(config);
+  const domains = config.domainFilters
+    .map((d) => normalizeDnsName(d).replace(/^\.+/, ''))
+    .filter((d) => d !== '' && !config.excludeDomains.some((x) => isWithinDomain(d, normalizeDnsName(x))))
+    .filter((d) => !listing.zones.some((z) => isWithinDomain(d, z.name) || isWithinDomain(z.name, d)));
+  const domainWhy = (d: string) =>
+    failed.length > 0
+      ? `no hosted zone in reach holds ${d} (domainFilters); ${failed.join('; ')}`
+      : `no hosted zone in reach holds ${d} (domainFilters): none listed in ${looked} (zone filters applied); a zone in another account needs a role there (route53Roles)`;
+  const errors = [...new Set(domains)].map((d) =>
+    passError(
+      'zone-unreachable',
+      `domain ${d}: unreachable, ${domainWhy(d)}; names under it are skipped and nothing is changed for them`,
+      {
+        zone: d,
+      },
+    ),
+  );
+  return {
+    unreachableZones,
+    errors,
+    whyNoZone(name) {
+      const host = normalizeDnsName(name);
+      const domain = domains.find((d) => isWithinDomain(host, d));
+      const accountsOut = failed.length > 0 ? failed.join('; ') : undefined;
+      if (domain) return `${domain} has no hosted zone in reach${accountsOut ? ` (${accountsOut})` : ''}`;
+      return accountsOut ? `it may be in an account out of reach: ${accountsOut}` : undefined;
+    },
+  };
+}
+
+/** The accounts the pass lists zones in, as the config makes them: for messages. */
+function listedAccounts(config: Config): string {
+  const roles = route53RolesOf(config).map((r) => `account ${roleAccount(r.roleArn)}`);
+  const home = config.awsAssumeRole === undefined ? ['the home account'] : [];
+  return [...home, ...roles].join(', ');
 }
 
 interface ZoneWork {

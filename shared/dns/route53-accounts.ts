@@ -5,7 +5,13 @@ import { type Config, roleAccount, route53RolesOf } from '../config.js';
 import type { ChangeGroup } from '../endpoint/changes.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
-import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions } from './provider.js';
+import type {
+  ApplyResult,
+  CallOptions,
+  DnsProvider,
+  RecordsOptions,
+  UnreachableAccount,
+} from './provider.js';
 import { Route53Provider, route53ProviderOptions } from './route53.js';
 import { ZoneCache } from './zone-cache.js';
 import type { HostedZone, ZoneFilterConfig } from './zones.js';
@@ -34,8 +40,15 @@ interface ListedZone {
   source: AccountProvider;
 }
 
+/**
+ * Each account's zones as its provider last listed them (a warm container remembers them as long as the
+ * role's clients): when the account cannot be reached, the pass still knows which names are its.
+ */
+const lastListed = new WeakMap<DnsProvider, HostedZone[]>();
+
 export class MultiAccountProvider implements DnsProvider {
   private readonly listed = new Map<string, ListedZone>();
+  private unreachable: UnreachableAccount[] = [];
 
   constructor(
     private readonly accounts: readonly AccountProvider[],
@@ -52,30 +65,61 @@ export class MultiAccountProvider implements DnsProvider {
         ),
       ),
     );
-    if (answers.every((a) => 'error' in a)) {
-      // Nothing listed at all: the pass's listing failed, as with one account.
-      throw (answers[0] as { error: unknown } | undefined)?.error ?? new Error('no Route 53 account to list');
-    }
     this.listed.clear();
+    this.unreachable = [];
+    const failed = answers.filter((a) => 'error' in a);
+    if (failed.length === answers.length) {
+      // Nothing listed at all: the pass's listing failed, as with one account; the error names each account.
+      throw new Error(
+        failed.map((a) => `${describe(a.source)}: ${errorMessage(a.error)}`).join('; ') ||
+          'no Route 53 account to list',
+      );
+    }
     const seen = new Set<string>();
     const out: HostedZone[] = [];
     for (const answer of answers) {
       if ('error' in answer) {
-        this.onError(
-          `route53 ${describe(answer.source)}: listing hosted zones failed, its zones are left for the next pass: ${errorMessage(answer.error)}`,
-        );
+        this.reportUnreachable(answer.source, answer.error);
         continue;
       }
+      lastListed.set(answer.source.provider, answer.zones);
       for (const zone of answer.zones) {
         // Route 53's zone ids are global: one seen twice is one account reached two ways; read it once.
         if (seen.has(zone.id)) continue;
         seen.add(zone.id);
-        const id = qualifiedId(answer.source, zone.id);
-        this.listed.set(id, { zone, source: answer.source });
-        out.push({ ...zone, id });
+        const qualified = qualifiedZone(answer.source, zone);
+        this.listed.set(qualified.id, { zone, source: answer.source });
+        out.push(qualified);
       }
     }
     return out;
+  }
+
+  unreachableAccounts(): UnreachableAccount[] {
+    return [...this.unreachable];
+  }
+
+  /**
+   * An account not reached: its zones are neither read nor written this pass (every record there stays,
+   * whoever owns it), the other accounts go on, and the error names the account, the role and STS's or
+   * Route 53's answer.
+   */
+  private reportUnreachable(source: AccountProvider, error: unknown): void {
+    const why = errorMessage(error);
+    const known = (lastListed.get(source.provider) ?? []).map((z) => qualifiedZone(source, z));
+    const zones = known.length > 0 ? ` (zones ${known.map((z) => z.name).join(', ')})` : '';
+    this.onError(
+      `route53 ${describe(source)}: unreachable, its zones${zones} are neither read nor changed this pass, the other accounts proceed: ${why}`,
+    );
+    if (source.account !== undefined && source.roleArn !== undefined) {
+      this.unreachable.push({
+        account: source.account,
+        roleArn: source.roleArn,
+        error: why,
+        reason: shortReason(error),
+        lastKnownZones: known,
+      });
+    }
   }
 
   records(zone: HostedZone, options?: RecordsOptions & CallOptions): Promise<Endpoint[]> {
@@ -109,6 +153,22 @@ export class MultiAccountProvider implements DnsProvider {
 
 function qualifiedId(source: AccountProvider, id: string): string {
   return source.account === undefined ? id : `${source.account}/${id}`;
+}
+
+/** A zone as the pass sees it: another account's with its id qualified and its account named. */
+function qualifiedZone(source: AccountProvider, zone: HostedZone): HostedZone {
+  if (source.account === undefined) return zone;
+  return { ...zone, id: qualifiedId(source, zone.id), account: source.account };
+}
+
+/** STS's or Route 53's error code, and which of them said it. */
+function shortReason(error: unknown): string {
+  // By name: shared/clusters (where AssumeRoleError lives) already depends on shared/dns.
+  if (error instanceof Error && error.name === 'AssumeRoleError') {
+    return `AssumeRole ${/ failed: (\w+)/.exec(error.message)?.[1] ?? 'failed'}`;
+  }
+  const name = error instanceof Error ? error.name : '';
+  return name !== '' && name !== 'Error' ? `Route 53 ${name}` : 'Route 53 listing failed';
 }
 
 function describe(source: AccountProvider): string {

@@ -11,6 +11,8 @@ export interface HostedZone {
   /** Filled only when zone tags were asked for (tag filter set); otherwise empty. */
   tags: Record<string, string>;
   recordCount?: number;
+  /** The account of a zone reached through a role (`route53Roles`); absent for the home account's. */
+  account?: string;
 }
 
 export type ZoneFilterConfig = Pick<Config, 'zoneIdFilters' | 'zoneType' | 'zoneTags' | 'domainFilters'> &

@@ -173,6 +173,8 @@ describe('the pass deadline, cut from the time the invocation has left', () => {
     const timeouts = { awsRequestMs: 60_000, applyReserveMs: 600, reportReserveMs: 150 };
     const scenario = await world(
       {
+        // One zone at a time, so the second waits behind the first's hung change.
+        config: { domainFilters: ['example.com', 'example.org'], timeouts, zoneConcurrency: 1 },
         route53: { zones: [{ name: 'example.com' }, { name: 'example.org' }] },
         clusters: [
           {

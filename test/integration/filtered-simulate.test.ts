@@ -30,11 +30,11 @@ describe('filtered names through simulate', () => {
         dnsName: 'api.example.org',
       },
     ]);
-    // A name outside the filters is not a zone missing: the one `no-zone` warning is api.other.net's,
-    // which the filters take, and it names the cluster and the object.
+    // A name outside the filters is not a zone missing: the one `zone-unreachable` warning is
+    // api.other.net's, which the filters take (no zone in reach holds other.net), naming cluster and object.
     expect(outcome.passes[0]?.warnings).toEqual([
       expect.objectContaining({
-        code: 'no-zone',
+        code: 'zone-unreachable',
         dnsName: 'api.other.net',
         object: 'service/web/api',
         cluster: 'prod-eu',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SimulationOutcome, simulate } from '../../functions/cli/simulate.js';
-import { parseScenario, ScenarioError } from '../../sandbox/scenario.js';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../sandbox/scenario.js';
 import { NETWORK, networkAccountWorld, NETWORK_ROLE as ROLE } from '../support/network-account.js';
 
 /**
@@ -13,16 +13,23 @@ async function run(scenario: unknown, rounds = 2): Promise<SimulationOutcome> {
 }
 
 describe('a zone in another account (scenario zone `account`)', () => {
-  it('without a role there, the zone is out of reach: its names are reported, the home zone is reconciled', async () => {
+  it('without a role there, the zone is reported unreachable, the home zone is reconciled, nothing else changes', async () => {
     const outcome = await run(networkAccountWorld());
     const [first, second] = outcome.passes;
     expect(first?.changes.map((c) => `${c.zone} ${c.action} ${c.name} ${c.type}`)).toEqual([
       'home.example.org. CREATE admin.home.example.org. A',
       'home.example.org. CREATE a-admin.home.example.org. TXT',
     ]);
-    expect(first?.warnings).toContainEqual(
-      expect.objectContaining({ code: 'no-zone', dnsName: 'shop.example.com', object: 'service/shop/web' }),
-    );
+    expect(first?.errors).toEqual([
+      expect.stringMatching(/^domain example\.com: unreachable, .*a role there \(route53Roles\)/),
+    ]);
+    expect(first?.warnings).toEqual([
+      expect.objectContaining({
+        code: 'zone-unreachable',
+        dnsName: 'shop.example.com',
+        object: 'service/shop/web',
+      }),
+    ]);
     expect(second?.changes).toEqual([]);
     const network = outcome.zones.find((z) => z.name === 'example.com.');
     expect(network).toMatchObject({ account: NETWORK });
@@ -57,8 +64,40 @@ describe('a zone in another account (scenario zone `account`)', () => {
     const outcome = await run(networkAccountWorld({ awsAssumeRole: ROLE }), 1);
     expect(outcome.passes[0]?.changes.map((c) => c.zone)).toEqual(['example.com.', 'example.com.']);
     expect(outcome.passes[0]?.warnings).toContainEqual(
-      expect.objectContaining({ code: 'no-zone', dnsName: 'admin.home.example.org' }),
+      expect.objectContaining({ code: 'zone-unreachable', dnsName: 'admin.home.example.org' }),
     );
+  });
+
+  it('a role STS refuses (another external id): that account named with STS’s answer, the other proceeds', async () => {
+    const outcome = simulate(
+      await loadScenarioFile('test/fixtures/scenarios/network-account-role-refused.yaml'),
+      { rounds: 2 },
+    );
+    const [first, second] = (await outcome).passes;
+    const refused = 'arn:aws:iam::555555555555:role/edge-reconciler-dns';
+    expect(first?.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^route53 account 555555555555 \\(${refused}\\): unreachable.*AccessDenied`),
+      ),
+      expect.stringMatching(/^domain example\.net: unreachable/),
+    ]);
+
+    expect(first?.changes.map((c) => c.zone)).toEqual(['example.com.', 'example.com.']);
+    expect(second?.changes).toEqual([]);
+    // The refused account's records, prod-eu's no longer wanted one included, are as they were.
+    const net = (await outcome).zones.find((z) => z.name === 'example.net.');
+    expect(net?.records.map((r) => r.name)).toEqual([
+      'a-old.example.net.',
+      'example.net.',
+      'example.net.',
+      'old.example.net.',
+    ]);
+  });
+
+  it('refuses a role trust that is not an IAM role ARN, naming the field', async () => {
+    await expect(
+      parseScenario({ ...networkAccountWorld(), roles: [{ roleArn: 'edge-reconciler-dns' }] }, process.cwd()),
+    ).rejects.toThrow(/roles\[0\]\.roleArn: an IAM role ARN/);
   });
 
   it('refuses a zone account that is not a 12-digit account id, naming the field', async () => {

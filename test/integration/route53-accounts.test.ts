@@ -67,17 +67,43 @@ describe('Route 53 in other accounts (route53Roles)', () => {
     expect(result.errors.map((e) => e.message)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^route53 account ${NETWORK} \\(${ROLE}\\): listing hosted zones failed, its zones are left for the next pass: .*AccessDenied`,
+          `^route53 account ${NETWORK} \\(${ROLE}\\): unreachable, its zones are neither read nor changed this pass, the other accounts proceed: .*AccessDenied`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^domain example.com: unreachable, .*account ${NETWORK} is unreachable through ${ROLE} \\(AssumeRole AccessDenied\\)`,
         ),
       ),
     ]);
     expect(result.warnings).toContainEqual(
-      expect.objectContaining({ code: 'no-zone', dnsName: 'shop.example.com' }),
+      expect.objectContaining({ code: 'zone-unreachable', dnsName: 'shop.example.com' }),
     );
     expect(names(NETWORK)).toEqual([]);
     expect(names(undefined).sort()).toEqual(['a-admin.home.example.org.', 'admin.home.example.org.']);
     // No token or secret in what the pass reports.
     expect(JSON.stringify(result)).not.toMatch(/SandboxSession|secret/i);
+  });
+
+  it('a role that fails after a pass reached it: its zones as last listed are named, nothing in them changes', async () => {
+    sandbox.sts.trustRole(ROLE, { externalId: 'fleet-7f3a' });
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE, externalId: 'fleet-7f3a' }] });
+    await sandbox.load(scenario);
+    expect((await pass(scenario)).errors).toEqual([]);
+    const before = sandbox.snapshot().zones.find((z) => z.account === NETWORK);
+    // The role's trust changes (a rotated external id); the session is renewed 55 minutes in, and refused.
+    sandbox.sts.trustRole(ROLE, { externalId: 'fleet-rotated' });
+    sandbox.cluster('prod-eu').remove('Service', 'shop', 'web');
+    sandbox.clock.advance(55 * MINUTE);
+    const refused = await pass(scenario);
+    expect(refused.errors[0]?.message).toMatch(
+      new RegExp(
+        `^route53 account ${NETWORK} \\(${ROLE}\\): unreachable, its zones \\(zones example.com\\) .*AccessDenied`,
+      ),
+    );
+    // shop.example.com is no longer wanted: a pass that reached the zone would delete it. It stays.
+    expect(sandbox.snapshot().zones.find((z) => z.account === NETWORK)).toEqual(before);
+    expect(names(undefined).sort()).toEqual(['a-admin.home.example.org.', 'admin.home.example.org.']);
   });
 
   it('reports a refused change with the zone id qualified by its account', async () => {
