@@ -4,11 +4,12 @@ import { AcmState, acmHandler, type CertificateExport } from './aws/acm.js';
 import { EksState, eksHandler } from './aws/eks.js';
 import { Elbv2State, elbv2Handler } from './aws/elbv2.js';
 import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
+import type { AwsRequest } from './aws/protocol.js';
 import { Route53Accounts, Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
 import { Route53ChangeRefusals } from './aws/route53-refusals.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
-import { ROUTE53_DEFAULT_BUCKET, TokenBucket, type TokenBucketOptions } from './aws/throttle.js';
+import { AccountBuckets, ROUTE53_DEFAULT_BUCKET, type TokenBucketOptions } from './aws/throttle.js';
 import { ApiCallCounter } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_ACCOUNT, SANDBOX_IDENTITIES } from './credentials.js';
@@ -33,7 +34,11 @@ export interface SandboxSnapshot {
 export interface SandboxOptions {
   /** Start the clock here instead of at the real time. */
   start?: Date;
-  /** Throttle Route 53 with an account-level token bucket (burst 50, 5/s unless given). */
+  /**
+   * Throttle Route 53 with a token bucket per account, as Route 53 does (burst 50, 5/s unless given): a
+   * request takes from the bucket of the account its credentials act in (an AssumeRole session: its
+   * role's account).
+   */
   throttle?: boolean | TokenBucketOptions;
   /** Told why a cluster's API server refused a token (the client only sees 401, as from EKS). */
   onTokenRefused?: (cluster: string, reason: string) => void;
@@ -64,6 +69,8 @@ export class Sandbox {
    */
   readonly route53Refusals: Route53ChangeRefusals;
   readonly clusters = new Map<string, KubernetesApiServer>();
+  /** Route 53's token buckets, one per account, when the sandbox throttles (`throttle`). */
+  route53Buckets: AccountBuckets | undefined;
   private server!: AwsServer;
   private onTokenRefused: SandboxOptions['onTokenRefused'];
 
@@ -96,9 +103,10 @@ export class Sandbox {
       new FaultInjector(options.faults),
     );
     sandbox.onTokenRefused = options.onTokenRefused;
-    const bucket = options.throttle
-      ? new TokenBucket(options.throttle === true ? { ...ROUTE53_DEFAULT_BUCKET } : options.throttle)
+    const buckets = options.throttle
+      ? new AccountBuckets(options.throttle === true ? { ...ROUTE53_DEFAULT_BUCKET } : options.throttle)
       : undefined;
+    sandbox.route53Buckets = buckets;
     sandbox.server = await startAwsServer({
       handlers: {
         route53: route53Handler(sandbox.route53Accounts, {
@@ -113,9 +121,18 @@ export class Sandbox {
       },
       calls: sandbox.calls,
       faults: sandbox.faults,
-      ...(bucket ? { throttle: bucket } : {}),
+      ...(buckets ? { throttle: buckets, accountOf: (req) => sandbox.accountOf(req) } : {}),
     });
     return sandbox;
+  }
+
+  /** The account a request acts in: its session's role's, or (no session, or one STS does not honour) the sandbox's own. */
+  private accountOf(req: AwsRequest): string {
+    const header = req.headers['x-amz-security-token'];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token) return SANDBOX_ACCOUNT;
+    const found = this.sts.identityOf(req.accessKeyId, token);
+    return found.ok ? found.identity.account : SANDBOX_ACCOUNT;
   }
 
   /** The AWS endpoint every service answers on. */

@@ -4,7 +4,7 @@ import type { ApiCallCounter } from '../calls.js';
 import type { FaultCall, FaultInjector, FaultKind } from '../faults.js';
 import { jsonError, newRequestId, queryError, xmlError } from './errors.js';
 import type { AwsRequest, AwsResponse, ServiceHandler } from './protocol.js';
-import type { TokenBucket } from './throttle.js';
+import { AccountBuckets, type TokenBucket } from './throttle.js';
 
 /**
  * The sandbox's AWS endpoint: one local HTTP server that routes each request to a service by the SigV4
@@ -14,8 +14,13 @@ import type { TokenBucket } from './throttle.js';
 export interface AwsServerOptions {
   handlers: Record<string, ServiceHandler>;
   calls: ApiCallCounter;
-  /** The account's Route 53 token bucket; without it Route 53 never throttles. */
-  throttle?: TokenBucket;
+  /**
+   * Route 53's token bucket: one per account (AccountBuckets, with `accountOf`), or one bucket for every
+   * request; without it Route 53 never throttles.
+   */
+  throttle?: TokenBucket | AccountBuckets;
+  /** The account a request acts in (its credentials'), for per-account buckets; the first bucket when absent. */
+  accountOf?: (req: AwsRequest) => string;
   /** Faults to inject (hang, throttle, 5xx, reset, ...); none when absent. */
   faults?: FaultInjector;
 }
@@ -148,7 +153,7 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
     return faultOutcome(fault.fault, awsRequest);
   }
 
-  if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !opts.throttle.tryTake()) {
+  if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !bucketFor(opts, awsRequest).tryTake()) {
     const operation = handler.operationOf?.(awsRequest) ?? 'Unknown';
     opts.calls.record(scope.service, throttledOperation(operation));
     return xmlError(400, 'Throttling', 'Rate exceeded');
@@ -164,6 +169,12 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
     opts.calls.record(scope.service, handler.operationOf?.(awsRequest) ?? 'Unknown');
     return errorFor(scope.service, 500, 'InternalFailure', `Sandbox ${scope.service} failed: ${message}`);
   }
+}
+
+function bucketFor(opts: AwsServerOptions, req: AwsRequest): TokenBucket {
+  const { throttle } = opts;
+  if (!(throttle instanceof AccountBuckets)) return throttle as TokenBucket;
+  return throttle.of(opts.accountOf?.(req) ?? '');
 }
 
 /**

@@ -59,3 +59,29 @@ export class TokenBucket {
     this.refilledAt = now;
   }
 }
+
+/**
+ * Route 53's buckets, one per account as Route 53 throttles them: each account gets its own burst and
+ * rate, made with the same options the first time a request acts in it.
+ */
+export class AccountBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly options: TokenBucketOptions) {
+    new TokenBucket(options); // the options checked once, up front
+  }
+
+  of(account: string): TokenBucket {
+    let bucket = this.buckets.get(account);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options);
+      this.buckets.set(account, bucket);
+    }
+    return bucket;
+  }
+
+  /** The accounts a request has acted in so far. */
+  accounts(): string[] {
+    return [...this.buckets.keys()];
+  }
+}

@@ -215,3 +215,42 @@ describe('AWS CLI v2: Route 53 through an assumed role', () => {
     expect(forged.stderr).toMatch(/InvalidClientTokenId/);
   });
 });
+
+describe('sandbox Route 53 throttles each account apart', () => {
+  let throttled: Sandbox;
+  beforeEach(async () => {
+    throttled = await Sandbox.start({
+      start: new Date('2026-12-01T00:00:00Z'),
+      throttle: { burst: 2, ratePerSecond: 0 },
+    });
+    sandbox = throttled;
+  });
+  afterEach(async () => {
+    await throttled.close();
+  });
+
+  async function outcomes(client: Route53Client, n: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(
+        await client.send(new ListHostedZonesCommand({})).then(
+          () => 'ok',
+          (err: Error) => err.name,
+        ),
+      );
+    }
+    return out;
+  }
+
+  it('an account that spent its burst is throttled; another account still has its own', async () => {
+    const asHome = route53(home);
+    const asNetwork = route53(session(await assume()));
+    expect(await outcomes(asHome, 3)).toEqual(['ok', 'ok', 'Throttling']);
+    expect(await outcomes(asNetwork, 3)).toEqual(['ok', 'ok', 'Throttling']);
+    expect(throttled.route53Buckets?.accounts().sort()).toEqual([NETWORK, SANDBOX_ACCOUNT].sort());
+    // STS is not Route 53: AssumeRole took nothing from any bucket.
+    expect(throttled.apiCalls().route53?.['ListHostedZones.Throttled']).toBe(2);
+    asHome.destroy();
+    asNetwork.destroy();
+  });
+});
