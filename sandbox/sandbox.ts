@@ -121,7 +121,8 @@ export class Sandbox {
       },
       calls: sandbox.calls,
       faults: sandbox.faults,
-      ...(buckets ? { throttle: buckets, accountOf: (req) => sandbox.accountOf(req) } : {}),
+      accountOf: (req) => sandbox.accountOf(req),
+      ...(buckets ? { throttle: buckets } : {}),
     });
     return sandbox;
   }
@@ -307,6 +308,18 @@ export class Sandbox {
         .entries()
         .map((e) => ({ detailType: e.detailType, source: e.source, detail: e.detail })),
     };
+  }
+
+  /**
+   * Route 53 calls by account since `since` (an earlier `calls.accountsSnapshot()`), when another account
+   * than the sandbox's own was called; undefined otherwise, so a one-account world's output stays as it was.
+   */
+  route53CallsByAccount(since?: ReturnType<ApiCallCounter['accountsSnapshot']>) {
+    const byAccount = this.calls.accountsSince(since);
+    const out: Record<string, Record<string, number>> = {};
+    for (const [account, counts] of Object.entries(byAccount))
+      if (counts.route53) out[account] = counts.route53;
+    return Object.keys(out).some((a) => a !== SANDBOX_ACCOUNT) ? out : undefined;
   }
 
   /** Call counts with every reported service present. */

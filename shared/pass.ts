@@ -40,8 +40,15 @@ export interface PassResult {
   refusedChanges?: RefusedChange[];
   tlsHosts: TlsHost[];
   certificates: CertificatesOutcome;
-  /** Route 53 requests of this pass (every attempt) and how many were throttled. */
-  route53?: { calls: number; throttles: number };
+  /**
+   * Route 53 requests of this pass (every attempt) and how many were throttled; `accounts` breaks them
+   * down by account (`home`, or a role's account id) when the pass reached zones in other accounts.
+   */
+  route53?: {
+    calls: number;
+    throttles: number;
+    accounts?: Record<string, { calls: number; throttles: number }>;
+  };
   /** Why the pass ran, as the trigger said. */
   reason?: string;
 }

@@ -20,7 +20,7 @@ import type { PassResult, TouchedObject, TriggerKind } from './pass.js';
 import type { PassProgress } from './progress.js';
 import { labelKindOf } from './sources/reads.js';
 import { clusterDomains } from './sources/tenancy.js';
-import { meterClient } from './telemetry/api-usage.js';
+import { Route53Meters } from './telemetry/api-usage.js';
 import type { MetricsSink, ReportedPass } from './telemetry/metrics.js';
 import { reportPass } from './telemetry/report.js';
 import type { PassWarning } from './warnings.js';
@@ -72,7 +72,9 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const startedAt = deps.clock().toISOString();
   const wallStart = performance.now();
   const dryRun = request.dryRun ?? config.dryRun;
-  const route53Usage = meterClient(deps.aws.route53());
+  // Every account's Route 53 calls: the home client's, and each role's as the provider opens it.
+  const route53Meters = new Route53Meters();
+  route53Meters.meter('home', deps.aws.route53());
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
 
   // 1–2. clusters and their sources
@@ -92,6 +94,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     clock: deps.clock,
     passId,
     onError: (message) => errors.push(passError('zones-unlisted', message)),
+    onRoleClients: (account, clients) => route53Meters.meter(account, clients.route53()),
   });
   const zones = await listZoneOnce(dnsProvider, config, deadline.apply);
 
@@ -129,7 +132,8 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     refusedChanges: dns.refused,
     tlsHosts: fleet.tlsHosts,
   };
-  result.route53 = route53Usage();
+  // With awsAssumeRole the home account's Route 53 is not used (its client may still count other calls).
+  result.route53 = route53Meters.usage(config.awsAssumeRole === undefined);
   await reportPass(result, deps);
   return result;
 }

@@ -178,7 +178,15 @@ export function formatSimulation(
       out.push(style.dim(`  ${formatFiltered(f)}`));
     for (const e of pass.errors) out.push(style.remove(`  error: ${e}`));
     out.push(...formatCertificateStage(detail?.results ?? []));
-    out.push(style.dim(`  API calls: ${formatCalls(pass.apiCalls)}`), '');
+    out.push(style.dim(`  API calls: ${formatCalls(pass.apiCalls)}`));
+    for (const [account, ops] of Object.entries(pass.route53CallsByAccount ?? {})) {
+      out.push(
+        style.dim(
+          `    route53 in account ${account}: ${formatCalls({ route53: ops }).replaceAll('route53 ', '')}`,
+        ),
+      );
+    }
+    out.push('');
   }
   out.push(...formatCertificates(outcome, style));
   for (const zone of outcome.zones) out.push(...formatZone(zone), '');

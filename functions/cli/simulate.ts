@@ -28,6 +28,11 @@ export interface SimulatedPass {
   errors: string[];
   warnings: PassResult['warnings'];
   apiCalls: ApiCallCounts;
+  /**
+   * Route 53 calls by account (the account a request acted in), when the pass called Route 53 in another
+   * account than the sandbox's own: each account has its own Route 53 rate.
+   */
+  route53CallsByAccount?: Record<string, Record<string, number>>;
 }
 
 /** What the human output explains beyond the JSON contract: each entry of `passes`, in full. */
@@ -38,6 +43,8 @@ export interface PassDetail {
 
 export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & {
     apiCalls: ApiCallCounts;
+    /** As a pass's, over every pass. */
+    route53CallsByAccount?: Record<string, Record<string, number>>;
     /** Not printed by `--json` (its document is the contract); one entry per pass. */
     details?: PassDetail[];
   };
@@ -89,13 +96,26 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
         continue;
       }
       const before = sandbox.calls.snapshot();
+      const beforeByAccount = sandbox.calls.accountsSnapshot();
       const entry = await runTrigger(trigger, sandbox, deps);
       if (!entry) continue;
       const { results, rejected, ...pass } = entry;
-      passes.push({ ...pass, apiCalls: sandbox.apiCalls(before) });
+      const byAccount = sandbox.route53CallsByAccount(beforeByAccount);
+      passes.push({
+        ...pass,
+        apiCalls: sandbox.apiCalls(before),
+        ...(byAccount ? { route53CallsByAccount: byAccount } : {}),
+      });
       details.push({ results, rejected });
     }
-    return { passes, ...sandbox.snapshot(), apiCalls: sandbox.apiCalls(), details };
+    const byAccount = sandbox.route53CallsByAccount();
+    return {
+      passes,
+      ...sandbox.snapshot(),
+      apiCalls: sandbox.apiCalls(),
+      ...(byAccount ? { route53CallsByAccount: byAccount } : {}),
+      details,
+    };
   } finally {
     await sandbox.close();
   }

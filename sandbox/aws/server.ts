@@ -19,7 +19,7 @@ export interface AwsServerOptions {
    * request; without it Route 53 never throttles.
    */
   throttle?: TokenBucket | AccountBuckets;
-  /** The account a request acts in (its credentials'), for per-account buckets; the first bucket when absent. */
+  /** The account a Route 53 request acts in (its credentials'): its bucket, and its calls counted by account. */
   accountOf?: (req: AwsRequest) => string;
   /** Faults to inject (hang, throttle, 5xx, reset, ...); none when absent. */
   faults?: FaultInjector;
@@ -153,28 +153,30 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
     return faultOutcome(fault.fault, awsRequest);
   }
 
-  if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !bucketFor(opts, awsRequest).tryTake()) {
+  // Route 53 calls are counted by account too: the one the request acts in (its credentials').
+  const account = THROTTLED_SERVICES.has(scope.service) ? opts.accountOf?.(awsRequest) : undefined;
+  if (opts.throttle && THROTTLED_SERVICES.has(scope.service) && !bucketFor(opts, account).tryTake()) {
     const operation = handler.operationOf?.(awsRequest) ?? 'Unknown';
-    opts.calls.record(scope.service, throttledOperation(operation));
+    opts.calls.record(scope.service, throttledOperation(operation), account);
     return xmlError(400, 'Throttling', 'Rate exceeded');
   }
 
   try {
     const { operation, ...response } = await handler(awsRequest);
-    opts.calls.record(scope.service, operation);
+    opts.calls.record(scope.service, operation, account);
     return response;
   } catch (err) {
     // A service bug must not take the endpoint down; the caller sees a 500 it can retry or report.
     const message = err instanceof Error ? err.message : String(err);
-    opts.calls.record(scope.service, handler.operationOf?.(awsRequest) ?? 'Unknown');
+    opts.calls.record(scope.service, handler.operationOf?.(awsRequest) ?? 'Unknown', account);
     return errorFor(scope.service, 500, 'InternalFailure', `Sandbox ${scope.service} failed: ${message}`);
   }
 }
 
-function bucketFor(opts: AwsServerOptions, req: AwsRequest): TokenBucket {
+function bucketFor(opts: AwsServerOptions, account: string | undefined): TokenBucket {
   const { throttle } = opts;
   if (!(throttle instanceof AccountBuckets)) return throttle as TokenBucket;
-  return throttle.of(opts.accountOf?.(req) ?? '');
+  return throttle.of(account ?? '');
 }
 
 /**

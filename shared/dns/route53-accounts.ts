@@ -183,6 +183,8 @@ export interface PassRoute53 {
   clock: Clock;
   passId: string;
   onError: (message: string) => void;
+  /** Told each role account's clients before the pass uses them (the pass meters their Route 53 calls). */
+  onRoleClients?: (account: string, clients: AwsClients) => void;
 }
 
 /**
@@ -201,6 +203,7 @@ export function route53AccountsProvider(pass: PassRoute53): DnsProvider {
       sessionName: `edge-reconciler-${pass.passId}`,
       ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
     });
+    pass.onRoleClients?.(roleAccount(role.roleArn), clients);
     accounts.push({
       account: roleAccount(role.roleArn),
       roleArn: role.roleArn,

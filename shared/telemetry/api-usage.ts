@@ -63,3 +63,36 @@ export function meterClient<I extends object, O extends object>(client: {
   // The usage since this call: one pass's share of a client that warm invocations reuse.
   return () => ({ calls: usage.calls - start.calls, throttles: usage.throttles - start.throttles });
 }
+
+/** Route 53 usage of a pass: the total, and per account when the pass reached zones in several. */
+export interface Route53Usage extends ApiUsage {
+  /** By account: `home` for the reconciler's own, the account id for a role's (`route53Roles`). */
+  accounts?: Record<string, ApiUsage>;
+}
+
+/** Meters each account's Route 53 client as the pass meets it; `usage()` sums them. */
+export class Route53Meters {
+  private readonly meters = new Map<string, () => ApiUsage>();
+
+  meter<I extends object, O extends object>(
+    account: string,
+    client: { middlewareStack: MiddlewareStack<I, O> },
+  ): void {
+    if (!this.meters.has(account)) this.meters.set(account, meterClient(client));
+  }
+
+  /** The pass's usage so far; the breakdown only when more than the home account was metered. */
+  usage(includeHome: boolean): Route53Usage {
+    const accounts: Record<string, ApiUsage> = {};
+    for (const [account, meter] of this.meters) {
+      if (account === 'home' && !includeHome) continue;
+      accounts[account] = meter();
+    }
+    const all = Object.values(accounts);
+    const total = {
+      calls: all.reduce((n, u) => n + u.calls, 0),
+      throttles: all.reduce((n, u) => n + u.throttles, 0),
+    };
+    return Object.keys(accounts).some((a) => a !== 'home') ? { ...total, accounts } : total;
+  }
+}

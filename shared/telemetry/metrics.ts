@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import { certificateMetrics } from '../certificates/telemetry.js';
 import type { PassResult } from '../pass.js';
-import type { ApiUsage } from './api-usage.js';
+import type { Route53Usage } from './api-usage.js';
 
 export const METRICS_NAMESPACE = 'EdgeReconciler';
 export const SERVICE_NAME = 'edge-reconciler';
@@ -12,12 +12,22 @@ type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 /** Where a pass's metrics go. Powertools' `Metrics` is one; in Lambda middy's `logMetrics` flushes it. */
 export interface MetricsSink {
   addMetric(name: string, unit: Unit, value: number): unknown;
+  /**
+   * A metric with its own dimensions, published at once (Powertools' `singleMetric`); a sink without it
+   * gets only the metrics without dimensions.
+   */
+  singleMetric?(): DimensionedSink;
+}
+
+export interface DimensionedSink {
+  addDimension(name: string, value: string): unknown;
+  addMetric(name: string, unit: Unit, value: number): unknown;
 }
 
 /** The pass as the report reads it: the fields the pass adds for the report are optional until it does. */
 export type ReportedPass = PassResult & {
-  /** Route 53 requests this pass made (every attempt) and how many were throttled. */
-  route53?: ApiUsage;
+  /** Route 53 requests this pass made (every attempt) and how many were throttled, per account too. */
+  route53?: Route53Usage;
   /** Why the pass ran, as its trigger said (an operator's `reason`, the EKS call, ...). */
   reason?: string;
 };
@@ -55,6 +65,8 @@ export interface MetricPoint {
   name: string;
   unit: Unit;
   value: number;
+  /** Dimensions of its own (`Account` of a per-account Route 53 count); none for the pass's totals. */
+  dimensions?: Record<string, string>;
 }
 
 /**
@@ -81,6 +93,14 @@ export function passMetrics(result: ReportedPass): MetricPoint[] {
       count('Route53Calls', result.route53.calls),
       count('Route53Throttles', result.route53.throttles),
     );
+    // Route 53 throttles each account apart: each one's calls and throttles, dimension Account.
+    for (const [account, usage] of Object.entries(result.route53.accounts ?? {})) {
+      const dimensions = { Account: account };
+      points.push(
+        { ...count('Route53Calls', usage.calls), dimensions },
+        { ...count('Route53Throttles', usage.throttles), dimensions },
+      );
+    }
   }
   if (result.certificates) {
     for (const [name, value] of Object.entries(certificateMetrics(result.certificates))) {
@@ -91,7 +111,16 @@ export function passMetrics(result: ReportedPass): MetricPoint[] {
 }
 
 export function recordPassMetrics(sink: MetricsSink, result: ReportedPass): void {
-  for (const p of passMetrics(result)) sink.addMetric(p.name, p.unit, p.value);
+  for (const p of passMetrics(result)) {
+    if (!p.dimensions) {
+      sink.addMetric(p.name, p.unit, p.value);
+      continue;
+    }
+    const single = sink.singleMetric?.();
+    if (!single) continue;
+    for (const [name, value] of Object.entries(p.dimensions)) single.addDimension(name, value);
+    single.addMetric(p.name, p.unit, p.value);
+  }
 }
 
 /**
@@ -101,9 +130,14 @@ export function recordPassMetrics(sink: MetricsSink, result: ReportedPass): void
 export class EmfMetrics extends Metrics {
   constructor(
     private readonly write: (emf: string) => void,
-    options: MetricsOptions = {},
+    private readonly options: MetricsOptions = {},
   ) {
     super({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, ...options });
+  }
+
+  /** As Powertools' own, but its document goes to `write` too. */
+  override singleMetric(): EmfMetrics {
+    return new EmfMetrics(this.write, { ...this.options, singleMetric: true });
   }
 
   override publishStoredMetrics(): this {

@@ -35,6 +35,8 @@ describe('a zone in another account (scenario zone `account`)', () => {
     expect(network).toMatchObject({ account: NETWORK });
     expect(network?.records.map((r) => r.type)).toEqual(['NS', 'SOA']);
     expect(outcome.zones.find((z) => z.name === 'home.example.org.')).not.toHaveProperty('account');
+    // Route 53 was called in one account only: no breakdown, the output as before.
+    expect(first).not.toHaveProperty('route53CallsByAccount');
   });
 
   it('through route53Roles: records created in the network account’s zone, the second pass changes nothing', async () => {
@@ -58,6 +60,14 @@ describe('a zone in another account (scenario zone `account`)', () => {
     expect(outcome.apiCalls.route53?.ListHostedZones).toBe(4);
     expect(outcome.apiCalls.route53?.ListResourceRecordSets).toBe(4);
     expect(outcome.apiCalls.sts?.AssumeRole).toBe(1);
+    // Each account's share (each has its own Route 53 rate): a pass's, and the whole run's.
+    const perPass = { ListHostedZones: 1, ListResourceRecordSets: 1 };
+    expect(second?.route53CallsByAccount).toEqual({ '000000000000': perPass, [NETWORK]: perPass });
+    expect(outcome.route53CallsByAccount?.[NETWORK]).toEqual({
+      ListHostedZones: 2,
+      ListResourceRecordSets: 2,
+      ChangeResourceRecordSets: 1,
+    });
   });
 
   it('awsAssumeRole (ExternalDNS): Route 53 in the role’s account only; the home zone is not touched', async () => {

@@ -1,11 +1,13 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOX_ACCOUNT } from '../../sandbox/credentials.js';
 import { Sandbox } from '../../sandbox/sandbox.js';
 import { parseScenario, type Scenario } from '../../sandbox/scenario.js';
 import { clientsForRole } from '../../shared/aws-accounts.js';
 import type { AwsClients } from '../../shared/aws-clients.js';
 import { silentLog } from '../../shared/log.js';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile.js';
+import { EmfMetrics } from '../../shared/telemetry/metrics.js';
 import { NETWORK, networkAccountWorld, NETWORK_ROLE as ROLE } from '../support/network-account.js';
 
 /**
@@ -104,6 +106,47 @@ describe('Route 53 in other accounts (route53Roles)', () => {
     // shop.example.com is no longer wanted: a pass that reached the zone would delete it. It stays.
     expect(sandbox.snapshot().zones.find((z) => z.account === NETWORK)).toEqual(before);
     expect(names(undefined).sort()).toEqual(['a-admin.home.example.org.', 'admin.home.example.org.']);
+  });
+
+  it('counts Route 53 calls per account, in the pass report and the metrics (dimension Account)', async () => {
+    const scenario = await world({ route53Roles: [{ roleArn: ROLE }] });
+    await sandbox.load(scenario);
+    const before = sandbox.calls.accountsSnapshot();
+    const emf: string[] = [];
+    const result = await reconcile(
+      { trigger: 'schedule' },
+      {
+        config: scenario.config,
+        aws,
+        clock: sandbox.clock.clock,
+        log: silentLog,
+        metrics: new EmfMetrics((doc) => emf.push(doc)),
+      },
+    );
+    const served = sandbox.calls.accountsSince(before);
+    const total = (account: string) =>
+      Object.values(served[account]?.route53 ?? {}).reduce((n, c) => n + c, 0);
+    expect(total(NETWORK)).toBe(3); // ListHostedZones, ListResourceRecordSets, ChangeResourceRecordSets
+    expect(result.route53).toEqual({
+      calls: total(NETWORK) + total(SANDBOX_ACCOUNT),
+      throttles: 0,
+      accounts: {
+        home: { calls: total(SANDBOX_ACCOUNT), throttles: 0 },
+        [NETWORK]: { calls: total(NETWORK), throttles: 0 },
+      },
+    });
+    const byAccount = emf
+      .map((doc) => JSON.parse(doc) as Record<string, unknown>)
+      .filter((doc) => doc.Account !== undefined)
+      .map((doc) => [doc.Account, doc.Route53Calls, doc.Route53Throttles]);
+    expect(byAccount).toEqual(
+      expect.arrayContaining([
+        ['home', total(SANDBOX_ACCOUNT), undefined],
+        ['home', undefined, 0],
+        [NETWORK, total(NETWORK), undefined],
+        [NETWORK, undefined, 0],
+      ]),
+    );
   });
 
   it('reports a refused change with the zone id qualified by its account', async () => {
