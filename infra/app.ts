@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, roleAccount, route53RolesOf } from '../shared/config.js';
 import { DnsAccountRole } from './constructs/dns-account-role.js';
@@ -71,11 +71,19 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
   if (access !== 'group' && access !== 'view-policy') {
     throw new ConfigError(`edge-reconciler:member-access: ${access}: group or view-policy`, []);
   }
-  new MemberAccountRole(stack, 'Access', {
+  // One deploy file drives every stack: the role is the one its clusters' roleArn names, when it names one.
+  const { config } = deployConfigOf(app);
+  const named = memberRoleOf(config.clusters, clusters);
+  const member = new MemberAccountRole(stack, 'Access', {
     reconcilerAccount: account,
     reconcilerRoleArn,
     clusters,
     kubernetesAccess: access,
+    ...(named ? { roleName: named.roleName, ...(named.path ? { path: named.path } : {}) } : {}),
+  });
+  new CfnOutput(stack, 'MemberRoleArn', {
+    value: member.role.roleArn,
+    description: "The role of this account's clusters: their roleArn in the deploy file",
   });
   const events = String(app.node.tryGetContext('edge-reconciler:member-events') ?? 'true');
   if (events !== 'true' && events !== 'false') {
@@ -83,7 +91,7 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
   }
   if (events === 'true') {
     // The same deploy file as the reconciler's: where its bus is, and which writes the audit filter keeps.
-    const { config, deploy } = deployConfigOf(app);
+    const { deploy } = deployConfigOf(app);
     const region = deploy.region ?? config.region;
     new MemberEventForwarding(stack, 'Events', {
       centralBusArn: `arn:${partition}:events:${region}:${account}:event-bus/${config.events.busName}`,
@@ -93,6 +101,30 @@ function memberAccountStack(app: App, reconcilerRoleArn: string): Stack {
     });
   }
   return stack;
+}
+
+/**
+ * The role name (and path) the deploy file gives the member clusters (`roleArn` of the clusters this stack
+ * is for); none when it names none. Two different roles for one stack's clusters is a config error.
+ */
+function memberRoleOf(
+  configured: readonly { name: string; roleArn?: string | undefined }[],
+  clusters: readonly string[],
+): { roleName: string; path?: string } | undefined {
+  const arns = [
+    ...new Set(
+      clusters.map((c) => configured.find((k) => k.name === c)?.roleArn).filter((a) => a !== undefined),
+    ),
+  ];
+  if (arns.length > 1) {
+    throw new ConfigError(
+      `edge-reconciler:member-clusters: the deploy file gives these clusters different roleArn (${arns.join(', ')}); one member stack makes one role`,
+      [],
+    );
+  }
+  const [, path, roleName] = /:role(\/(?:[^/]+\/)*)([^/]+)$/.exec(arns[0] ?? '') ?? [];
+  if (!roleName) return undefined;
+  return { roleName, ...(path && path !== '/' ? { path } : {}) };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface MemberAccountRoleProps {
   /** The clusters of this account (in this stack's region) the reconciler reads. */
   clusters: readonly string[];
   roleName?: string;
+  /** The role's IAM path (`/`, the default, when absent). */
+  path?: string;
   /** `group` (default): the ClusterRole of `cli rbac` gives access; `view-policy`: AmazonEKSViewPolicy too. */
   kubernetesAccess?: KubernetesAccessMode;
 }
@@ -29,6 +31,7 @@ export class MemberAccountRole extends Construct {
     super(scope, id);
     this.role = new Role(this, 'Role', {
       roleName: props.roleName,
+      ...(props.path ? { path: props.path } : {}),
       description: 'edge-reconciler: read the clusters of this account from the reconciler account',
       assumedBy: new AccountPrincipal(props.reconcilerAccount).withConditions({
         ArnEquals: { 'aws:PrincipalArn': props.reconcilerRoleArn },

@@ -48,6 +48,16 @@ describe('the member stack forwards lifecycle calls and audit logs to the centra
     expect(puts.map((s) => s.statement.Resource)).toEqual([CENTRAL_BUS, CENTRAL_BUS]);
   });
 
+  it('makes the role the deploy file names for the cluster (roleArn), and outputs its ARN', () => {
+    const roles = resources(member, 'AWS::IAM::Role').filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(RECONCILER_ROLE),
+    );
+    expect(roles.map((r) => r.Properties.RoleName)).toEqual(['edge-reconciler-member']);
+    expect(member.json.Outputs.MemberRoleArn.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^AccessRole/), 'Arn'],
+    });
+  });
+
   it('subscribes the forwarder to each member cluster’s audit log with the reconciler’s filter', () => {
     const [filter] = resources(member, 'AWS::Logs::SubscriptionFilter');
     expect(filter.Properties.LogGroupName).toBe('/aws/eks/pay-eu/cluster');
