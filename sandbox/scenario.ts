@@ -153,7 +153,43 @@ const triggerSchema = z.union([
   }),
   z.strictObject({ clusterCreated: z.strictObject({ cluster: z.string().min(1) }) }),
   z.strictObject({ advance: durationSchema }),
+  z.strictObject({
+    configure: z.strictObject({
+      config: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .describe('Config fields that take these values from here on (each field replaced whole).'),
+      clusters: z
+        .array(z.looseObject({ name: z.string().min(1) }))
+        .default([])
+        .describe('Fields set on config clusters, each found by name (drain, weight, failover, ...).'),
+    }),
+  }),
 ]);
+
+export type ScenarioConfigure = Extract<z.infer<typeof triggerSchema>, { configure: unknown }>['configure'];
+
+/**
+ * The config after a `configure` trigger: its fields replaced, its clusters' fields set by name, checked as
+ * the scenario's own config is (a message names `triggers[i].configure...`). The clusters themselves, and
+ * what they hold, stay: a step changes how the fleet is reconciled, not the world.
+ */
+export function configuredConfig(config: Config, patch: ScenarioConfigure, where: string): Config {
+  const clusters = config.clusters.map((c) => {
+    const fields = patch.clusters.find((p) => p.name === c.name);
+    return fields ? { ...c, ...fields } : c;
+  });
+  for (const [i, p] of patch.clusters.entries()) {
+    if (!config.clusters.some((c) => c.name === p.name)) {
+      throw new ScenarioError(`${where}.clusters[${i}].name: no cluster ${p.name} in the config`);
+    }
+  }
+  try {
+    return checkConfig(parseConfig({ ...config, clusters, ...patch.config }, `${where}.config`), where);
+  } catch (err) {
+    throw new ScenarioError((err as Error).message);
+  }
+}
 
 export const scenarioSchema = z.strictObject({
   config: z
@@ -317,6 +353,16 @@ export async function parseScenario(raw: unknown, baseDir: string, where = 'scen
     config = checkConfig(parseConfig(withClusters, 'config'), 'config');
   } catch (err) {
     throw new ScenarioError(`${where}: ${(err as Error).message}`);
+  }
+  // Each step's config is checked now, so a bad one fails the scenario before any pass runs.
+  let stepConfig = config;
+  for (const [i, t] of (s.triggers ?? []).entries()) {
+    if (!('configure' in t)) continue;
+    try {
+      stepConfig = configuredConfig(stepConfig, t.configure, `triggers[${i}].configure`);
+    } catch (err) {
+      throw new ScenarioError(`${where}: ${(err as Error).message}`);
+    }
   }
   return { ...s, config, clusters };
 }

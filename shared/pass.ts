@@ -38,6 +38,8 @@ export interface PassResult {
   heldDeletions: number;
   /** Change groups Route 53 refused on their own (named in `errors` too); the rest of their zones applied. */
   refusedChanges?: RefusedChange[];
+  /** How each fleet-routed (or otherwise routed) name the pass changes answers before and after. */
+  trafficShifts?: DnsOutcome['trafficShifts'];
   tlsHosts: TlsHost[];
   certificates: CertificatesOutcome;
   /**

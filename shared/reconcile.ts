@@ -130,6 +130,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     certificates: certs.outcome,
     heldDeletions: dns.heldDeletions,
     refusedChanges: dns.refused,
+    ...(dns.trafficShifts.length > 0 ? { trafficShifts: dns.trafficShifts } : {}),
     tlsHosts: fleet.tlsHosts,
   };
   // With awsAssumeRole the home account's Route 53 is not used (its client may still count other calls).

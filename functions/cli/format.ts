@@ -49,9 +49,29 @@ function recordValue(e: RecordChange['endpoint']): string {
     : `${e.ttl ?? ''} ${e.targets.join(' ')}`.trim();
 }
 
+/** A routed record's set identifier and policy, as `plan` shows it: `[eu-a weight 2]`, `[us us-east-1]`. */
+function routingOf(e: RecordChange['endpoint']): string {
+  if (e.setIdentifier === undefined) return '';
+  const p = e.properties;
+  const policy =
+    p.weight !== undefined
+      ? ` weight ${p.weight}`
+      : p.region !== undefined
+        ? ` ${p.region}`
+        : p.failover !== undefined
+          ? ` ${p.failover}`
+          : '';
+  return `${e.setIdentifier}${policy}`;
+}
+
+/** How a pass shifts traffic at a routed name: its members before → after. */
+export function formatTrafficShift(t: NonNullable<PassResult['trafficShifts']>[number]): string {
+  return `traffic ${t.dnsName}. ${t.recordType}: ${t.before} → ${t.after}`;
+}
+
 /**
- * One record change as `plan` shows it: sign, action, name, type, value (an update's old value too),
- * owner and object.
+ * One record change as `plan` shows it: sign, action, name, type, routing (an update's old routing too),
+ * value (an update's old value too), owner and object.
  */
 export function formatRecordChange(
   { action, endpoint: e, previous, ownership }: RecordChange,
@@ -60,7 +80,8 @@ export function formatRecordChange(
   const sign = action === 'CREATE' ? '+' : action === 'DELETE' ? '-' : '~';
   const was = previous && recordValue(previous) !== recordValue(e) ? ` (was ${recordValue(previous)})` : '';
   const value = `${recordValue(e)}${was}`;
-  const id = e.setIdentifier ? ` [${e.setIdentifier}]` : '';
+  const wasRouted = previous && routingOf(previous) !== routingOf(e) ? ` (was ${routingOf(previous)})` : '';
+  const id = e.setIdentifier ? ` [${routingOf(e)}${wasRouted}]` : '';
   const owner = e.labels.owner
     ? `   owner=${e.labels.owner}${e.labels.resource ? ` ${e.labels.resource}` : ''}`
     : '';
@@ -71,11 +92,15 @@ export function formatRecordChange(
 }
 
 /** Why a change is made, from what the pass knew about the record. */
-function reasonFor({ action, endpoint: e, previous }: RecordChange, dryRun: boolean): string {
+function reasonFor({ action, endpoint: e, previous, routingChange }: RecordChange, dryRun: boolean): string {
   const would = dryRun ? 'would be ' : '';
   const who = e.labels.resource
     ? `${e.labels.resource} in ${e.labels.owner ?? '?'}`
     : (e.labels.owner ?? '?');
+  if (routingChange) {
+    const then = action === 'DELETE' ? `${would}deleted` : `${would}created with its new routing`;
+    return `${who} changes its routing, which Route 53 takes only as DELETE + CREATE in one batch: ${then}`;
+  }
   if (action === 'CREATE') return `${who} wants it and the zone has no such record: ${would}created`;
   const before = previous?.labels.owner;
   if (action === 'UPSERT' && before && before !== e.labels.owner)
@@ -173,6 +198,9 @@ export function formatSimulation(
         if (!c.ownership) out.push(style.dim(`        why: ${reasonFor(c, dryRun)}`));
       }
     }
+    for (const t of detail?.results.flatMap((r) => r.trafficShifts ?? []) ?? [])
+      out.push(style.change(`  ${formatTrafficShift(t)}`));
+    if (detail?.zones) out.push(...stepRecords(detail.zones, pass.changes));
     for (const w of distinctWarnings(pass.warnings)) out.push(...formatWarning(w, style));
     for (const f of detail?.results.flatMap((r) => r.filtered) ?? [])
       out.push(style.dim(`  ${formatFiltered(f)}`));
@@ -233,14 +261,35 @@ function formatZone(zone: ZoneSnapshot): string[] {
     `Zone ${zone.name} (${zone.private ? 'private' : 'public'}, ${zone.account ? `account ${zone.account}, ` : ''}${zone.id}), after the last pass:`,
   ];
   const width = Math.max(...zone.records.map((r) => r.name.length), 10);
-  for (const r of zone.records) {
-    const value = r.alias
-      ? `ALIAS ${r.alias.dnsName} (${r.alias.hostedZoneId})`
-      : `${r.ttl ?? ''} ${(r.values ?? []).join(' ')}`.trim();
-    const routing = r.setIdentifier
-      ? ` [${r.setIdentifier}${r.weight !== undefined ? ` weight ${r.weight}` : ''}]`
-      : '';
-    lines.push(`  ${r.name.padEnd(width)} ${r.type.padEnd(5)} ${value}${routing}`);
-  }
+  for (const r of zone.records) lines.push(`  ${zoneRecordLine(r, width)}`);
   return lines;
+}
+
+/** One record as a zone holds it: name, type, value, routing. */
+function zoneRecordLine(r: ZoneSnapshot['records'][number], width: number): string {
+  const value = r.alias
+    ? `ALIAS ${r.alias.dnsName} (${r.alias.hostedZoneId})`
+    : `${r.ttl ?? ''} ${(r.values ?? []).join(' ')}`.trim();
+  const policy =
+    r.weight !== undefined
+      ? ` weight ${r.weight}`
+      : r.region !== undefined
+        ? ` ${r.region}`
+        : r.failover !== undefined
+          ? ` ${r.failover}`
+          : '';
+  const routing = r.setIdentifier ? ` [${r.setIdentifier}${policy}]` : '';
+  return `${r.name.padEnd(width)} ${r.type.padEnd(5)} ${value}${routing}`;
+}
+
+/** In a scenario that changes its config between passes: what Route 53 holds after a pass where it changed. */
+function stepRecords(zones: readonly ZoneSnapshot[], changes: readonly { name: string }[]): string[] {
+  const names = new Set(changes.map((c) => c.name));
+  const records = zones.flatMap((z) => z.records.filter((r) => names.has(r.name) && r.type !== 'TXT'));
+  if (records.length === 0) return [];
+  const width = Math.max(...records.map((r) => r.name.length), 10);
+  return [
+    '  Route 53 now holds at the names changed (ownership TXTs aside):',
+    ...records.map((r) => `    ${zoneRecordLine(r, width)}`),
+  ];
 }

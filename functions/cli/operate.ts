@@ -14,7 +14,13 @@ import { type ManualPayload, manualPayload, RESYNC_DETAIL_TYPE, RESYNC_SOURCE } 
 import { parseEvent } from '../middleware.js';
 import { checkAwsAccess } from './aws-access.js';
 import { readConfigDocument } from './config-file.js';
-import { distinctWarnings, formatFiltered, formatRecordChange, formatWarning } from './format.js';
+import {
+  distinctWarnings,
+  formatFiltered,
+  formatRecordChange,
+  formatTrafficShift,
+  formatWarning,
+} from './format.js';
 import { clustersFromKubeconfig } from './kubeconfig.js';
 
 export interface OperateOptions {
@@ -96,6 +102,7 @@ export function formatDiff(result: PassResult): string {
   for (const [zone, changes] of byZone) {
     out.push('', `zone ${zone}`);
     for (const change of changes) out.push(`  ${formatRecordChange(change)}`);
+    for (const t of result.trafficShifts ?? []) if (t.zone === zone) out.push(`  ${formatTrafficShift(t)}`);
   }
   if (result.warnings.length > 0) out.push('');
   for (const w of distinctWarnings(result.warnings)) out.push(...formatWarning(w));

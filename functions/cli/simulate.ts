@@ -1,6 +1,7 @@
 import type { ApiCallCounts } from '../../sandbox/calls.js';
-import { Sandbox, type SandboxSnapshot } from '../../sandbox/sandbox.js';
+import { Sandbox, type SandboxSnapshot, type ZoneSnapshot } from '../../sandbox/sandbox.js';
 import {
+  configuredConfig,
   loadScenarioFile,
   parseDuration,
   type Scenario,
@@ -39,6 +40,8 @@ export interface SimulatedPass {
 export interface PassDetail {
   results: PassResult[];
   rejected: boolean;
+  /** The zones after the pass, in a scenario whose `configure` triggers change the config between passes. */
+  zones?: ZoneSnapshot[];
 }
 
 export type SimulationOutcome = { passes: SimulatedPass[] } & SandboxSnapshot & {
@@ -84,6 +87,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     };
     const passes: SimulatedPass[] = [];
     const details: PassDetail[] = [];
+    const stepped = scenario.triggers?.some((t) => 'configure' in t) ?? false;
     // Without triggers, each round is the scheduled fleet pass; with them, they run in order instead.
     const triggers: ScenarioTrigger[] =
       scenario.triggers ??
@@ -93,6 +97,10 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     for (const trigger of triggers) {
       if ('advance' in trigger) {
         sandbox.clock.advance(parseDuration(trigger.advance, 'triggers[].advance'));
+        continue;
+      }
+      if ('configure' in trigger) {
+        deps.config = configuredConfig(deps.config, trigger.configure, 'triggers[].configure');
         continue;
       }
       const before = sandbox.calls.snapshot();
@@ -106,7 +114,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
         apiCalls: sandbox.apiCalls(before),
         ...(byAccount ? { route53CallsByAccount: byAccount } : {}),
       });
-      details.push({ results, rejected });
+      // A scenario that changes its config between passes shows what each step leaves in Route 53.
+      details.push({ results, rejected, ...(stepped ? { zones: sandbox.snapshot().zones } : {}) });
     }
     const byAccount = sandbox.route53CallsByAccount();
     return {

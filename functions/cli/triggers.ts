@@ -24,7 +24,7 @@ export interface TriggerOutcome {
 
 /**
  * Runs one scenario trigger through the real handler of its entry point, with the event shaped as AWS
- * delivers it. `advance` moves the clock and runs nothing (undefined). A handler that rejects its input
+ * delivers it. `advance` (the clock) and `configure` (the config) run nothing (undefined). A handler that rejects its input
  * still yields an entry, with the error.
  */
 export async function runTrigger(
@@ -34,7 +34,8 @@ export async function runTrigger(
 ): Promise<TriggerOutcome | undefined> {
   const now = sandbox.clock.now().toISOString();
   const account = sandbox.eks.account;
-  if ('advance' in trigger) return undefined;
+  // Both change the world between passes and run no handler: `simulate` applies them.
+  if ('advance' in trigger || 'configure' in trigger) return undefined;
   if ('schedule' in trigger) {
     const event = { source: 'edge-reconciler.schedule', scheduledTime: now };
     return outcome('schedule', () => createScheduledHandler(() => deps)(event));

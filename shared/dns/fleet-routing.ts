@@ -230,3 +230,75 @@ function takeRole(
   taken.add(role);
   return true;
 }
+
+/** How one routed name and type answers before and after a pass's changes: what `plan` shows for a drain. */
+export interface TrafficShift {
+  dnsName: string;
+  recordType: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The traffic shift of each routed name and type a plan changes: its member record sets before and after,
+ * weighted ones as shares of the answers (Route 53 answers each member in proportion to its weight, all
+ * alike when every weight is 0), latency ones with their regions, failover ones with their roles.
+ */
+export function trafficShifts(
+  current: readonly Endpoint[],
+  changes: {
+    create: readonly Endpoint[];
+    updateOld: readonly Endpoint[];
+    updateNew: readonly Endpoint[];
+    delete: readonly Endpoint[];
+  },
+): TrafficShift[] {
+  const keyOf = (e: Endpoint) => `${e.dnsName}|${e.recordType}`;
+  const changed = [...changes.create, ...changes.updateNew, ...changes.delete];
+  const touched = new Set(changed.filter((e) => e.setIdentifier !== undefined).map(keyOf));
+  for (const e of changes.updateOld) if (e.setIdentifier !== undefined) touched.add(keyOf(e));
+  if (touched.size === 0) return [];
+  const setKey = (e: Endpoint) => `${keyOf(e)}|${e.setIdentifier ?? ''}`;
+  const before = new Map<string, Map<string, Endpoint>>();
+  for (const r of current) {
+    if (!touched.has(keyOf(r)) || r.recordType === 'TXT') continue;
+    const at = before.get(keyOf(r)) ?? new Map<string, Endpoint>();
+    at.set(setKey(r), r);
+    before.set(keyOf(r), at);
+  }
+  const after = new Map([...before].map(([k, v]) => [k, new Map(v)]));
+  const at = (e: Endpoint) => {
+    const m = after.get(keyOf(e)) ?? new Map<string, Endpoint>();
+    after.set(keyOf(e), m);
+    return m;
+  };
+  for (const e of changes.delete) at(e).delete(setKey(e));
+  for (const e of changes.updateOld) at(e).delete(setKey(e));
+  for (const e of [...changes.updateNew, ...changes.create]) at(e).set(setKey(e), e);
+  return [...touched].sort().flatMap((key) => {
+    const [dnsName = '', recordType = ''] = key.split('|');
+    const was = describeMembers([...(before.get(key)?.values() ?? [])]);
+    const now = describeMembers([...(after.get(key)?.values() ?? [])]);
+    return was === now ? [] : [{ dnsName, recordType, before: was, after: now }];
+  });
+}
+
+function describeMembers(records: readonly Endpoint[]): string {
+  if (records.length === 0) return 'no record';
+  const routed = records
+    .filter((r) => r.setIdentifier !== undefined)
+    .sort((a, b) => (a.setIdentifier! < b.setIdentifier! ? -1 : 1));
+  const simple = records.length - routed.length;
+  const parts: string[] = simple > 0 ? ['a simple record'] : [];
+  const total = routed.reduce((n, r) => n + (r.properties.weight ?? 0), 0);
+  for (const r of routed) {
+    const p = r.properties;
+    if (p.weight !== undefined) {
+      const share = total === 0 ? 1 / routed.length : p.weight / total;
+      parts.push(`${r.setIdentifier} ${Math.round(share * 100)}% (weight ${p.weight})`);
+    } else if (p.region !== undefined) parts.push(`${r.setIdentifier} in ${p.region}`);
+    else if (p.failover !== undefined) parts.push(`${r.setIdentifier} ${p.failover}`);
+    else parts.push(`${r.setIdentifier}`);
+  }
+  return parts.join(', ');
+}

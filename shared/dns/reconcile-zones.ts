@@ -31,7 +31,7 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import type { FleetMember } from './fleet-routing.js';
+import { type FleetMember, type TrafficShift, trafficShifts } from './fleet-routing.js';
 import {
   type HeldKind,
   type HeldName,
@@ -89,6 +89,8 @@ export interface DnsOutcome {
   heldDeletions: number;
   /** Change groups the provider refused alone; the rest of their zones applied. */
   refused: RefusedChange[];
+  /** How each routed name the pass changes answers before and after (draining shows here). */
+  trafficShifts: (TrafficShift & { zone: string })[];
   errors: PassError[];
   warnings: PassWarning[];
 }
@@ -133,7 +135,15 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
 }
 
 function emptyOutcome(): DnsOutcome {
-  return { changes: [], recordChanges: [], heldDeletions: 0, refused: [], errors: [], warnings: [] };
+  return {
+    changes: [],
+    recordChanges: [],
+    heldDeletions: 0,
+    refused: [],
+    trafficShifts: [],
+    errors: [],
+    warnings: [],
+  };
 }
 
 function mergeOutcome(into: DnsOutcome, from: DnsOutcome): void {
@@ -141,6 +151,7 @@ function mergeOutcome(into: DnsOutcome, from: DnsOutcome): void {
   into.recordChanges.push(...from.recordChanges);
   into.heldDeletions += from.heldDeletions;
   into.refused.push(...from.refused);
+  into.trafficShifts.push(...from.trafficShifts);
   into.errors.push(...from.errors);
   into.warnings.push(...from.warnings);
 }
@@ -334,6 +345,9 @@ async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out
   const registry = planRegistryChanges(plan, current.registry, registryOptions, current.records);
   out.warnings.push(...registry.warnings);
   if (registry.groups.length === 0) return;
+  out.trafficShifts.push(
+    ...trafficShifts(current.records, plan).map((t) => ({ ...t, zone: `${zone.name}.` })),
+  );
   const applied = input.dryRun
     ? { applied: registry.groups.flat(), failed: [], refused: [], warnings: [] }
     : await deps.dns.applyChanges(zone, registry.groups, call);

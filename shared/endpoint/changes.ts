@@ -21,6 +21,11 @@ export interface RecordChange {
    * source wants, such as a DNSEndpoint's SPF, is a record: this is unset for it).
    */
   ownership?: true;
+  /**
+   * Half of a DELETE + CREATE that changes a record set's routing in place (Route 53 takes no UPSERT for
+   * that): the output says so instead of "nobody wants it".
+   */
+  routingChange?: true;
 }
 
 /**

@@ -627,8 +627,8 @@ function createGroups(
 function replace(old: Endpoint | undefined, next: Endpoint): RecordChange[] {
   if (old && routingShape(old.properties) !== routingShape(next.properties)) {
     return [
-      { action: 'DELETE', endpoint: recordOnly(old) },
-      { action: 'CREATE', endpoint: recordOnly(next) },
+      { action: 'DELETE', endpoint: recordOnly(old), routingChange: true },
+      { action: 'CREATE', endpoint: recordOnly(next), routingChange: true },
     ];
   }
   return [{ action: 'UPSERT', endpoint: recordOnly(next), ...(old ? { previous: recordOnly(old) } : {}) }];

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiff } from '../../functions/cli/operate.js';
+import { simulate, simulateFile } from '../../functions/cli/simulate.js';
+import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../sandbox/scenario.js';
+
+/**
+ * examples/fleet-routing.yaml end to end: three clusters in two regions serving api.example.com, the
+ * config changed between passes by `configure` triggers (weighted → latency → failover → one cluster
+ * drained → weighted again). Each step is one ChangeResourceRecordSets request the sandbox accepts, the
+ * name always has members, and the last pass changes nothing.
+ */
+
+const EXAMPLE = 'examples/fleet-routing.yaml';
+
+/** The A members of api.example.com in a zone snapshot: `set-id policy`. */
+function members(zones: readonly ZoneSnapshot[] | undefined): string[] {
+  return (zones ?? [])
+    .flatMap((z) => z.records)
+    .filter((r) => r.name === 'api.example.com.' && r.type === 'A')
+    .map((r) => {
+      const how = r.weight !== undefined ? `weight ${r.weight}` : (r.region ?? r.failover ?? 'simple');
+      const health = r.alias?.evaluateTargetHealth;
+      return `${r.setIdentifier ?? '-'} ${how}${health ? ' +health' : ''}`;
+    })
+    .sort();
+}
+
+describe('fleet routing: the example, step by step', () => {
+  it('every step is one accepted batch, the records are what each policy says, and a last pass changes nothing', async () => {
+    const outcome = await simulateFile(EXAMPLE, { rounds: 1, logLevel: 'error' });
+    expect(outcome.passes).toHaveLength(6);
+    for (const [i, pass] of outcome.passes.entries()) {
+      expect(pass.errors, `pass ${i + 1}`).toEqual([]);
+      expect(pass.apiCalls.route53?.ChangeResourceRecordSets ?? 0, `pass ${i + 1}`).toBe(i < 5 ? 1 : 0);
+    }
+    const steps = outcome.details!.map((d) => members(d.zones));
+    expect(steps).toEqual([
+      ['prod-eu-a weight 2 +health', 'prod-eu-b weight 1 +health', 'prod-us weight 1 +health'],
+      ['prod-eu-a eu-west-1 +health', 'prod-eu-b eu-west-1 +health', 'prod-us us-east-1 +health'],
+      ['prod-eu-a PRIMARY +health', 'prod-us SECONDARY +health'],
+      ['prod-us SECONDARY +health'],
+      ['prod-eu-a weight 0 +health', 'prod-eu-b weight 1 +health', 'prod-us weight 1 +health'],
+      ['prod-eu-a weight 0 +health', 'prod-eu-b weight 1 +health', 'prod-us weight 1 +health'],
+    ]);
+    expect(outcome.passes[5]!.changes).toEqual([]);
+    // The ownership TXT of each member carries its set identifier: each cluster owns only its member.
+    const txts = outcome.zones[0]!.records.filter((r) => r.name === 'a-api.example.com.');
+    expect(txts.map((t) => [t.setIdentifier, String(t.values?.[0]).match(/owner=([^,]+)/)?.[1]])).toEqual([
+      ['prod-eu-a', 'prod-eu-a'],
+      ['prod-eu-b', 'prod-eu-b'],
+      ['prod-us', 'prod-us'],
+    ]);
+  }, 60_000);
+
+  it('plan (a dry run) shows the traffic shift of a drain, and writes nothing', async () => {
+    const scenario = await loadScenarioFile(EXAMPLE);
+    scenario.triggers = [
+      { schedule: {} },
+      { configure: { config: {}, clusters: [{ name: 'prod-us', drain: true }] } },
+      { manual: { payload: { dryRun: true } } },
+    ];
+    const outcome = await simulate(scenario, { rounds: 1, logLevel: 'error' });
+    const planned = outcome.details![1]!.results[0]!;
+    expect(planned.dryRun).toBe(true);
+    expect(outcome.passes[1]!.apiCalls.route53?.ChangeResourceRecordSets ?? 0).toBe(0);
+    const text = formatDiff(planned);
+    expect(text).toContain('~ UPSERT api.example.com. A [prod-us weight 0 (was prod-us weight 1)]');
+    expect(text).toContain(
+      'traffic api.example.com. A: prod-eu-a 50% (weight 2), prod-eu-b 25% (weight 1), prod-us 25% (weight 1) → ' +
+        'prod-eu-a 67% (weight 2), prod-eu-b 33% (weight 1), prod-us 0% (weight 0)',
+    );
+  }, 60_000);
+
+  it('a configure step with a bad config or an unknown cluster is refused before any pass, naming the field', async () => {
+    const base = {
+      clusters: [{ name: 'a', region: 'eu-west-1' }],
+      route53: { zones: [{ name: 'example.com' }] },
+    };
+    await expect(
+      parseScenario(
+        {
+          ...base,
+          triggers: [
+            { configure: { config: { fleetRouting: [{ domains: ['x.example.com'], policy: 'geo' }] } } },
+          ],
+        },
+        '.',
+      ),
+    ).rejects.toThrow(/triggers\[0\]\.configure\.config\.fleetRouting\[0\]\.policy/);
+    await expect(
+      parseScenario({ ...base, triggers: [{ configure: { clusters: [{ name: 'b', drain: true }] } }] }, '.'),
+    ).rejects.toThrow(ScenarioError);
+    await expect(
+      parseScenario({ ...base, triggers: [{ configure: { clusters: [{ name: 'a', weight: 300 }] } }] }, '.'),
+    ).rejects.toThrow(/clusters\[0\]\.weight/);
+  });
+});
