@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
 import type { Endpoint, FailoverRole, Route53Properties } from '../endpoint/endpoint.js';
 import type { DnsWarningCode, PassWarning } from '../warnings.js';
-import { ownerOf, pushTo, resourceOf } from './conflicts.js';
+import { ownerOf, pushTo, resourceOf, routingPolicyOf } from './conflicts.js';
 import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
+import type { HeldName } from './plan.js';
 
 /**
  * Fleet routing: one name served by many clusters. Every cluster publishing a name under a `fleetRouting`
@@ -13,6 +14,8 @@ import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
  */
 
 export type FleetPolicy = Config['fleetRouting'][number]['policy'];
+
+const FLEET_POLICIES: ReadonlySet<string> = new Set<FleetPolicy>(['weighted', 'latency', 'failover']);
 
 /** What fleet routing needs to know of one owner's cluster. */
 export interface FleetMember {
@@ -105,7 +108,8 @@ export function routeFleet(
   current: readonly Endpoint[],
   routing: FleetRouting,
   stays: (record: Endpoint) => boolean,
-): { desired: Endpoint[]; warnings: PassWarning[] } {
+): { desired: Endpoint[]; warnings: PassWarning[]; held: HeldName[] } {
+  const held: HeldName[] = [];
   const warnings: PassWarning[] = [];
   const out: Endpoint[] = [];
   const routed = new Map<string, { claim: Endpoint; member: FleetMember; policy: FleetPolicy }[]>();
@@ -128,7 +132,20 @@ export function routeFleet(
     const takenRoles = new Set(others.map((r) => r.properties.failover).filter((r) => r !== undefined));
     const active: Endpoint[] = [];
     const drained: { record: Endpoint; member: FleetMember; policy: FleetPolicy }[] = [];
-    for (const { claim, member, policy } of claims) {
+    // A member that stays whatever is claimed (its cluster failed) keeps its policy: Route 53 holds one
+    // per name and type, so the others follow it until that member can move too.
+    const frozenPolicy = others.map(routingPolicyOf).find((p): p is FleetPolicy => FLEET_POLICIES.has(p));
+    for (const { claim, member, policy: configured } of claims) {
+      const policy = frozenPolicy ?? configured;
+      if (policy !== configured) {
+        warnings.push(
+          warning(
+            claim,
+            'fleet-routing',
+            `stays ${policy} while a member of another cluster that failed holds the name; moves to ${configured} when it can`,
+          ),
+        );
+      }
       const record = memberRecord(claim, member, policy, warnings);
       if (!record) continue;
       if (member.drain && policy !== 'weighted') drained.push({ record, member, policy });
@@ -136,6 +153,7 @@ export function routeFleet(
     }
     out.push(...active);
     const serving = others.length + active.length;
+    let members = serving;
     for (const { record, member, policy } of drained) {
       if (serving > 0) {
         warnings.push(
@@ -154,10 +172,21 @@ export function routeFleet(
           `cluster ${member.cluster} is drained but no other member serves the ${policy} set: kept until one does`,
         ),
       );
-      if (takeRole(record, takenRoles, member, warnings)) out.push(record);
+      if (takeRole(record, takenRoles, member, warnings)) {
+        out.push(record);
+        members += 1;
+      }
+    }
+    // No claim could become a member (no failover role, a PRIMARY without a health check, a region
+    // Route 53 has no latency records for): the name keeps what it has rather than lose every record
+    // over a config it cannot write. The warnings above say what to fix.
+    if (members === 0) {
+      for (const { claim } of claims) {
+        held.push({ dnsName: claim.dnsName, owner: ownerOf(claim), resource: resourceOf(claim) });
+      }
     }
   }
-  return { desired: out, warnings };
+  return { desired: out, warnings, held };
 }
 
 /** The claim as its owner's member record set, or undefined (with a warning) when it cannot be one. */

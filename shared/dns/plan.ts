@@ -161,6 +161,7 @@ export function planChanges(planned: PlanInput): PlanResult {
 function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassWarning[] } {
   const rules = planRules(input);
   let desired = input.desired;
+  let held = input.held;
   const warnings: PassWarning[] = [];
   if (input.fleetRouting && input.fleetRouting.rules.length > 0) {
     const routed = routeFleet(
@@ -170,6 +171,7 @@ function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassW
       (r) => !rules.touchable(ownerOf(r)),
     );
     desired = routed.desired;
+    if (routed.held.length > 0) held = [...held, ...routed.held];
     warnings.push(...routed.warnings);
   }
   if (desired.some(needsHealthCheck)) {
@@ -182,7 +184,10 @@ function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassW
       return false;
     });
   }
-  return { input: desired === input.desired ? input : { ...input, desired }, warnings };
+  return {
+    input: desired === input.desired && held === input.held ? input : { ...input, desired, held },
+    warnings,
+  };
 }
 
 function planOnce(

@@ -133,6 +133,23 @@ describe('fleet routing: members of one name', () => {
   });
 });
 
+describe('fleet routing: a config it cannot write keeps what the name has', () => {
+  it('failover with no cluster holding a role: the weighted members stay, named by warnings', () => {
+    const weighted = ['eu-a', 'us'].map((o) => member(o, { weight: 1 }));
+    const r = plan(
+      'failover',
+      { current: weighted, desired: [claim('eu-a'), claim('us')] },
+      {
+        'eu-a': { failover: undefined },
+        us: { failover: undefined },
+      },
+    );
+    expect(r.delete).toEqual([]);
+    expect(r.create).toEqual([]);
+    expect(r.warnings.filter((w) => w.code === 'fleet-routing')).toHaveLength(2);
+  });
+});
+
 describe('fleet routing: draining', () => {
   const weighted = ['eu-a', 'eu-b', 'us'].map((o) => member(o, { weight: MEMBERS[o]!.weight }));
   const latency = ['eu-a', 'eu-b', 'us'].map((o) => member(o, { region: MEMBERS[o]!.region }));
@@ -188,6 +205,20 @@ describe('fleet routing: draining', () => {
       { 'eu-a': { drain: true } },
     );
     expect(r.delete.map(routing)).toEqual(['eu-a eu-west-1 +health']);
+  });
+
+  it("a policy change waits for a failed cluster's member: the others keep its policy meanwhile", () => {
+    const r = plan('latency', {
+      current: weighted,
+      desired: [claim('eu-a'), claim('eu-b')],
+      knownOwners: new Set(['eu-a', 'eu-b']),
+      frozenOwners: new Set(['us']),
+    });
+    expect([...r.create, ...r.updateNew].map(routing)).toEqual([]);
+    expect(r.delete).toEqual([]);
+    expect(r.warnings.map((w) => w.message)).toContain(
+      'api.example.com A [eu-a]: stays weighted while a member of another cluster that failed holds the name; moves to latency when it can',
+    );
   });
 
   it('a failed cluster freezes only its own member; the others still move', () => {
