@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { aliasTargetProblems, type KnownLoadBalancer } from './route53-alias.js';
+import { Route53HealthChecks } from './route53-health-checks.js';
 import { compareAscii, isWithinZone, nameProblem, normalizeName, reversedLabels } from './route53-names.js';
 import {
   type AliasTargetCheck,
@@ -15,7 +16,6 @@ import {
   recordKey,
   ZoneRecords,
 } from './route53-records.js';
-
 /**
  * One account's Route 53: hosted zones, their records and tags, and submitted changes. Stored record sets
  * are frozen and shared: a write replaces them, never edits them, so a read hands out the zone's sorted
@@ -170,6 +170,10 @@ export class Route53State {
   private readonly account: string | undefined;
   private zoneCounter = 0;
   private changeCounter = 0;
+  /** The account's health checks; one in use by a record set cannot be deleted. */
+  readonly healthChecks = new Route53HealthChecks((id) =>
+    [...this.zonesById.values()].some((z) => [...z.records.values()].some((r) => r.healthCheckId === id)),
+  );
 
   constructor(opts: Route53StateOptions = {}) {
     this.account = opts.account;
@@ -336,6 +340,12 @@ export class Route53State {
     const zone = this.stored(zoneId);
     if (changes.length === 0)
       throw invalidInput('Invalid request: ChangeBatch must contain at least one Change');
+    const gone = this.healthChecks.missing(
+      changes.flatMap((c) =>
+        c.action !== 'DELETE' && c.record.healthCheckId ? [c.record.healthCheckId] : [],
+      ),
+    );
+    if (gone) throw gone;
     zone.records = this.validateBatch(zone, changes);
     zone.sorted = undefined;
     return this.submitChange(comment);

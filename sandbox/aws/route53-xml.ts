@@ -1,4 +1,5 @@
 import { ROUTE53_XMLNS } from './errors.js';
+import type { HealthCheck, HealthCheckConfig } from './route53-health-checks.js';
 import { escapeName } from './route53-names.js';
 import {
   CHANGE_ACTIONS,
@@ -188,6 +189,53 @@ export function readChangeTags(body: string): { add: Record<string, string>; rem
   return { add, remove };
 }
 
+export function readCreateHealthCheck(body: string): { callerReference: string; config: HealthCheckConfig } {
+  const req = parseRequestBody(body, 'CreateHealthCheckRequest');
+  const c = obj(req.HealthCheckConfig);
+  if (!c) throw invalidInput('Invalid request: HealthCheckConfig is required');
+  const config: HealthCheckConfig = {
+    type: text(c.Type) ?? '',
+    requestInterval: integer(c.RequestInterval, 'RequestInterval') ?? 30,
+    failureThreshold: integer(c.FailureThreshold, 'FailureThreshold') ?? 3,
+  };
+  const ip = text(c.IPAddress);
+  if (ip) config.ipAddress = ip;
+  const port = integer(c.Port, 'Port');
+  if (port !== undefined) config.port = port;
+  const path = text(c.ResourcePath);
+  if (path) config.resourcePath = path;
+  const fqdn = text(c.FullyQualifiedDomainName);
+  if (fqdn) config.fullyQualifiedDomainName = fqdn;
+  return { callerReference: text(req.CallerReference) ?? '', config };
+}
+
+export function healthCheckXml(h: HealthCheck): XmlNode {
+  const c = h.config;
+  return el(
+    'HealthCheck',
+    children([
+      ['Id', h.id],
+      ['CallerReference', h.callerReference],
+      [
+        'HealthCheckConfig',
+        el(
+          'HealthCheckConfig',
+          children([
+            ['IPAddress', c.ipAddress],
+            ['Port', c.port],
+            ['Type', c.type],
+            ['ResourcePath', c.resourcePath],
+            ['FullyQualifiedDomainName', c.fullyQualifiedDomainName],
+            ['RequestInterval', c.requestInterval],
+            ['FailureThreshold', c.failureThreshold],
+          ]),
+        ),
+      ],
+      ['HealthCheckVersion', h.version],
+    ]),
+  );
+}
+
 export function readResourceIds(body: string): string[] {
   const req = parseRequestBody(body, 'ListTagsForResourcesRequest');
   return list(obj(req.ResourceIds)?.ResourceId).map((r) => text(r) ?? '');
@@ -305,9 +353,9 @@ export function recordSetXml(r: RecordSet): XmlNode {
   );
 }
 
-export function tagSetXml(zoneId: string, tags: Record<string, string>): XmlNode {
+export function tagSetXml(zoneId: string, tags: Record<string, string>, type = 'hostedzone'): XmlNode {
   return el('ResourceTagSet', [
-    el('ResourceType', 'hostedzone'),
+    el('ResourceType', type),
     el('ResourceId', zoneId),
     el(
       'Tags',

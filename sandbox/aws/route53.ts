@@ -12,10 +12,12 @@ import {
   delegationSetXml,
   document,
   el,
+  healthCheckXml,
   hostedZoneXml,
   messagesXml,
   readChangeBatch,
   readChangeTags,
+  readCreateHealthCheck,
   readCreateHostedZone,
   readResourceIds,
   recordSetXml,
@@ -53,6 +55,10 @@ const ROUTES: [method: string, pattern: RegExp, operation: string][] = [
   ['GET', /^\/2013-04-01\/tags\/([^/]+)\/([^/]+)\/?$/, 'ListTagsForResource'],
   ['POST', /^\/2013-04-01\/tags\/([^/]+)\/([^/]+)\/?$/, 'ChangeTagsForResource'],
   ['POST', /^\/2013-04-01\/tags\/([^/]+)\/?$/, 'ListTagsForResources'],
+  ['POST', /^\/2013-04-01\/healthcheck\/?$/, 'CreateHealthCheck'],
+  ['GET', /^\/2013-04-01\/healthcheck\/?$/, 'ListHealthChecks'],
+  ['GET', /^\/2013-04-01\/healthcheck\/([^/]+)\/?$/, 'GetHealthCheck'],
+  ['DELETE', /^\/2013-04-01\/healthcheck\/([^/]+)\/?$/, 'DeleteHealthCheck'],
 ];
 
 export function route53Route(req: Pick<AwsRequest, 'method' | 'path'>): Route | undefined {
@@ -101,13 +107,21 @@ function maxItems(query: URLSearchParams, fallback: number, cap: number): number
   return Math.min(Number(raw), cap);
 }
 
-function hostedZoneResource(type: string): void {
-  if (type !== 'hostedzone') {
+function taggedResource(type: string): 'hostedzone' | 'healthcheck' {
+  if (type !== 'hostedzone' && type !== 'healthcheck') {
     throw invalidInput(
-      `Invalid request: the sandbox keeps tags for hostedzone resources only, not '${type}'`,
+      `Invalid request: the sandbox keeps tags for hostedzone and healthcheck resources only, not '${type}'`,
     );
   }
+  return type;
 }
+
+/** A resource's tags, a hosted zone's or a health check's. */
+function tagsOf(state: Route53State, type: string, id: string): Record<string, string> {
+  return type === 'healthcheck' ? state.healthChecks.tags(id) : state.tags(id);
+}
+
+const DEFAULT_HEALTH_CHECKS_PER_PAGE = 100;
 
 export interface Route53HandlerOptions {
   /** Changes to refuse, as an IAM record-name condition would (a fault hook for tests and scenarios). */
@@ -320,15 +334,56 @@ export function route53Handler(
     },
 
     ListTagsForResource(state, _req, [type, id]) {
-      hostedZoneResource(type!);
-      const zoneId = bareZoneId(id!);
+      const kind = taggedResource(type!);
+      const resourceId = bareZoneId(id!);
       return ok('ListTagsForResource', 'ListTagsForResourceResponse', [
-        tagSetXml(zoneId, state.tags(zoneId)),
+        tagSetXml(resourceId, tagsOf(state, kind, resourceId), kind),
       ]);
     },
 
+    CreateHealthCheck(state, req) {
+      const input = readCreateHealthCheck(req.body);
+      const { healthCheck, created } = state.healthChecks.create(input.callerReference, input.config);
+      const response = ok(
+        'CreateHealthCheck',
+        'CreateHealthCheckResponse',
+        [healthCheckXml(healthCheck)],
+        created ? 201 : 200,
+      );
+      response.headers.location = `https://route53.amazonaws.com/2013-04-01/healthcheck/${healthCheck.id}`;
+      return response;
+    },
+
+    GetHealthCheck(state, _req, [id]) {
+      return ok('GetHealthCheck', 'GetHealthCheckResponse', [healthCheckXml(state.healthChecks.get(id!))]);
+    },
+
+    DeleteHealthCheck(state, _req, [id]) {
+      state.healthChecks.delete(id!);
+      return ok('DeleteHealthCheck', 'DeleteHealthCheckResponse', []);
+    },
+
+    ListHealthChecks(state, req) {
+      const limit = maxItems(req.query, DEFAULT_HEALTH_CHECKS_PER_PAGE, 1000);
+      const checks = state.healthChecks.list();
+      const marker = req.query.get('marker');
+      const start = marker ? firstIndexOrEnd(checks, (c) => c.id >= marker) : 0;
+      const { page, next } = pageAt(checks, start, limit);
+      return ok(
+        'ListHealthChecks',
+        'ListHealthChecksResponse',
+        children([
+          ['HealthChecks', el('HealthChecks', page.map(healthCheckXml))],
+          ['Marker', marker ?? ''],
+          ['IsTruncated', next !== undefined],
+          ['NextMarker', next?.id],
+          ['MaxItems', limit],
+        ]),
+      );
+    },
+
     ListTagsForResources(state, req, [type]) {
-      hostedZoneResource(type!);
+      const kind = taggedResource(type!);
       const ids = readResourceIds(req.body).map(bareZoneId);
       if (ids.length === 0 || ids.length > 10) {
         throw invalidInput('Invalid request: ResourceIds must list 1 to 10 resource ids');
@@ -336,15 +391,16 @@ export function route53Handler(
       return ok('ListTagsForResources', 'ListTagsForResourcesResponse', [
         el(
           'ResourceTagSets',
-          ids.map((zoneId) => tagSetXml(zoneId, state.tags(zoneId))),
+          ids.map((resourceId) => tagSetXml(resourceId, tagsOf(state, kind, resourceId), kind)),
         ),
       ]);
     },
 
     ChangeTagsForResource(state, req, [type, id]) {
-      hostedZoneResource(type!);
+      const kind = taggedResource(type!);
       const { add, remove } = readChangeTags(req.body);
-      state.changeTags(bareZoneId(id!), add, remove);
+      if (kind === 'healthcheck') state.healthChecks.changeTags(id!, add, remove);
+      else state.changeTags(bareZoneId(id!), add, remove);
       return ok('ChangeTagsForResource', 'ChangeTagsForResourceResponse', []);
     },
   };

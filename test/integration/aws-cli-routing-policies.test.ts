@@ -152,4 +152,79 @@ describe('AWS CLI v2: Route 53 routing-policy rules in the sandbox', () => {
     };
     expect((await change(['CREATE', JSON.parse(JSON.stringify(f('two', 'PRIMARY', alias)))])).code).toBe(0);
   });
+
+  it('health checks: created by caller reference, tagged, listed; a record naming a missing one is refused; one in use cannot be deleted', async () => {
+    const route53 = (...args: string[]) => cli.run('us-east-1', 'route53', ...args);
+    const config = JSON.stringify({
+      IPAddress: '192.0.2.7',
+      Port: 443,
+      Type: 'HTTPS',
+      ResourcePath: '/healthz',
+    });
+    const created = await route53(
+      'create-health-check',
+      '--caller-reference',
+      'hc-1',
+      '--health-check-config',
+      config,
+    );
+    expect(created.stderr).toBe('');
+    const id = (JSON.parse(created.stdout) as { HealthCheck: { Id: string } }).HealthCheck.Id;
+    // The same caller reference with another config is another health check: refused.
+    refused(
+      await route53(
+        'create-health-check',
+        '--caller-reference',
+        'hc-1',
+        '--health-check-config',
+        config.replace('443', '8443'),
+      ),
+      'HealthCheckAlreadyExists',
+      'A different health check has already been created with the specified caller reference',
+    );
+    const tagged = await route53(
+      'change-tags-for-resource',
+      '--resource-type',
+      'healthcheck',
+      '--resource-id',
+      id,
+      '--add-tags',
+      'Key=edge-reconciler:owner,Value=eu-a',
+    );
+    expect(tagged.code).toBe(0);
+    const tags = JSON.parse(
+      (await route53('list-tags-for-resource', '--resource-type', 'healthcheck', '--resource-id', id)).stdout,
+    ) as {
+      ResourceTagSet: { Tags: { Key: string; Value: string }[] };
+    };
+    expect(tags.ResourceTagSet.Tags).toEqual([{ Key: 'edge-reconciler:owner', Value: 'eu-a' }]);
+    const listed = JSON.parse((await route53('list-health-checks')).stdout) as {
+      HealthChecks: { Id: string }[];
+    };
+    expect(listed.HealthChecks.map((h) => h.Id)).toEqual([id]);
+
+    const primary = (healthCheckId: string): RecordSet => ({
+      ...a('hc-primary', { Failover: 'PRIMARY' }, '192.0.2.7'),
+      Name: 'hc.routing.example.com',
+      HealthCheckId: healthCheckId,
+    });
+    refused(
+      await change(['CREATE', primary('00000000-0000-0000-0000-000000000000')]),
+      'NoSuchHealthCheck',
+      'does not exist',
+    );
+    expect((await change(['CREATE', primary(id)])).code).toBe(0);
+    refused(
+      await route53('delete-health-check', '--health-check-id', id),
+      'HealthCheckInUse',
+      'is referenced in the HealthCheckId element',
+    );
+    expect((await change(['DELETE', primary(id)])).code).toBe(0);
+    expect((await route53('delete-health-check', '--health-check-id', id)).code).toBe(0);
+    refused(
+      await route53('get-health-check', '--health-check-id', id),
+      'NoSuchHealthCheck',
+      'does not exist',
+    );
+  });
 });
