@@ -3,7 +3,6 @@ import type { Endpoint, FailoverRole, Route53Properties } from '../endpoint/endp
 import type { DnsWarningCode, PassWarning } from '../warnings.js';
 import { ownerOf, pushTo, resourceOf, routingPolicyOf } from './conflicts.js';
 import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
-import type { HeldName } from './plan.js';
 
 /**
  * Fleet routing: one name served by many clusters. Every cluster publishing a name under a `fleetRouting`
@@ -14,6 +13,13 @@ import type { HeldName } from './plan.js';
  */
 
 export type FleetPolicy = Config['fleetRouting'][number]['policy'];
+
+/** A name its owner keeps as it is (plan.ts's KeptName, spelled here so the planner can import this file). */
+interface KeptName {
+  dnsName: string;
+  owner: string;
+  resource: string;
+}
 
 const FLEET_POLICIES: ReadonlySet<string> = new Set<FleetPolicy>(['weighted', 'latency', 'failover']);
 
@@ -108,8 +114,8 @@ export function routeFleet(
   current: readonly Endpoint[],
   routing: FleetRouting,
   stays: (record: Endpoint) => boolean,
-): { desired: Endpoint[]; warnings: PassWarning[]; held: HeldName[] } {
-  const held: HeldName[] = [];
+): { desired: Endpoint[]; warnings: PassWarning[]; held: KeptName[] } {
+  const held: KeptName[] = [];
   const warnings: PassWarning[] = [];
   const out: Endpoint[] = [];
   const routed = new Map<string, { claim: Endpoint; member: FleetMember; policy: FleetPolicy }[]>();
