@@ -355,15 +355,27 @@ describe('Route53Provider.records', () => {
     const s = await start();
     s.state.createZone({ name: 'example.com' });
     const zone = await zoneNamed(s, 'example.com');
+    // A record may name only a health check that exists (NoSuchHealthCheck otherwise).
+    const { healthCheck } = s.state.healthChecks.create('round-trip', {
+      type: 'HTTPS',
+      ipAddress: '192.0.2.99',
+      requestInterval: 30,
+      failureThreshold: 3,
+    });
+    const records = ROUND_TRIP.map((e) =>
+      e.properties.healthCheckId
+        ? { ...e, properties: { ...e.properties, healthCheckId: healthCheck.id } }
+        : e,
+    );
     const result = await s.provider.applyChanges(
       zone,
-      ROUND_TRIP.map((e) => [create(e)]),
+      records.map((e) => [create(e)]),
     );
     expect(result.failed).toEqual([]);
 
     const read = await s.provider.records(zone);
     const byKey = new Map(read.map((e) => [endpointKey(e), e]));
-    for (const written of ROUND_TRIP) {
+    for (const written of records) {
       expect(byKey.get(endpointKey(written)), endpointKey(written)).toEqual(written);
     }
     // SOA and NS come along as they are.
