@@ -3,18 +3,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { LAMBDA_ENTRY, LAMBDA_ESBUILD, lambdaAliases } from '../infra/lambda-bundle.js';
+import {
+  BUNDLE_FILE,
+  buildLambda,
+  LAMBDA_FUNCTIONS,
+  type LambdaFunctionName,
+} from '../infra/lambda-bundle.js';
 
 /**
- * The deployed function's bundle, built as the stack builds it (infra/lambda-bundle.ts), and what a cold
- * start pays to import it: each run is a fresh `node` that imports the bundle once.
+ * Each deployed function's bundle, built as the stack builds it (infra/lambda-bundle.ts `buildLambda`),
+ * and what a cold start pays to import it: each run is a fresh `node` that imports the bundle once.
  *
  *   npx tsx bench/bundle.ts [--runs 9]
  */
 export interface BundleFigures {
-  function: string;
+  function: LambdaFunctionName;
+  entry: string;
   rawBytes: number;
+  rawKiB: number;
   gzipBytes: number;
   /** Bytes in the bundle per package (or our own top folder), largest first. */
   largest: { from: string; bytes: number }[];
@@ -25,22 +31,22 @@ export interface BundleFigures {
   node: string;
 }
 
-export async function measureBundle(runs = 9): Promise<BundleFigures> {
+/** Every deployed function, reconciler first. */
+export async function measureBundles(runs = 9): Promise<BundleFigures[]> {
+  const out: BundleFigures[] = [];
+  for (const name of Object.keys(LAMBDA_FUNCTIONS) as LambdaFunctionName[]) {
+    out.push(await measureBundle(name, runs));
+  }
+  return out;
+}
+
+export async function measureBundle(name: LambdaFunctionName, runs = 9): Promise<BundleFigures> {
   const root = resolve(import.meta.dirname, '..');
   const dir = mkdtempSync(join(tmpdir(), 'edge-reconciler-bundle-'));
   try {
-    const outfile = join(dir, 'index.mjs');
-    const result = await build({
-      ...LAMBDA_ESBUILD,
-      mainFields: [...LAMBDA_ESBUILD.mainFields],
-      entryPoints: [join(root, LAMBDA_ENTRY)],
-      alias: lambdaAliases(root),
-      sourcemap: true,
-      sourcesContent: false,
-      metafile: true,
-      outfile,
-      logLevel: 'warning',
-    });
+    const entry = LAMBDA_FUNCTIONS[name];
+    const result = await buildLambda({ projectRoot: root, entry, outdir: dir });
+    const outfile = join(dir, BUNDLE_FILE);
     const code = readFileSync(outfile);
     const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     const byOrigin = new Map<string, number>();
@@ -50,8 +56,10 @@ export async function measureBundle(runs = 9): Promise<BundleFigures> {
       byOrigin.set(from, (byOrigin.get(from) ?? 0) + input.bytesInOutput);
     }
     return {
-      function: LAMBDA_ENTRY,
+      function: name,
+      entry,
       rawBytes: code.length,
+      rawKiB: Math.round((code.length / 1024) * 10) / 10,
       gzipBytes: gzipSync(code).length,
       largest: [...byOrigin]
         .sort((a, b) => b[1] - a[1])
@@ -103,6 +111,5 @@ function round(ms: number): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
-  const f = await measureBundle(runs);
-  console.log(JSON.stringify(f, null, 2));
+  console.log(JSON.stringify(await measureBundles(runs), null, 2));
 }

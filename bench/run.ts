@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { simulate } from '../functions/cli/simulate.js';
 import { parseScenario } from '../sandbox/scenario.js';
-import { measureBundle } from './bundle.js';
+import { measureBundles } from './bundle.js';
 import { fleetScenario } from './fleet-scenario.js';
 import { EXTERNAL_DNS_MODEL, measureRoute53, type Route53Row, WRITE_FORMULA } from './route53-calls.js';
 
@@ -34,7 +34,7 @@ if (values.json) {
   const route53: Route53Row[] = [];
   for (const zoneRecords of ZONES)
     for (const clusters of FLEETS) route53.push(await measureRoute53(clusters, zoneRecords));
-  const bundle = await measureBundle();
+  const bundle = await measureBundles();
   // Imported here: its own flags are parsed when it loads, and `--json` is one of them.
   const { measureDnsCpu } = await import('./dns-cpu.js');
   const dnsCpu = measureDnsCpu();

@@ -1,11 +1,11 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import * as z from 'zod';
 import {
   FORWARDED_AUDIT_DETAIL_TYPE,
   FORWARDED_AUDIT_SOURCE,
   forwardedDetails,
 } from '../shared/audit/forwarded.js';
 import { RETRY_POLICY, retryStrategy } from '../shared/retry-policy.js';
+import * as z from '../shared/zod.js';
 import { parseEvent } from './middleware.js';
 import { lambdaHandler, logger } from './runtime.js';
 
@@ -16,7 +16,9 @@ import { lambdaHandler, logger } from './runtime.js';
  * is the reconciler's to decide. A failed put throws, so Lambda retries the delivery.
  */
 
-const subscriptionDelivery = z.looseObject({ awslogs: z.looseObject({ data: z.string().min(1) }) });
+const subscriptionDelivery = z.looseObject({
+  awslogs: z.looseObject({ data: z.string().check(z.minLength(1)) }),
+});
 
 /** PutEvents takes at most 10 entries. */
 const ENTRIES_PER_PUT = 10;

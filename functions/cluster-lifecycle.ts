@@ -1,5 +1,4 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
 import { homeAccountId } from '../shared/aws-accounts.js';
 import { confirmClusterDeleted } from '../shared/clusters/confirm-deleted.js';
 import { clusterStatus, fleetMember } from '../shared/clusters/discover.js';
@@ -11,6 +10,7 @@ import {
   type ReconcileRequest,
   reconcile,
 } from '../shared/reconcile.js';
+import * as z from '../shared/zod.js';
 import { InvalidEventError, parseEvent } from './middleware.js';
 
 /**
@@ -30,25 +30,29 @@ const cloudTrailEksEvent = z.looseObject({
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   // EventBridge's own: the account and region the call was made in, kept when a member account's rule
   // forwards the event to the central bus.
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.looseObject({
-    eventSource: z.literal('eks.amazonaws.com').optional(),
-    eventName: z.string().min(1),
-    awsRegion: z.string().min(1),
-    recipientAccountId: z.string().optional(),
-    errorCode: z.string().optional(),
-    errorMessage: z.string().optional(),
+    eventSource: z.optional(z.literal('eks.amazonaws.com')),
+    eventName: z.string().check(z.minLength(1)),
+    awsRegion: z.string().check(z.minLength(1)),
+    recipientAccountId: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    errorMessage: z.optional(z.string()),
     // CloudTrail logs the request as sent (`name`; the guide's 2018 example shows `clusterName`) and
     // the answer's cluster (`name`, `tags`); either may be null.
-    requestParameters: z
-      .looseObject({ name: z.string().optional(), clusterName: z.string().optional(), tags: tags.optional() })
-      .nullish(),
-    responseElements: z
-      .looseObject({
-        cluster: z.looseObject({ name: z.string().optional(), tags: tags.optional() }).nullish(),
-      })
-      .nullish(),
+    requestParameters: z.nullish(
+      z.looseObject({
+        name: z.optional(z.string()),
+        clusterName: z.optional(z.string()),
+        tags: z.optional(tags),
+      }),
+    ),
+    responseElements: z.nullish(
+      z.looseObject({
+        cluster: z.nullish(z.looseObject({ name: z.optional(z.string()), tags: z.optional(tags) })),
+      }),
+    ),
   }),
 });
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import {
   type PassResult,
   type ReconcileDeps,
   type ReconcileRequest,
   reconcile,
 } from '../shared/reconcile.js';
+import * as z from '../shared/zod.js';
 import { parseEvent } from './middleware.js';
 
 /**
@@ -13,9 +13,11 @@ import { parseEvent } from './middleware.js';
  * misspelt field is refused, not ignored, so `{"dryrun": true}` never becomes a real pass.
  */
 export const manualPayload = z.strictObject({
-  clusters: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
-  dryRun: z.boolean().optional(),
-  reason: z.string().max(256).optional(),
+  clusters: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(100)),
+  ),
+  dryRun: z.optional(z.boolean()),
+  reason: z.optional(z.string().check(z.maxLength(256))),
 });
 export type ManualPayload = z.infer<typeof manualPayload>;
 

@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import { formatPath } from '../shared/config.js';
+import type * as z from '../shared/zod.js';
 
 /**
  * Event validation shared by the handlers: zod schemas, and one error whose message names every bad
@@ -22,7 +22,7 @@ export class InvalidEventError extends Error {
   }
 }
 
-export function parseEvent<S extends z.ZodType>(schema: S, input: unknown, root: string): z.output<S> {
+export function parseEvent<S extends z.ZodMiniType>(schema: S, input: unknown, root: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.flatMap(describeIssue);

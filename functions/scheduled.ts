@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { type PassResult, type ReconcileDeps, reconcile } from '../shared/reconcile.js';
+import * as z from '../shared/zod.js';
 import { parseEvent } from './middleware.js';
 
 /**
@@ -9,8 +9,8 @@ import { parseEvent } from './middleware.js';
  */
 const schedulerInput = z.looseObject({
   source: z.literal('edge-reconciler.schedule'),
-  scheduledTime: z.string().optional(),
-  dryRun: z.boolean().optional(),
+  scheduledTime: z.optional(z.string()),
+  dryRun: z.optional(z.boolean()),
 });
 const scheduledEvent = z.looseObject({
   source: z.literal('aws.events'),

@@ -6,6 +6,7 @@ import { type Config, clusterConfigSchema, formatPath, parseConfig } from '../sh
 import { checkConfig } from '../shared/config-source.js';
 import { RECORD_TYPES } from '../shared/endpoint/endpoint.js';
 import type { KubernetesObject } from '../shared/sources/objects.js';
+import { safeExtend } from '../shared/zod.js';
 import { CERTIFICATE_STATUSES } from './aws/acm.js';
 import { faultRuleSchema } from './faults.js';
 
@@ -21,7 +22,7 @@ const kubernetesObject = z.looseObject({
  * A scenario cluster is a config cluster (`clusters[]` of the config, every field of it) plus what the
  * sandbox's cluster holds. Its region is checked where the config is, so the message names config.
  */
-const clusterSchema = clusterConfigSchema.safeExtend({
+const clusterSchema = safeExtend(clusterConfigSchema, {
   region: z.string().min(1).describe('The region the cluster runs in (checked as the config checks it).'),
   unreachable: z
     .union([z.boolean(), z.literal('hang')])

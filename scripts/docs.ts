@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { deploySchema } from '../infra/deploy-config.js';
 import { scenarioSchema } from '../sandbox/scenario.js';
 import { configSchema } from '../shared/config.js';
+import { extend } from '../shared/zod.js';
 import { withSourceTable } from './source-table.js';
 
 /**
@@ -36,7 +37,7 @@ type JsonSchema = {
 /** Formats editors and validators know; zod's own (`ends_with`, ...) are dropped, their pattern stays. */
 const STANDARD_FORMATS = new Set(['date-time', 'email', 'uri', 'uuid', 'ipv4', 'ipv6', 'hostname']);
 
-function toJsonSchema(schema: z.ZodType, title: string, id: string): JsonSchema {
+function toJsonSchema(schema: z.core.$ZodType, title: string, id: string): JsonSchema {
   const out = z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-07',
@@ -54,9 +55,9 @@ function toJsonSchema(schema: z.ZodType, title: string, id: string): JsonSchema 
 }
 
 /** The deploy file: the reconciler config plus the `deploy:` section only the stack reads. */
-const deployFileSchema = configSchema.extend({ deploy: deploySchema.optional() });
+const deployFileSchema = extend(configSchema, { deploy: deploySchema.optional() });
 /** A scenario file, its `config` held to the config schema (the code checks it the same way). */
-const scenarioFileSchema = scenarioSchema.extend({ config: configSchema.optional() });
+const scenarioFileSchema = scenarioSchema.extend({ config: z.optional(configSchema) });
 
 export function configJsonSchema(): JsonSchema {
   return toJsonSchema(

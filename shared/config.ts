@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { RECORD_TYPES } from './endpoint/endpoint.js';
 import { domainFilterProblem } from './endpoint/names.js';
 import { DEFAULT_TIMEOUTS } from './timeouts.js';
+import * as z from './zod.js';
 
 /**
  * The reconciler's one config. Field names are ExternalDNS's flags in lowerCamelCase
@@ -9,13 +9,13 @@ import { DEFAULT_TIMEOUTS } from './timeouts.js';
  */
 
 const recordType = z.enum(RECORD_TYPES);
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
-const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
-const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN');
+const awsRegion = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'));
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'));
+const iamRoleArn = z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'));
 /** STS's ExternalId: 2 to 1,224 characters of letters, digits and `_+=,.@:/-` (AssumeRole API reference). */
 const externalId = z
   .string()
-  .regex(/^[\w+=,.@:/-]{2,1224}$/, '2 to 1224 letters, digits or _+=,.@:/- (STS ExternalId)');
+  .check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, '2 to 1224 letters, digits or _+=,.@:/- (STS ExternalId)'));
 
 /** ExternalDNS's `--source` names this reconciler reads (each defined in shared/sources/definitions/). */
 export const SOURCE_NAMES = [
@@ -43,26 +43,30 @@ function ownerIdProblem(id: string): string | undefined {
   if (!OWNER_ID.test(id) || REGISTRY_SPECIALS.test(id)) return `"${id}": ${OWNER_ID_RULE}`;
   return undefined;
 }
-const ownerId = z
-  .string()
-  .min(1)
-  .max(100)
-  .refine((id) => !ownerIdProblem(id), { error: (i) => ownerIdProblem(String(i.input)) ?? OWNER_ID_RULE });
+const ownerId = z.string().check(
+  z.minLength(1),
+  z.maxLength(100),
+  z.refine((id) => !ownerIdProblem(id), { error: (i) => ownerIdProblem(String(i.input)) ?? OWNER_ID_RULE }),
+);
 
 /** A `domainFilters` / `excludeDomains` entry: a domain, optionally with a leading dot (below it only). */
-const domainEntry = z.string().superRefine((entry, ctx) => {
-  const problem = domainFilterProblem(entry);
-  if (problem) ctx.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
-});
+const domainEntry = z.string().check(
+  z.superRefine((entry, ctx) => {
+    const problem = domainFilterProblem(entry);
+    if (problem) ctx.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
+  }),
+);
 
 /** A regular expression that JavaScript compiles (as the domain filter will at every pass). */
-const regexSource = z.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(err as Error).message})` });
-  }
-});
+const regexSource = z.string().check(
+  z.superRefine((source, ctx) => {
+    try {
+      new RegExp(source);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(err as Error).message})` });
+    }
+  }),
+);
 
 /**
  * Which names a cluster may publish. In the config's top level they bound the whole reconciler; on a
@@ -76,79 +80,84 @@ const domainFields = {
 };
 
 const clusterFields = {
-  name: z.string().min(1).max(100).describe('The EKS cluster name.'),
-  region: awsRegion.describe('The region the cluster runs in.'),
-  account: accountId
-    .optional()
-    .describe("The cluster's AWS account, when it is not the reconciler's own (then set `roleArn`)."),
-  ownerId: ownerId
-    .optional()
-    .describe(
-      "This cluster's TXT registry owner id (ExternalDNS `--txt-owner-id`); defaults to `name`. No whitespace " +
-        'and none of the registry\'s `,` `"` `=` `\\` characters.',
+  name: z.string().check(z.minLength(1), z.maxLength(100), z.describe('The EKS cluster name.')),
+  region: awsRegion.check(z.describe('The region the cluster runs in.')),
+  account: z
+    .optional(accountId)
+    .check(
+      z.describe("The cluster's AWS account, when it is not the reconciler's own (then set `roleArn`)."),
+    ),
+  ownerId: z
+    .optional(ownerId)
+    .check(
+      z.describe(
+        "This cluster's TXT registry owner id (ExternalDNS `--txt-owner-id`); defaults to `name`. No whitespace " +
+          'and none of the registry\'s `,` `"` `=` `\\` characters.',
+      ),
     ),
   roleArn: z
-    .string()
-    .startsWith('arn:')
-    .optional()
-    .describe('A role to assume for a cluster in another account (DescribeCluster and the EKS token).'),
+    .optional(z.string().check(z.startsWith('arn:')))
+    .check(
+      z.describe('A role to assume for a cluster in another account (DescribeCluster and the EKS token).'),
+    ),
   tags: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe('Labels for reports; discovery fills them from the cluster.'),
+    ._default(z.record(z.string(), z.string()), {})
+    .check(z.describe('Labels for reports; discovery fills them from the cluster.')),
   endpoint: z
-    .url({ protocol: /^https$/ })
-    .optional()
-    .describe(
-      'The API server URL when known without DescribeCluster (a kubeconfig context); give ' +
-        "`certificateAuthorityData` with it. The token is still EKS's, for `name` in `region`.",
+    .optional(z.url({ protocol: /^https$/ }))
+    .check(
+      z.describe(
+        'The API server URL when known without DescribeCluster (a kubeconfig context); give ' +
+          "`certificateAuthorityData` with it. The token is still EKS's, for `name` in `region`.",
+      ),
     ),
   certificateAuthorityData: z
-    .base64()
-    .optional()
-    .describe("The API server's CA bundle (base64 PEM), with `endpoint` (required with it)."),
-  domainFilters: domainFields.domainFilters
-    .optional()
-    .describe(
-      "This cluster's own domains, inside the global `domainFilters`: a name of its objects outside them is " +
-        'not published (a warning names the object, the cluster and the name).',
+    .optional(z.base64())
+    .check(z.describe("The API server's CA bundle (base64 PEM), with `endpoint` (required with it).")),
+  domainFilters: z
+    .optional(domainFields.domainFilters)
+    .check(
+      z.describe(
+        "This cluster's own domains, inside the global `domainFilters`: a name of its objects outside them is " +
+          'not published (a warning names the object, the cluster and the name).',
+      ),
     ),
-  excludeDomains: domainFields.excludeDomains
-    .optional()
-    .describe("Names under these domains are never published from this cluster's objects."),
-  regexDomainFilter: domainFields.regexDomainFilter
-    .optional()
-    .describe("This cluster's objects publish only names matching this regular expression."),
-  regexDomainExclusion: domainFields.regexDomainExclusion
-    .optional()
-    .describe("With this cluster's `regexDomainFilter`: names matching this are not published."),
+  excludeDomains: z
+    .optional(domainFields.excludeDomains)
+    .check(z.describe("Names under these domains are never published from this cluster's objects.")),
+  regexDomainFilter: z
+    .optional(domainFields.regexDomainFilter)
+    .check(z.describe("This cluster's objects publish only names matching this regular expression.")),
+  regexDomainExclusion: z
+    .optional(domainFields.regexDomainExclusion)
+    .check(z.describe("With this cluster's `regexDomainFilter`: names matching this are not published.")),
   weight: z
-    .number()
-    .int()
-    .min(0)
-    .max(255)
-    .optional()
-    .describe(
-      "This cluster's Route 53 weight in `weighted` fleet routing (0–255); 1 when absent. An object's own set-identifier and routing annotations win.",
+    .optional(z.number().check(z.int(), z.gte(0), z.lte(255)))
+    .check(
+      z.describe(
+        "This cluster's Route 53 weight in `weighted` fleet routing (0–255); 1 when absent. An object's own set-identifier and routing annotations win.",
+      ),
     ),
   failover: z
-    .enum(['PRIMARY', 'SECONDARY'])
-    .optional()
-    .describe(
-      "This cluster's role in `failover` fleet routing; a cluster without one is left out of failover names (a warning says so).",
+    .optional(z.enum(['PRIMARY', 'SECONDARY']))
+    .check(
+      z.describe(
+        "This cluster's role in `failover` fleet routing; a cluster without one is left out of failover names (a warning says so).",
+      ),
     ),
   drain: z
-    .boolean()
-    .optional()
-    .describe(
-      'Take this cluster out of every fleet-routed name (weight 0; left out of latency and failover sets while another member remains), for a blue/green migration.',
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        'Take this cluster out of every fleet-routed name (weight 0; left out of latency and failover sets while another member remains), for a blue/green migration.',
+      ),
     ),
 };
 
 /** What the cluster fields cannot say one at a time. */
 function checkCluster(
   c: { name: string; ownerId?: string; endpoint?: string; certificateAuthorityData?: string },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   // Without an ownerId the name is the owner id, and goes into the TXT registry the same way.
   const nameAsOwner = c.ownerId === undefined ? ownerIdProblem(c.name) : undefined;
@@ -171,525 +180,571 @@ function checkCluster(
   }
 }
 
-export const clusterConfigSchema = z.strictObject(clusterFields).superRefine(checkCluster);
+export const clusterConfigSchema = z.strictObject(clusterFields).check(z.superRefine(checkCluster));
 
 export const discoveryAccountSchema = z.strictObject({
-  id: accountId.describe('The account to search.'),
+  id: accountId.check(z.describe('The account to search.')),
   roleArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-    .describe(
-      'The role the reconciler assumes in that account (ListClusters, DescribeCluster, the EKS token).',
+    .check(
+      z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
+      z.describe(
+        'The role the reconciler assumes in that account (ListClusters, DescribeCluster, the EKS token).',
+      ),
     ),
   regions: z
-    .array(awsRegion)
-    .min(1)
-    .optional()
-    .describe("Regions to search in this account; the discovery's `regions` when absent."),
+    .optional(z.array(awsRegion).check(z.minLength(1)))
+    .check(z.describe("Regions to search in this account; the discovery's `regions` when absent.")),
 });
 
 export const clusterDiscoverySchema = z.strictObject({
   regions: z
     .array(awsRegion)
-    .min(1)
-    .describe('Regions searched in the home account (and in each account without its own list).'),
+    .check(
+      z.minLength(1),
+      z.describe('Regions searched in the home account (and in each account without its own list).'),
+    ),
   tags: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe('Tags a cluster must carry to join the fleet, every one with exactly this value.'),
-  homeAccount: z.boolean().default(true).describe("Search the reconciler's own account too."),
+    ._default(z.record(z.string(), z.string()), {})
+    .check(z.describe('Tags a cluster must carry to join the fleet, every one with exactly this value.')),
+  homeAccount: z._default(z.boolean(), true).check(z.describe("Search the reconciler's own account too.")),
   accounts: z
-    .array(discoveryAccountSchema)
-    .default([])
-    .describe('Other accounts to search, each through a role.'),
+    ._default(z.array(discoveryAccountSchema), [])
+    .check(z.describe('Other accounts to search, each through a role.')),
 });
 
-const duration = (example: string) => z.string().regex(/^\d+(s|m|h|d)$/, `a duration such as ${example}`);
+const duration = (example: string) =>
+  z.string().check(z.regex(/^\d+(s|m|h|d)$/, `a duration such as ${example}`));
 
 export const configSchema = z.strictObject({
   policy: z
-    .enum(['sync', 'upsert-only', 'create-only'])
-    .default('sync')
-    .describe(
-      'What a pass may do to records it owns: `sync` creates, updates and deletes; `upsert-only` never ' +
-        'deletes; `create-only` only creates (ExternalDNS `--policy`).',
+    ._default(z.enum(['sync', 'upsert-only', 'create-only']), 'sync')
+    .check(
+      z.describe(
+        'What a pass may do to records it owns: `sync` creates, updates and deletes; `upsert-only` never ' +
+          'deletes; `create-only` only creates (ExternalDNS `--policy`).',
+      ),
     ),
-  region: awsRegion
-    .default('us-east-1')
-    .describe('The home region: Route 53, EventBridge and STS calls go here.'),
+  region: z
+    ._default(awsRegion, 'us-east-1')
+    .check(z.describe('The home region: Route 53, EventBridge and STS calls go here.')),
   dryRun: z
-    .boolean()
-    .default(false)
-    .describe('Plan and report every pass without writing to Route 53 or ACM and without sending events.'),
+    ._default(z.boolean(), false)
+    .check(
+      z.describe('Plan and report every pass without writing to Route 53 or ACM and without sending events.'),
+    ),
 
   // --- which names we manage
-  domainFilters: domainFields.domainFilters
-    .default([])
-    .describe(
-      'Manage only names under these domains; every name when empty (ExternalDNS `--domain-filter`). ' +
-        'Each a domain (`example.com`, or `.example.com` for names below it only): not `*`, empty or spaced.',
+  domainFilters: z
+    ._default(domainFields.domainFilters, [])
+    .check(
+      z.describe(
+        'Manage only names under these domains; every name when empty (ExternalDNS `--domain-filter`). ' +
+          'Each a domain (`example.com`, or `.example.com` for names below it only): not `*`, empty or spaced.',
+      ),
     ),
-  excludeDomains: domainFields.excludeDomains
-    .default([])
-    .describe('Never manage names under these domains, even inside `domainFilters` (`--exclude-domains`).'),
-  regexDomainFilter: domainFields.regexDomainFilter
-    .optional()
-    .describe(
-      'Manage only names matching this regular expression, instead of `domainFilters` (`--regex-domain-filter`).',
+  excludeDomains: z
+    ._default(domainFields.excludeDomains, [])
+    .check(
+      z.describe(
+        'Never manage names under these domains, even inside `domainFilters` (`--exclude-domains`).',
+      ),
     ),
-  regexDomainExclusion: domainFields.regexDomainExclusion
-    .optional()
-    .describe(
-      'With `regexDomainFilter`: skip names matching this regular expression (`--regex-domain-exclusion`).',
+  regexDomainFilter: z
+    .optional(domainFields.regexDomainFilter)
+    .check(
+      z.describe(
+        'Manage only names matching this regular expression, instead of `domainFilters` (`--regex-domain-filter`).',
+      ),
+    ),
+  regexDomainExclusion: z
+    .optional(domainFields.regexDomainExclusion)
+    .check(
+      z.describe(
+        'With `regexDomainFilter`: skip names matching this regular expression (`--regex-domain-exclusion`).',
+      ),
     ),
 
   fleetRouting: z
-    .array(
-      z.strictObject({
-        domains: z
-          .array(domainEntry)
-          .min(1)
-          .describe('Names under these domains (the domain itself included) are fleet-routed.'),
-        policy: z
-          .enum(['weighted', 'latency', 'failover'])
-          .describe(
-            "Route 53's routing policy for the names: `weighted` by each cluster's `weight`, `latency` by its `region`, `failover` by its `failover` role.",
-          ),
-      }),
+    ._default(
+      z.array(
+        z.strictObject({
+          domains: z
+            .array(domainEntry)
+            .check(
+              z.minLength(1),
+              z.describe('Names under these domains (the domain itself included) are fleet-routed.'),
+            ),
+          policy: z
+            .enum(['weighted', 'latency', 'failover'])
+            .check(
+              z.describe(
+                "Route 53's routing policy for the names: `weighted` by each cluster's `weight`, `latency` by its `region`, `failover` by its `failover` role.",
+              ),
+            ),
+        }),
+      ),
+      [],
     )
-    .default([])
-    .describe(
-      'One name served by many clusters: every cluster publishing a name under these domains gets its own record set (set identifier = its owner id) under the policy. The first entry whose domains hold a name applies.',
+    .check(
+      z.describe(
+        'One name served by many clusters: every cluster publishing a name under these domains gets its own record set (set identifier = its owner id) under the policy. The first entry whose domains hold a name applies.',
+      ),
     ),
 
   // --- caps: what no sane workload reaches; past them nothing new is published and nothing deleted
   maxNamesPerObject: z
-    .number()
-    .int()
-    .min(1)
-    .default(100)
-    .describe(
-      'Host names one object may publish; past it the object publishes nothing new and its records stay as they are.',
+    ._default(z.number().check(z.int(), z.gte(1)), 100)
+    .check(
+      z.describe(
+        'Host names one object may publish; past it the object publishes nothing new and its records stay as they are.',
+      ),
     ),
   maxEndpointsPerCluster: z
-    .number()
-    .int()
-    .min(1)
-    .default(5000)
-    .describe(
-      'Endpoints one cluster may publish; past it the cluster is frozen like a failed one (nothing created, ' +
-        'updated or deleted) and reported failed with the reason.',
+    ._default(z.number().check(z.int(), z.gte(1)), 5000)
+    .check(
+      z.describe(
+        'Endpoints one cluster may publish; past it the cluster is frozen like a failed one (nothing created, ' +
+          'updated or deleted) and reported failed with the reason.',
+      ),
     ),
 
   // --- which zones we write
   zoneIdFilters: z
-    .array(
-      z
-        .string()
-        .regex(/^\S+$/, 'must be a hosted zone id such as Z0123456789ABCDEFGHIJ, not empty or spaced'),
+    ._default(
+      z.array(
+        z
+          .string()
+          .check(
+            z.regex(/^\S+$/, 'must be a hosted zone id such as Z0123456789ABCDEFGHIJ, not empty or spaced'),
+          ),
+      ),
+      [],
     )
-    .default([])
-    .describe(
-      'Write only to these hosted zone ids; every zone the account holds when empty (`--zone-id-filter`).',
+    .check(
+      z.describe(
+        'Write only to these hosted zone ids; every zone the account holds when empty (`--zone-id-filter`).',
+      ),
     ),
   zoneType: z
-    .enum(['', 'public', 'private'])
-    .default('')
-    .describe('Write only to public or only to private zones; both when empty (`--aws-zone-type`).'),
+    ._default(z.enum(['', 'public', 'private']), '')
+    .check(z.describe('Write only to public or only to private zones; both when empty (`--aws-zone-type`).')),
   zoneTags: z
-    .array(z.string().regex(/^[^=]+=.*$/, 'key=value'))
-    .default([])
-    .describe('`key=value` pairs a zone must carry to be written (ExternalDNS `--aws-zone-tags`).'),
+    ._default(z.array(z.string().check(z.regex(/^[^=]+=.*$/, 'key=value'))), [])
+    .check(z.describe('`key=value` pairs a zone must carry to be written (ExternalDNS `--aws-zone-tags`).')),
   route53Roles: z
-    .array(
-      z.strictObject({
-        roleArn: iamRoleArn.describe(
-          'A role in the account holding the zones (the DNS-account stack makes it).',
-        ),
-        externalId: externalId
-          .optional()
-          .describe("The role's `sts:ExternalId`, when its trust requires one."),
-      }),
+    ._default(
+      z.array(
+        z.strictObject({
+          roleArn: iamRoleArn.check(
+            z.describe('A role in the account holding the zones (the DNS-account stack makes it).'),
+          ),
+          externalId: z
+            .optional(externalId)
+            .check(z.describe("The role's `sts:ExternalId`, when its trust requires one.")),
+        }),
+      ),
+      [],
     )
-    .default([])
-    .describe(
-      "Hosted zones in other accounts, one role per account: each account's zones are listed and filtered " +
-        "like the home account's, read once per pass and written through that account's session.",
+    .check(
+      z.describe(
+        "Hosted zones in other accounts, one role per account: each account's zones are listed and filtered " +
+          "like the home account's, read once per pass and written through that account's session.",
+      ),
     ),
-  awsAssumeRole: iamRoleArn
-    .optional()
-    .describe(
-      "ExternalDNS `--aws-assume-role`: Route 53 only in this role's account, not the home account " +
-        '(for several accounts use `route53Roles`).',
+  awsAssumeRole: z
+    .optional(iamRoleArn)
+    .check(
+      z.describe(
+        "ExternalDNS `--aws-assume-role`: Route 53 only in this role's account, not the home account " +
+          '(for several accounts use `route53Roles`).',
+      ),
     ),
-  awsAssumeRoleExternalId: externalId
-    .optional()
-    .describe('ExternalDNS `--aws-assume-role-external-id`: the external id for `awsAssumeRole`.'),
+  awsAssumeRoleExternalId: z
+    .optional(externalId)
+    .check(z.describe('ExternalDNS `--aws-assume-role-external-id`: the external id for `awsAssumeRole`.')),
   zoneConcurrency: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(2)
-    .describe(
-      'Zones read and written at once in each account: the accounts proceed side by side, each at its own ' +
-        'Route 53 rate (5 requests a second per account).',
+    ._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 2)
+    .check(
+      z.describe(
+        'Zones read and written at once in each account: the accounts proceed side by side, each at its own ' +
+          'Route 53 rate (5 requests a second per account).',
+      ),
     ),
 
   // --- registry
   txtPrefix: z
-    .string()
-    .default('')
-    .describe(
-      'Prefix of the ownership TXT record names (`--txt-prefix`); `%{record_type}` is replaced by the type.',
+    ._default(z.string(), '')
+    .check(
+      z.describe(
+        'Prefix of the ownership TXT record names (`--txt-prefix`); `%{record_type}` is replaced by the type.',
+      ),
     ),
   txtSuffix: z
-    .string()
-    .default('')
-    .describe('Suffix of the ownership TXT record names (`--txt-suffix`); exclusive with `txtPrefix`.'),
+    ._default(z.string(), '')
+    .check(
+      z.describe('Suffix of the ownership TXT record names (`--txt-suffix`); exclusive with `txtPrefix`.'),
+    ),
   txtWildcardReplacement: z
-    .string()
-    .default('')
-    .describe(
-      'What replaces `*` in the TXT record name of a wildcard record (`--txt-wildcard-replacement`).',
+    ._default(z.string(), '')
+    .check(
+      z.describe(
+        'What replaces `*` in the TXT record name of a wildcard record (`--txt-wildcard-replacement`).',
+      ),
     ),
   managedRecordTypes: z
-    .array(recordType)
-    .default(['A', 'AAAA', 'CNAME'])
-    .describe('Record types the reconciler creates and deletes (`--managed-record-types`).'),
+    ._default(z.array(recordType), ['A', 'AAAA', 'CNAME'])
+    .check(z.describe('Record types the reconciler creates and deletes (`--managed-record-types`).')),
   excludeRecordTypes: z
-    .array(recordType)
-    .default([])
-    .describe('Record types never touched, even if managed (`--exclude-record-types`).'),
+    ._default(z.array(recordType), [])
+    .check(z.describe('Record types never touched, even if managed (`--exclude-record-types`).')),
 
   // --- sources
   sources: z
-    .array(z.enum(SOURCE_NAMES))
-    .default(['service', 'ingress'])
-    .describe('The kinds of Kubernetes objects read, by ExternalDNS source name (`--source`).'),
+    ._default(z.array(z.enum(SOURCE_NAMES)), ['service', 'ingress'])
+    .check(z.describe('The kinds of Kubernetes objects read, by ExternalDNS source name (`--source`).')),
   annotationPrefix: z
-    .string()
-    .endsWith('/')
-    .default('external-dns.alpha.kubernetes.io/')
-    .describe('The prefix of the annotations read (`hostname`, `ttl`, `target`, ...), ending in `/`.'),
+    ._default(z.string().check(z.endsWith('/')), 'external-dns.alpha.kubernetes.io/')
+    .check(
+      z.describe('The prefix of the annotations read (`hostname`, `ttl`, `target`, ...), ending in `/`.'),
+    ),
   namespace: z
-    .array(z.string())
-    .default([])
-    .describe('Read objects only in these namespaces; every namespace when empty (`--namespace`).'),
+    ._default(z.array(z.string()), [])
+    .check(z.describe('Read objects only in these namespaces; every namespace when empty (`--namespace`).')),
   ingressClass: z
-    .array(z.string())
-    .default([])
-    .describe('Read only Ingresses of these classes; every class when empty (`--ingress-class`).'),
+    ._default(z.array(z.string()), [])
+    .check(z.describe('Read only Ingresses of these classes; every class when empty (`--ingress-class`).')),
   labelFilter: z
-    .string()
-    .default('')
-    .describe('A label selector objects must match, such as `team=edge,env!=dev` (`--label-filter`).'),
+    ._default(z.string(), '')
+    .check(
+      z.describe('A label selector objects must match, such as `team=edge,env!=dev` (`--label-filter`).'),
+    ),
   annotationFilter: z
-    .string()
-    .default('')
-    .describe('An annotation selector objects must match, in label-selector syntax (`--annotation-filter`).'),
+    ._default(z.string(), '')
+    .check(
+      z.describe(
+        'An annotation selector objects must match, in label-selector syntax (`--annotation-filter`).',
+      ),
+    ),
   serviceTypeFilter: z
-    .array(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']))
-    .default([])
-    .describe('Read only Services of these types; every type when empty (`--service-type-filter`).'),
+    ._default(z.array(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'])), [])
+    .check(z.describe('Read only Services of these types; every type when empty (`--service-type-filter`).')),
   ignoreHostnameAnnotation: z
-    .boolean()
-    .default(false)
-    .describe(
-      "Ignore the `hostname` annotation; names come from the objects' specs only (`--ignore-hostname-annotation`).",
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        "Ignore the `hostname` annotation; names come from the objects' specs only (`--ignore-hostname-annotation`).",
+      ),
     ),
   ignoreIngressTlsSpec: z
-    .boolean()
-    .default(false)
-    .describe("Take no record names from an Ingress's `spec.tls` hosts (`--ignore-ingress-tls-spec`)."),
+    ._default(z.boolean(), false)
+    .check(
+      z.describe("Take no record names from an Ingress's `spec.tls` hosts (`--ignore-ingress-tls-spec`)."),
+    ),
   ignoreIngressRulesSpec: z
-    .boolean()
-    .default(false)
-    .describe("Take no record names from an Ingress's `spec.rules` hosts (`--ignore-ingress-rules-spec`)."),
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        "Take no record names from an Ingress's `spec.rules` hosts (`--ignore-ingress-rules-spec`).",
+      ),
+    ),
   publishInternalServices: z
-    .boolean()
-    .default(false)
-    .describe(
-      'Give ClusterIP Services records too, pointing at their cluster IP (`--publish-internal-services`).',
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        'Give ClusterIP Services records too, pointing at their cluster IP (`--publish-internal-services`).',
+      ),
     ),
   gatewayName: z
-    .string()
-    .default('')
-    .describe(
-      'Gateway API routes count only through a parent Gateway of this name (ExternalDNS `--gateway-name`).',
+    ._default(z.string(), '')
+    .check(
+      z.describe(
+        'Gateway API routes count only through a parent Gateway of this name (ExternalDNS `--gateway-name`).',
+      ),
     ),
   gatewayNamespace: z
-    .string()
-    .default('')
-    .describe(
-      '... only through Gateways in this namespace; every namespace when empty (`--gateway-namespace`).',
+    ._default(z.string(), '')
+    .check(
+      z.describe(
+        '... only through Gateways in this namespace; every namespace when empty (`--gateway-namespace`).',
+      ),
     ),
   gatewayLabelFilter: z
-    .string()
-    .default('')
-    .describe('... only through Gateways whose labels match this selector (`--gateway-label-filter`).'),
+    ._default(z.string(), '')
+    .check(
+      z.describe('... only through Gateways whose labels match this selector (`--gateway-label-filter`).'),
+    ),
   traefikEnableLegacy: z
-    .boolean()
-    .optional()
-    .describe(
-      "The traefik-proxy source also reads Traefik's old `traefik.containo.us` group (ExternalDNS ≥ 0.19 " +
-        '`--traefik-enable-legacy`; off by default there too: Traefik v3 reads only `traefik.io`).',
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        "The traefik-proxy source also reads Traefik's old `traefik.containo.us` group (ExternalDNS ≥ 0.19 " +
+          '`--traefik-enable-legacy`; off by default there too: Traefik v3 reads only `traefik.io`).',
+      ),
     ),
   traefikDisableLegacy: z
-    .boolean()
-    .optional()
-    .describe(
-      "ExternalDNS < 0.19's `--traefik-disable-legacy`, accepted so such a config reads the same: `false` " +
-        'turns the old group on, `true` keeps it off. Unset, `traefikEnableLegacy` decides.',
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        "ExternalDNS < 0.19's `--traefik-disable-legacy`, accepted so such a config reads the same: `false` " +
+          'turns the old group on, `true` keeps it off. Unset, `traefikEnableLegacy` decides.',
+      ),
     ),
   traefikDisableNew: z
-    .boolean()
-    .default(false)
-    .describe('The traefik-proxy source skips the `traefik.io` group (`--traefik-disable-new`).'),
+    ._default(z.boolean(), false)
+    .check(z.describe('The traefik-proxy source skips the `traefik.io` group (`--traefik-disable-new`).')),
   traefikService: z
-    .string()
-    .regex(
-      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-      'namespace/name of the Service in front of Traefik',
+    .optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+            'namespace/name of the Service in front of Traefik',
+          ),
+        ),
     )
-    .optional()
-    .describe(
-      'The Service in front of Traefik, as `namespace/name` (beyond ExternalDNS): an IngressRoute without ' +
-        'a `target` annotation points at its load balancer (`status.loadBalancer`, or `spec.externalIPs`), ' +
-        'so the NLB name is not copied into every route. Unset: such a route gets no record.',
+    .check(
+      z.describe(
+        'The Service in front of Traefik, as `namespace/name` (beyond ExternalDNS): an IngressRoute without ' +
+          'a `target` annotation points at its load balancer (`status.loadBalancer`, or `spec.externalIPs`), ' +
+          'so the NLB name is not copied into every route. Unset: such a route gets no record.',
+      ),
     ),
 
   // --- Route 53
   preferCname: z
-    .boolean()
-    .default(false)
-    .describe('Point at load balancers with CNAME records instead of ALIAS records (`--aws-prefer-cname`).'),
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        'Point at load balancers with CNAME records instead of ALIAS records (`--aws-prefer-cname`).',
+      ),
+    ),
   evaluateTargetHealth: z
-    .boolean()
-    .default(true)
-    .describe('Set EvaluateTargetHealth on ALIAS records (`--aws-evaluate-target-health`).'),
+    ._default(z.boolean(), true)
+    .check(z.describe('Set EvaluateTargetHealth on ALIAS records (`--aws-evaluate-target-health`).')),
   batchChangeSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(1000)
-    .describe(
-      "Changes per ChangeResourceRecordSets call, at most Route 53's 1,000 (`--aws-batch-change-size`).",
+    ._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 1000)
+    .check(
+      z.describe(
+        "Changes per ChangeResourceRecordSets call, at most Route 53's 1,000 (`--aws-batch-change-size`).",
+      ),
     ),
   defaultTtl: z
-    .number()
-    .int()
-    .min(0)
-    .max(2147483647)
-    .default(300)
-    .describe('TTL in seconds of records whose object sets no `ttl` annotation.'),
+    ._default(z.number().check(z.int(), z.gte(0), z.lte(2147483647)), 300)
+    .check(z.describe('TTL in seconds of records whose object sets no `ttl` annotation.')),
 
   zoneCacheSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(86400)
-    .default(0)
-    .describe(
-      'A warm function reads a zone whole at most this often and otherwise plans against its own copy, ' +
-        'kept true by its own writes and audit passes; a change made outside shows up to this many seconds ' +
-        'late (the drift window). 0: every pass reads every zone (as ExternalDNS does).',
+    ._default(z.number().check(z.int(), z.gte(0), z.lte(86400)), 0)
+    .check(
+      z.describe(
+        'A warm function reads a zone whole at most this often and otherwise plans against its own copy, ' +
+          'kept true by its own writes and audit passes; a change made outside shows up to this many seconds ' +
+          'late (the drift window). 0: every pass reads every zone (as ExternalDNS does).',
+      ),
     ),
 
   // --- guards
   deletionGuard: z
-    .strictObject({
-      maxShare: z
-        .number()
-        .min(0)
-        .max(1)
-        .default(0.5)
-        .describe("Hold back a pass's deletions when they exceed this share of one owner's records."),
-      minRecords: z
-        .number()
-        .int()
-        .min(0)
-        .default(4)
-        .describe('Below this many owned records the share is not checked (deleting 1 of 1 is normal).'),
-      allow: z.boolean().default(false).describe('Let a large deletion through (a deliberate clean-up).'),
-    })
-    .prefault({})
-    .describe("Holds back a pass that would delete too large a share of one owner's records."),
+    .prefault(
+      z.strictObject({
+        maxShare: z
+          ._default(z.number().check(z.gte(0), z.lte(1)), 0.5)
+          .check(
+            z.describe("Hold back a pass's deletions when they exceed this share of one owner's records."),
+          ),
+        minRecords: z
+          ._default(z.number().check(z.int(), z.gte(0)), 4)
+          .check(
+            z.describe('Below this many owned records the share is not checked (deleting 1 of 1 is normal).'),
+          ),
+        allow: z
+          ._default(z.boolean(), false)
+          .check(z.describe('Let a large deletion through (a deliberate clean-up).')),
+      }),
+      {},
+    )
+    .check(z.describe("Holds back a pass that would delete too large a share of one owner's records.")),
 
   // --- the fleet
-  clusters: z.array(clusterConfigSchema).default([]).describe('The clusters of the fleet.'),
+  clusters: z._default(z.array(clusterConfigSchema), []).check(z.describe('The clusters of the fleet.')),
   clusterConcurrency: z
-    .number()
-    .int()
-    .min(1)
-    .max(64)
-    .default(8)
-    .describe('Clusters read in parallel during a pass.'),
-  clusterDiscovery: clusterDiscoverySchema
-    .optional()
-    .describe('Clusters found by ListClusters besides the listed ones; absent: only `clusters`.'),
+    ._default(z.number().check(z.int(), z.gte(1), z.lte(64)), 8)
+    .check(z.describe('Clusters read in parallel during a pass.')),
+  clusterDiscovery: z
+    .optional(clusterDiscoverySchema)
+    .check(z.describe('Clusters found by ListClusters besides the listed ones; absent: only `clusters`.')),
 
   // --- ACM certificates for the TLS hosts (cert-manager's job, done once for the fleet)
   certificates: z
-    .strictObject({
-      enabled: z.boolean().default(false).describe('Request and keep ACM certificates for every TLS host.'),
-      region: awsRegion
-        .optional()
-        .describe(
-          "Every certificate in this region (us-east-1 for CloudFront); absent: each cluster's own region.",
-        ),
-      ownerTagKey: z
-        .string()
-        .min(1)
-        .max(128)
-        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'an ACM tag key')
-        .refine((k) => !k.toLowerCase().startsWith('aws:'), 'must not start with aws:')
-        .default('edge-reconciler:owner')
-        .describe('Our certificates carry this tag, valued `ownerId`; only they are ever deleted.'),
-      ownerId: z
-        .string()
-        .min(1)
-        .max(100)
-        .regex(
-          /^[\p{L}\p{N}_.:/+\-@]+$/u,
-          'letters, digits and _.:/+-@ only (an ACM tag value and a TXT label)',
-        )
-        .default('edge-reconciler-certificates')
-        .describe('The value of the owner tag, and the TXT owner of the validation CNAMEs.'),
-      maxNamesPerCertificate: z
-        .number()
-        .int()
-        .min(1)
-        .max(100)
-        .default(10)
-        .describe('The account\'s "domain names per ACM certificate" quota.'),
-      yearlyRequestQuota: z
-        .number()
-        .int()
-        .min(1)
-        .default(5000)
-        .describe('ACM\'s "certificates per year (last 365 days)" quota for a region.'),
-      maxRequestsPerPass: z
-        .number()
-        .int()
-        .min(0)
-        .max(1000)
-        .default(20)
-        .describe(
-          'Certificate requests one pass may make, so a broken source cannot spend the yearly quota.',
-        ),
-      keyAlgorithm: z
-        .enum(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'])
-        .default('RSA_2048')
-        .describe('The key algorithm of requested certificates.'),
-      retryBackoff: z
-        .strictObject({
-          initial: duration('1h').default('1h').describe('The wait after the first failed request.'),
-          max: duration('32h').default('32h').describe('The longest wait between attempts.'),
-        })
-        .prefault({})
-        .describe(
-          "After a failed request: wait `initial`, doubling per attempt up to `max` (cert-manager's).",
-        ),
-      cleanupGracePeriod: duration('24h')
-        .default('24h')
-        .describe('Our certificates no hostname needs and nothing uses are deleted after this long.'),
-      expiryWarningDays: z
-        .number()
-        .int()
-        .min(0)
-        .default(30)
-        .describe('Warn when a certificate in use expires within this many days.'),
-      pendingWarningAfter: duration('2h')
-        .default('2h')
-        .describe('Warn when a requested certificate is still pending validation after this long.'),
-      unusedWarningAfter: duration('24h')
-        .default('24h')
-        .describe(
-          'An issued certificate nothing uses this long after issue will not be renewed by ACM: reported.',
-        ),
-      apiConcurrency: z
-        .number()
-        .int()
-        .min(1)
-        .max(10)
-        .default(4)
-        .describe('Parallel ACM calls per region (ACM allows about 10 requests a second for most actions).'),
-    })
-    .prefault({})
-    .describe("ACM certificates for the fleet's TLS hosts (cert-manager's job, done once for the fleet)."),
+    .prefault(
+      z.strictObject({
+        enabled: z
+          ._default(z.boolean(), false)
+          .check(z.describe('Request and keep ACM certificates for every TLS host.')),
+        region: z
+          .optional(awsRegion)
+          .check(
+            z.describe(
+              "Every certificate in this region (us-east-1 for CloudFront); absent: each cluster's own region.",
+            ),
+          ),
+        ownerTagKey: z
+          ._default(
+            z.string().check(
+              z.minLength(1),
+              z.maxLength(128),
+              z.regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'an ACM tag key'),
+              z.refine((k) => !k.toLowerCase().startsWith('aws:'), 'must not start with aws:'),
+            ),
+            'edge-reconciler:owner',
+          )
+          .check(
+            z.describe('Our certificates carry this tag, valued `ownerId`; only they are ever deleted.'),
+          ),
+        ownerId: z
+          ._default(
+            z
+              .string()
+              .check(
+                z.minLength(1),
+                z.maxLength(100),
+                z.regex(
+                  /^[\p{L}\p{N}_.:/+\-@]+$/u,
+                  'letters, digits and _.:/+-@ only (an ACM tag value and a TXT label)',
+                ),
+              ),
+            'edge-reconciler-certificates',
+          )
+          .check(z.describe('The value of the owner tag, and the TXT owner of the validation CNAMEs.')),
+        maxNamesPerCertificate: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 10)
+          .check(z.describe('The account\'s "domain names per ACM certificate" quota.')),
+        yearlyRequestQuota: z
+          ._default(z.number().check(z.int(), z.gte(1)), 5000)
+          .check(z.describe('ACM\'s "certificates per year (last 365 days)" quota for a region.')),
+        maxRequestsPerPass: z
+          ._default(z.number().check(z.int(), z.gte(0), z.lte(1000)), 20)
+          .check(
+            z.describe(
+              'Certificate requests one pass may make, so a broken source cannot spend the yearly quota.',
+            ),
+          ),
+        keyAlgorithm: z
+          ._default(z.enum(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1']), 'RSA_2048')
+          .check(z.describe('The key algorithm of requested certificates.')),
+        retryBackoff: z
+          .prefault(
+            z.strictObject({
+              initial: z
+                ._default(duration('1h'), '1h')
+                .check(z.describe('The wait after the first failed request.')),
+              max: z._default(duration('32h'), '32h').check(z.describe('The longest wait between attempts.')),
+            }),
+            {},
+          )
+          .check(
+            z.describe(
+              "After a failed request: wait `initial`, doubling per attempt up to `max` (cert-manager's).",
+            ),
+          ),
+        cleanupGracePeriod: z
+          ._default(duration('24h'), '24h')
+          .check(
+            z.describe('Our certificates no hostname needs and nothing uses are deleted after this long.'),
+          ),
+        expiryWarningDays: z
+          ._default(z.number().check(z.int(), z.gte(0)), 30)
+          .check(z.describe('Warn when a certificate in use expires within this many days.')),
+        pendingWarningAfter: z
+          ._default(duration('2h'), '2h')
+          .check(
+            z.describe('Warn when a requested certificate is still pending validation after this long.'),
+          ),
+        unusedWarningAfter: z
+          ._default(duration('24h'), '24h')
+          .check(
+            z.describe(
+              'An issued certificate nothing uses this long after issue will not be renewed by ACM: reported.',
+            ),
+          ),
+        apiConcurrency: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 4)
+          .check(
+            z.describe(
+              'Parallel ACM calls per region (ACM allows about 10 requests a second for most actions).',
+            ),
+          ),
+      }),
+      {},
+    )
+    .check(
+      z.describe("ACM certificates for the fleet's TLS hosts (cert-manager's job, done once for the fleet)."),
+    ),
 
   // --- deadlines: no call waits forever, and a pass ends before its Lambda does (docs/reliability.md)
   timeouts: z
-    .strictObject({
-      connectMs: z
-        .number()
-        .int()
-        .min(1)
-        .max(60_000)
-        .default(DEFAULT_TIMEOUTS.connectMs)
-        .describe("Connecting (TCP and TLS) to an AWS endpoint or a cluster's API server, in ms."),
-      awsRequestMs: z
-        .number()
-        .int()
-        .min(1)
-        .max(300_000)
-        .default(DEFAULT_TIMEOUTS.awsRequestMs)
-        .describe(
-          "One AWS request attempt, sent to answered, in ms; each of the SDK's retries gets its own.",
-        ),
-      kubernetesRequestMs: z
-        .number()
-        .int()
-        .min(1)
-        .max(300_000)
-        .default(DEFAULT_TIMEOUTS.kubernetesRequestMs)
-        .describe('One Kubernetes request (one page of a list), connect to last byte, in ms.'),
-      applyReserveMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(900_000)
-        .default(DEFAULT_TIMEOUTS.applyReserveMs)
-        .describe(
-          'Kept back from reading clusters to plan and apply what was read, in ms (at most a third of the time left).',
-        ),
-      reportReserveMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(900_000)
-        .default(DEFAULT_TIMEOUTS.reportReserveMs)
-        .describe('Kept back from applying to report the pass, in ms (at most a tenth of the time left).'),
-      passMs: z
-        .number()
-        .int()
-        .min(1)
-        .max(86_400_000)
-        .default(DEFAULT_TIMEOUTS.passMs)
-        .describe(
-          "The pass's time outside Lambda (the CLI, `simulate`), in ms; in Lambda, the invocation's remaining time.",
-        ),
-    })
-    .prefault({})
-    .describe(
-      'Deadlines: every AWS and Kubernetes call has one, and the pass has one cut from the time the invocation has left (docs/reliability.md).',
+    .prefault(
+      z.strictObject({
+        connectMs: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(60_000)), DEFAULT_TIMEOUTS.connectMs)
+          .check(z.describe("Connecting (TCP and TLS) to an AWS endpoint or a cluster's API server, in ms.")),
+        awsRequestMs: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(300_000)), DEFAULT_TIMEOUTS.awsRequestMs)
+          .check(
+            z.describe(
+              "One AWS request attempt, sent to answered, in ms; each of the SDK's retries gets its own.",
+            ),
+          ),
+        kubernetesRequestMs: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(300_000)), DEFAULT_TIMEOUTS.kubernetesRequestMs)
+          .check(z.describe('One Kubernetes request (one page of a list), connect to last byte, in ms.')),
+        applyReserveMs: z
+          ._default(z.number().check(z.int(), z.gte(0), z.lte(900_000)), DEFAULT_TIMEOUTS.applyReserveMs)
+          .check(
+            z.describe(
+              'Kept back from reading clusters to plan and apply what was read, in ms (at most a third of the time left).',
+            ),
+          ),
+        reportReserveMs: z
+          ._default(z.number().check(z.int(), z.gte(0), z.lte(900_000)), DEFAULT_TIMEOUTS.reportReserveMs)
+          .check(
+            z.describe(
+              'Kept back from applying to report the pass, in ms (at most a tenth of the time left).',
+            ),
+          ),
+        passMs: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(86_400_000)), DEFAULT_TIMEOUTS.passMs)
+          .check(
+            z.describe(
+              "The pass's time outside Lambda (the CLI, `simulate`), in ms; in Lambda, the invocation's remaining time.",
+            ),
+          ),
+      }),
+      {},
+    )
+    .check(
+      z.describe(
+        'Deadlines: every AWS and Kubernetes call has one, and the pass has one cut from the time the invocation has left (docs/reliability.md).',
+      ),
     ),
 
   // --- reporting
   events: z
-    .strictObject({
-      busName: z
-        .string()
-        .min(1)
-        .max(256)
-        .default('default')
-        .describe('The bus the "Reconcile Completed" summary goes to and "Resync Requested" is heard on.'),
-      enabled: z.boolean().default(true).describe('Publish the summary event at all.'),
-    })
-    .prefault({})
-    .describe('The EventBridge summary of each pass.'),
+    .prefault(
+      z.strictObject({
+        busName: z
+          ._default(z.string().check(z.minLength(1), z.maxLength(256)), 'default')
+          .check(
+            z.describe(
+              'The bus the "Reconcile Completed" summary goes to and "Resync Requested" is heard on.',
+            ),
+          ),
+        enabled: z._default(z.boolean(), true).check(z.describe('Publish the summary event at all.')),
+      }),
+      {},
+    )
+    .check(z.describe('The EventBridge summary of each pass.')),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@ import { FilterPattern, LogGroup, RetentionDays, SubscriptionFilter } from 'aws-
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Construct } from 'constructs';
 import { auditFilterPattern } from '../audit-filter.js';
+import { LAMBDA_FUNCTIONS } from '../lambda-bundle.js';
 import { ReconcilerFunction } from './reconciler-function.js';
 
 export interface MemberEventForwardingProps {
@@ -19,7 +20,7 @@ export interface MemberEventForwardingProps {
 }
 
 /** The member account's audit-log forwarder (functions/audit-forwarder.ts). */
-export const FORWARDER_ENTRY = 'functions/audit-forwarder.ts';
+export const FORWARDER_ENTRY = LAMBDA_FUNCTIONS['audit-forwarder'];
 
 /**
  * What a member account (in one region) sends the reconciler, so its clusters wait for no schedule:

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * A CloudWatch Logs subscription delivery from an EKS cluster's audit log, decoded: `awslogs.data` is
@@ -26,14 +26,14 @@ export interface Dropped {
 }
 
 const objectReference = z.looseObject({
-  resource: z.string().optional(),
-  namespace: z.string().optional(),
-  name: z.string().optional(),
-  uid: z.string().optional(),
-  apiGroup: z.string().optional(),
-  apiVersion: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  subresource: z.string().optional(),
+  resource: z.optional(z.string()),
+  namespace: z.optional(z.string()),
+  name: z.optional(z.string()),
+  uid: z.optional(z.string()),
+  apiGroup: z.optional(z.string()),
+  apiVersion: z.optional(z.string()),
+  resourceVersion: z.optional(z.string()),
+  subresource: z.optional(z.string()),
 });
 
 /** The fields of audit.k8s.io/v1 `Event` we read; others pass through untouched. */
@@ -41,18 +41,18 @@ export const auditEventSchema = z.looseObject({
   kind: z.literal('Event'),
   apiVersion: z.literal('audit.k8s.io/v1'),
   level: z.enum(['None', 'Metadata', 'Request', 'RequestResponse']),
-  auditID: z.string().min(1),
+  auditID: z.string().check(z.minLength(1)),
   stage: z.enum(['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic']),
   requestURI: z.string(),
-  verb: z.string().min(1),
-  user: z.looseObject({ username: z.string().optional() }),
-  objectRef: objectReference.optional(),
-  responseStatus: z.looseObject({ code: z.number().int().optional() }).optional(),
-  requestObject: z.unknown().optional(),
-  responseObject: z.unknown().optional(),
-  requestReceivedTimestamp: z.string().optional(),
-  stageTimestamp: z.string().optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  verb: z.string().check(z.minLength(1)),
+  user: z.looseObject({ username: z.optional(z.string()) }),
+  objectRef: z.optional(objectReference),
+  responseStatus: z.optional(z.looseObject({ code: z.optional(z.number().check(z.int())) })),
+  requestObject: z.optional(z.unknown()),
+  responseObject: z.optional(z.unknown()),
+  requestReceivedTimestamp: z.optional(z.string()),
+  stageTimestamp: z.optional(z.string()),
+  annotations: z.optional(z.record(z.string(), z.string())),
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
@@ -159,7 +159,7 @@ function whole(reason: string, where: Omit<Dropped, 'reason'> = {}): DecodeResul
 }
 
 /** Field paths and messages only: zod's issues never carry the input's values here. */
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * Audit-log deliveries from member accounts. A CloudWatch Logs subscription reaches a Lambda function in
@@ -15,16 +15,16 @@ export const FORWARDED_AUDIT_DETAIL_TYPE = 'Audit Log Forwarded';
 /** EventBridge counts an entry's Source, DetailType and Detail against 256 KB; this leaves room for them. */
 export const MAX_FORWARDED_DETAIL_BYTES = 240 * 1024;
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1');
+const awsRegion = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'));
 
 /** The event as EventBridge delivers it to the reconciler; anything else is refused naming the field. */
 export const forwardedAuditEvent = z.looseObject({
   source: z.literal(FORWARDED_AUDIT_SOURCE),
   'detail-type': z.literal(FORWARDED_AUDIT_DETAIL_TYPE),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
   detail: z.strictObject({
     region: awsRegion,
-    awslogs: z.strictObject({ data: z.string().min(1) }),
+    awslogs: z.strictObject({ data: z.string().check(z.minLength(1)) }),
   }),
 });
 

@@ -85,6 +85,22 @@ describe('functions', () => {
     }
   });
 
+  it("stay within issue 14's weight: at most 600 KiB, only the service models' operations they call", () => {
+    const code = resources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Code.S3Key as string);
+    for (const key of code) {
+      const dir = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const bundle = readFileSync(join(dir, 'index.mjs'));
+      expect(bundle.length).toBeLessThanOrEqual(600 * 1024);
+      const text = bundle.toString('utf8');
+      // EKS's model beyond DescribeCluster (infra/lambda-bundle.ts literalSchemaTraitKeys), the
+      // event-stream codec (lambdaAliases) and zod's classic API (shared/zod.ts) stay out.
+      expect(text).not.toContain('ArgoCdRoleMapping');
+      expect(text).not.toContain('AssociateEncryptionConfig');
+      expect(text).toContain('event streams are not bundled');
+      expect(text).not.toContain('toJSONSchema');
+    }
+  });
+
   it('carry the pass only: no YAML parser, no credential chain but the environment, no sandbox or CLI', () => {
     const code = resources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Code.S3Key as string);
     for (const key of code) {

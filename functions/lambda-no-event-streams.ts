@@ -1,0 +1,21 @@
+/**
+ * Stands in for `@smithy/core/event-streams` in the Lambda bundle (an esbuild alias, set in
+ * infra/lambda-bundle.ts). The Smithy protocols import it only when an operation streams events; no
+ * operation the functions call does (ListResourceRecordSets, ChangeResourceRecordSets, the ACM, EKS,
+ * ELB, EventBridge and STS calls are all plain request and response), so the codec's 15 KiB would only
+ * be parsed at every cold start. Should a streaming operation ever be called, it fails loudly here
+ * instead of misbehaving.
+ */
+function unbundled(): never {
+  throw new Error(
+    'event streams are not bundled into this Lambda (infra/lambda-bundle.ts lambdaAliases): a streaming AWS operation needs them',
+  );
+}
+
+export const eventStreamSerdeProvider = unbundled;
+
+export class EventStreamSerde {
+  constructor() {
+    unbundled();
+  }
+}
