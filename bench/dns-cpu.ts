@@ -32,6 +32,8 @@ const { values } = parseArgs({
     stages: { type: 'string' },
     json: { type: 'boolean' },
   },
+  // bench/run.ts imports this module under its own flags (--rate-limited, ...): not ours to refuse.
+  args: process.argv.slice(2).filter((a) => a !== '--rate-limited'),
 });
 const STAGES = new Set(
   values.stages ? values.stages.split(',') : ['readOwnership', 'planChanges', 'planRegistryChanges'],

@@ -4,6 +4,7 @@ import { simulate } from '../functions/cli/simulate.js';
 import { parseScenario } from '../sandbox/scenario.js';
 import { measureBundles } from './bundle.js';
 import { fleetScenario } from './fleet-scenario.js';
+import { measureRateLimited, rateLimitedTable } from './rate-limited.js';
 import { EXTERNAL_DNS_MODEL, measureRoute53, type Route53Row, WRITE_FORMULA } from './route53-calls.js';
 
 /**
@@ -13,6 +14,8 @@ import { EXTERNAL_DNS_MODEL, measureRoute53, type Route53Row, WRITE_FORMULA } fr
  *   npm run bench -- --clusters 100 --services 30 --existing 3000
  *   npm run bench -- --route53                      # Route 53 calls beside ExternalDNS, markdown table
  *   npm run --silent bench -- --json                # every figure as one JSON document on stdout
+ *   npm run bench -- --rate-limited                 # 1,000 clusters × 50 under Route 53's rate (minutes)
+ *   npm run --silent bench -- --json --rate-limited # the JSON document with that pass in it too
  */
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     existing: { type: 'string' },
     route53: { type: 'boolean' },
     json: { type: 'boolean' },
+    'rate-limited': { type: 'boolean' },
   },
 });
 
@@ -38,6 +42,8 @@ if (values.json) {
   // Imported here: its own flags are parsed when it loads, and `--json` is one of them.
   const { measureDnsCpu } = await import('./dns-cpu.js');
   const dnsCpu = measureDnsCpu();
+  // A few minutes (the rate sets the pace), so only when asked; its sandbox is a child process.
+  const rateLimited = values['rate-limited'] ? await measureRateLimited() : undefined;
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -54,12 +60,23 @@ if (values.json) {
           figures: dnsCpu,
         },
         bundle,
+        ...(rateLimited
+          ? {
+              rateLimited: {
+                what: "one fleet pass under Route 53's account rate (sandbox token bucket) against the floor it sets (bench/rate-limited.ts)",
+                floor: '(Route 53 requests answered − burst) ÷ rate per second',
+                ...rateLimited,
+              },
+            }
+          : {}),
         peakMemory: memory.stop(),
       },
       null,
       2,
     )}\n`,
   );
+} else if (values['rate-limited']) {
+  console.log(rateLimitedTable(await measureRateLimited()).join('\n'));
 } else if (values.route53) {
   console.log(
     `node ${process.version}, ${new Date().toISOString()}; steady pass = pass 2; schedule every 5 min`,

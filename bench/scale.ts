@@ -20,10 +20,12 @@ import { fleetService } from './fleet-scenario.js';
  *   npx tsx bench/scale.ts --clusters 100,300,1000 --objects 50 [--json]
  */
 
-interface Shape {
+export interface Shape {
   clusters: number;
   objects: number;
   clustersPerZone: number;
+  /** Route 53's account-level token bucket in the sandbox (its public `throttle` option); none when absent. */
+  throttle?: { burst: number; ratePerSecond: number };
 }
 
 export function scaleScenario(shape: Shape): Record<string, unknown> {
@@ -44,11 +46,12 @@ export function scaleScenario(shape: Shape): Record<string, unknown> {
   };
 }
 
-/** Child mode: serve the scenario's sandbox until told to stop. */
+/** Child mode: serve the scenario's sandbox until told to stop (bench/rate-limited.ts uses it too). */
 async function serve(shape: Shape): Promise<void> {
-  const sandbox = await Sandbox.start();
-  await sandbox.load(await parseScenario(scaleScenario(shape), process.cwd()));
-  process.send?.({ url: sandbox.url });
+  const sandbox = await Sandbox.start(shape.throttle ? { throttle: shape.throttle } : {});
+  const scenario = await parseScenario(scaleScenario(shape), process.cwd());
+  await sandbox.load(scenario);
+  process.send?.({ url: sandbox.url, config: scenario.config });
   process.on('message', async () => {
     await sandbox.close();
     process.exit(0);
