@@ -17,8 +17,6 @@ import { serializeOwnership } from '../shared/registry/txt.js';
  *   npx tsx bench/audit-reads.ts --json   # one JSON document
  */
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
-
 export interface AuditReadFigure {
   zoneRecords: number;
   touchedNames: number;
@@ -102,6 +100,8 @@ export async function measureAuditReads(): Promise<AuditReadFigure[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Parsed here, not on import: bench/run.ts imports this module under flags of its own.
+  const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
   const figures = await measureAuditReads();
   if (values.json) console.log(JSON.stringify({ figures }, null, 2));
   else {

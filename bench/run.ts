@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { simulate } from '../functions/cli/simulate.js';
+import { simulate, simulateFile } from '../functions/cli/simulate.js';
 import { parseScenario } from '../sandbox/scenario.js';
 import { measureBundles } from './bundle.js';
 import { fleetScenario } from './fleet-scenario.js';
@@ -42,6 +42,13 @@ if (values.json) {
   // Imported here: its own flags are parsed when it loads, and `--json` is one of them.
   const { measureDnsCpu } = await import('./dns-cpu.js');
   const dnsCpu = measureDnsCpu();
+  const { measureAuditReads } = await import('./audit-reads.js');
+  const auditReads = await measureAuditReads();
+  const { measureZoneCache } = await import('./zone-cache.js');
+  const zoneCache = await measureZoneCache();
+  const zoneListings = await listHostedZonesPerPass('examples/certificates.yaml');
+  const { sandboxShare } = await import('./sandbox-share.js');
+  const sandbox = sandboxShare(['--clusters', '300', '--services', '10', '--existing', '3000']);
   // A few minutes (the rate sets the pace), so only when asked; its sandbox is a child process.
   const rateLimited = values['rate-limited'] ? await measureRateLimited() : undefined;
   process.stdout.write(
@@ -60,6 +67,22 @@ if (values.json) {
           figures: dnsCpu,
         },
         bundle,
+        auditReads: {
+          what: "Route 53 calls of an audit event's partial pass by zone size and names touched (bench/audit-reads.ts)",
+          figures: auditReads,
+        },
+        zoneCache: {
+          what: 'zoneCacheSeconds: reads per hour and drift window (bench/zone-cache.ts)',
+          figures: zoneCache,
+        },
+        listHostedZonesPerPass: {
+          what: 'ListHostedZones per pass with certificates on: simulate examples/certificates.yaml --rounds 3 --advance 1m',
+          passes: zoneListings,
+        },
+        sandboxShare: {
+          what: "share of the fleet benchmark's CPU profile samples in sandbox/aws/ (bench/sandbox-share.ts)",
+          ...sandbox,
+        },
         ...(rateLimited
           ? {
               rateLimited: {
@@ -98,6 +121,12 @@ if (values.json) {
   }
 } else {
   await fleetPasses();
+}
+
+/** ListHostedZones each pass of a scenario makes (issue 14: one per pass, shared by both stages). */
+async function listHostedZonesPerPass(file: string): Promise<number[]> {
+  const outcome = await simulateFile(file, { rounds: 3, advance: '1m', logLevel: 'error' });
+  return outcome.passes.map((p) => p.apiCalls.route53?.ListHostedZones ?? 0);
 }
 
 /** The fleet pass benchmark: wall time and API calls of a first pass and a second, for generated fleets. */

@@ -17,8 +17,6 @@ import { silentLog } from '../shared/log.js';
  *   npx tsx bench/zone-cache.ts --json   # one JSON document
  */
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
-
 export interface ZoneCacheFigure {
   zoneRecords: number;
   scheduleMinutes: number;
@@ -88,6 +86,8 @@ export async function measureZoneCache(): Promise<ZoneCacheFigure[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Parsed here, not on import: bench/run.ts imports this module under flags of its own.
+  const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
   const figures = await measureZoneCache();
   if (values.json) console.log(JSON.stringify({ figures }, null, 2));
   else {
