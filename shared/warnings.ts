@@ -38,6 +38,7 @@ export type SourceWarningCode =
   | 'unknown-annotation'
   | 'unmanaged-record-type'
   | 'unmatched-hostname'
+  | 'unreadable-addresses'
   | 'unsupported-service';
 
 /** A cluster's as a whole, or (`cap-exceeded` with `object`) one object over `maxNamesPerObject`. */

@@ -38,6 +38,14 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     shortNames: ['no'],
   },
   {
+    name: 'endpointslices',
+    singularName: 'endpointslice',
+    kind: 'EndpointSlice',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    namespaced: true,
+  },
+  {
     name: 'ingresses',
     singularName: 'ingress',
     kind: 'Ingress',

@@ -10,7 +10,7 @@ import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
 import { errorMessage, type PassError, passError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
 import type { PassProgress } from '../progress.js';
-import { type KubernetesResource, labelKind } from '../sources/api-resources.js';
+import { type KubernetesResource, labelKind, qualifiedName } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
 import { endpointsFromObjects, type HeldName, type SourceResult, type TlsHost } from '../sources/index.js';
 import type { KubernetesObject } from '../sources/objects.js';
@@ -56,6 +56,8 @@ interface Listed {
   warnings: PassWarning[];
   /** Kinds (as in the `resource` label) whose API the cluster does not serve: their records are kept. */
   unread: string[];
+  /** Lists a source may go without that the cluster refused (`Dependency.mayBeRefused`), by qualified name. */
+  unreadable: string[];
 }
 
 type ClusterRead = { owner: string; name: string } & (
@@ -125,6 +127,7 @@ async function readCluster(
       config,
       clusterName: cluster.name,
       ownerId: cluster.ownerId,
+      unreadable: listed.unreadable,
       ...(clusterConfig ? { domains: clusterConfig } : {}),
     });
     const capped = overEndpointCap(cluster.name, result.endpoints.length, config.maxEndpointsPerCluster);
@@ -246,10 +249,13 @@ async function listExposedObjects(
   });
   // Sources needing the same list (every route source needs the Gateways) share one per cluster.
   const dependencyLists = new Map<Dependency, Promise<KubernetesObject[]>>();
-  const dependency = (d: Dependency): Promise<KubernetesObject[]> => {
+  const dependency = (d: Dependency, labelSelector?: string): Promise<KubernetesObject[]> => {
     let list = dependencyLists.get(d);
     if (!list) {
-      list = listIn(client, d.resource, d.namespaces(config), d.fieldSelector?.(config));
+      list = listIn(client, d.resource, d.namespaces(config), {
+        fieldSelector: d.fieldSelector?.(config),
+        labelSelector,
+      });
       dependencyLists.set(d, list);
     }
     return list;
@@ -269,6 +275,7 @@ async function listExposedObjects(
       objects: withoutRepeats([...perSource.flatMap((l) => l.objects), ...dependencies.flat()]),
       warnings: perSource.flatMap((l) => l.warnings),
       unread: perSource.flatMap((l) => l.unread),
+      unreadable: [...new Set(perSource.flatMap((l) => l.unreadable))],
     };
   } finally {
     client.close();
@@ -291,11 +298,12 @@ async function listSource(
   client: KubernetesClient,
   source: SourceDefinition,
   config: Config,
-  dependency: (d: Dependency) => Promise<KubernetesObject[]>,
+  dependency: (d: Dependency, labelSelector?: string) => Promise<KubernetesObject[]>,
 ): Promise<Listed> {
+  const needed = dependenciesOf(source, config).filter((d) => !d.neededFor);
   const [own, ...dependencies] = await Promise.allSettled([
     listKinds(client, source, config),
-    ...dependenciesOf(source, config).map(dependency),
+    ...needed.map((d) => dependency(d)),
   ]);
   if (own.status === 'rejected') throw own.reason;
   const { objects, unserved, kinds } = own.value;
@@ -306,15 +314,46 @@ async function listSource(
   const unread = unserved.kinds.map((k) =>
     labelKind(unserved.listed.find((r) => r.kind === k) ?? { kind: k }),
   );
-  if (unserved.kinds.length === kinds) return { objects: [], warnings, unread };
-  const needed = dependenciesOf(source, config);
+  if (unserved.kinds.length === kinds) return { objects: [], warnings, unread, unreadable: [] };
   for (const [i, listed] of dependencies.entries()) {
     if (listed.status === 'fulfilled') continue;
     if (!isNotServed(listed.reason) || objects.length > 0) throw listed.reason;
     const missing = needed[i] as Dependency;
-    return { objects: [], warnings: [...warnings, notServedWarning(missing.notServed(source.name))], unread };
+    return {
+      objects: [],
+      warnings: [...warnings, notServedWarning(missing.notServed(source.name))],
+      unread,
+      unreadable: [],
+    };
   }
-  return { objects, warnings, unread };
+  const unreadable = await listWhenNeeded(source, config, objects, dependency);
+  return { objects, warnings, unread, unreadable };
+}
+
+/**
+ * The lists only some of the source's objects need (`Dependency.neededFor`), made once its own objects
+ * are known and only when some need them. One the cluster refuses (403, 404) that the source may go
+ * without is returned by name, for the reader to hold what needed it; any other failure fails the cluster.
+ */
+async function listWhenNeeded(
+  source: SourceDefinition,
+  config: Config,
+  objects: readonly KubernetesObject[],
+  dependency: (d: Dependency, labelSelector?: string) => Promise<KubernetesObject[]>,
+): Promise<string[]> {
+  const wanted = dependenciesOf(source, config).flatMap((d) => {
+    const selector = d.neededFor?.(objects, config);
+    return selector === undefined ? [] : [{ d, list: dependency(d, selector || undefined) }];
+  });
+  const settled = await Promise.allSettled(wanted.map((w) => w.list));
+  const unreadable: string[] = [];
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') continue;
+    const { d } = wanted[i]!;
+    if (!d.mayBeRefused || !isRefused(result.reason)) throw result.reason;
+    unreadable.push(qualifiedName(d.resource));
+  }
+  return unreadable;
 }
 
 /**
@@ -350,14 +389,17 @@ async function listIn(
   client: KubernetesClient,
   resource: KubernetesResource,
   namespaces: readonly string[],
-  fieldSelector?: string,
+  selectors: { fieldSelector?: string | undefined; labelSelector?: string | undefined } = {},
 ): Promise<KubernetesObject[]> {
-  const scopes = namespaces.length > 0 ? namespaces : [undefined];
+  const { fieldSelector, labelSelector } = selectors;
+  // A cluster-scoped kind (Nodes) is listed once, whatever namespaces the config reads.
+  const scopes = namespaces.length > 0 && resource.namespaced ? namespaces : [undefined];
   const lists = await Promise.all(
     scopes.map((namespace) =>
       client.listAll(resource, {
         ...(namespace ? { namespace } : {}),
         ...(fieldSelector ? { fieldSelector } : {}),
+        ...(labelSelector ? { labelSelector } : {}),
       }),
     ),
   );
@@ -382,6 +424,11 @@ function withoutRepeats(objects: readonly KubernetesObject[]): KubernetesObject[
 
 function isNotServed(err: unknown): boolean {
   return err instanceof KubernetesApiError && err.status === 404;
+}
+
+/** Not served (404) or not allowed (403): the cluster's answer, not a failure to reach it. */
+function isRefused(err: unknown): boolean {
+  return err instanceof KubernetesApiError && (err.status === 404 || err.status === 403);
 }
 
 function notServedWarning(message: string): PassWarning {

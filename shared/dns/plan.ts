@@ -37,6 +37,8 @@ export interface HeldName {
   dnsName: string;
   owner: string;
   resource: string;
+  /** Every record of `owner` for `resource` is kept, whatever its name (its names are unknown this pass). */
+  allOfResource?: true;
 }
 
 /**
@@ -410,7 +412,10 @@ const NO_CLAIMS: readonly Endpoint[] = [];
 /** Why a touchable owner keeps a record it no longer claims (a held name or kind, the policy), if it does. */
 function whyKept(input: PlanInput, cur: Endpoint): string | undefined {
   const owner = ownerOf(cur);
-  const held = input.held.find((h) => h.dnsName === cur.dnsName && h.owner === owner);
+  const held = input.held.find(
+    (h) =>
+      h.owner === owner && (h.dnsName === cur.dnsName || (h.allOfResource && h.resource === resourceOf(cur))),
+  );
   if (held) return `kept for ${held.resource}, which has no targets now`;
   const heldKind = input.heldKinds?.find(
     (k) => k.owner === owner && resourceOf(cur).startsWith(`${k.kind}/`),

@@ -39,6 +39,13 @@ export const NODES: KubernetesResource = {
   kind: 'Node',
   namespaced: false,
 };
+export const ENDPOINT_SLICES: KubernetesResource = {
+  plural: 'endpointslices',
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  kind: 'EndpointSlice',
+  namespaced: true,
+};
 export const INGRESSES: KubernetesResource = {
   plural: 'ingresses',
   group: 'networking.k8s.io',

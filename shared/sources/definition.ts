@@ -60,6 +60,24 @@ export interface Dependency {
    * freezes their records.
    */
   notServed(source: SourceName): string;
+  /**
+   * For a list only some of the source's objects need (Nodes for NodePort Services): given the source's
+   * own objects, the label selector to list it with ('' for every object), or undefined when none needs
+   * it, and then it is not listed. Such a list waits for the source's own; absent, it is listed beside
+   * them every pass.
+   */
+  neededFor?(objects: readonly KubernetesObject[], config: Config): string | undefined;
+  /**
+   * The cluster may refuse this list (403: a ClusterRole from before the source needed it; 404) without
+   * failing: the reader gets no objects of it, `SourceEnv.unreadable` names it, and the reader holds what
+   * needed it with a warning. Absent: a refusal fails the cluster, as for the source's own kinds.
+   */
+  mayBeRefused?: true;
+  /**
+   * Why writes to it start no pass, when they do not (they are constant, and the scheduled pass covers
+   * them): the audit filters leave it out. Absent: its writes concern the source.
+   */
+  notAudited?: string;
 }
 
 /** The kinds a cluster served none of the resources of, and the resources that were listed. */

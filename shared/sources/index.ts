@@ -28,6 +28,8 @@ export interface SourceContext {
   ownerId: string;
   /** The cluster's own domains (config `clusters[]`), inside the global ones; none: the global ones. */
   domains?: DomainFilterOptions;
+  /** Lists the cluster refused that the sources may go without (`Dependency.mayBeRefused`). */
+  unreadable?: readonly string[];
 }
 
 // The same config serves every cluster of a pass: parse its selectors once.
@@ -48,6 +50,7 @@ export function endpointsFromObjects(objects: readonly KubernetesObject[], ctx: 
     cluster: ctx.clusterName,
     ownerId: ctx.ownerId,
     filters: filtersFor(ctx.config),
+    unreadable: new Set(ctx.unreadable ?? []),
   };
   const domains = clusterDomains(ctx.domains);
   const warnings: PassWarning[] = [];

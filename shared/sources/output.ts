@@ -45,6 +45,11 @@ export interface HeldName {
   /** `service/<namespace>/<name>` or `ingress/<namespace>/<name>` */
   resource: string;
   owner: string;
+  /**
+   * Every record the owner holds for `resource` is kept, not only `dnsName`'s: the object's names are
+   * unknown this pass (a headless Service's per-pod names while its EndpointSlices cannot be read).
+   */
+  allOfResource?: true;
 }
 
 export interface SourceResult {
@@ -68,6 +73,11 @@ export interface SourceEnv {
   cluster: string;
   ownerId: string;
   filters: SourceFilters;
+  /**
+   * Lists the cluster refused that the sources may go without (`Dependency.mayBeRefused`), by qualified
+   * name (`nodes`, `endpointslices.discovery.k8s.io`): what needed them is held. None when absent.
+   */
+  unreadable?: ReadonlySet<string>;
 }
 
 /** ExternalDNS's `resource` label: `kind/namespace/name`, lower-case kind. */
@@ -185,6 +195,13 @@ export class ObjectOutput {
 
   hold(names: readonly string[]): void {
     for (const dnsName of names) this.held.push({ dnsName, resource: this.resource, owner: this.ownerId });
+  }
+
+  /** Holds every record this object owns, whatever its name (`HeldName.allOfResource`). */
+  holdAll(names: readonly string[]): void {
+    for (const dnsName of names) {
+      this.held.push({ dnsName, resource: this.resource, owner: this.ownerId, allOfResource: true });
+    }
   }
 
   /**

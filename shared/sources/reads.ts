@@ -88,7 +88,12 @@ export function watchedResources(
 ): WatchedResource[] {
   const watched: WatchedResource[] = [];
   for (const source of sources) {
-    const resources = [...source.audit.resources, ...dependenciesOf(source, config).map((d) => d.resource)];
+    const resources = [
+      ...source.audit.resources,
+      ...dependenciesOf(source, config)
+        .filter((d) => d.notAudited === undefined)
+        .map((d) => d.resource),
+    ];
     for (const r of resources) {
       const known = watched.find((w) => w.resource === r.plural && w.group === r.group);
       if (!known) {

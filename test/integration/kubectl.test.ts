@@ -56,6 +56,23 @@ describe.skipIf(!kubectl)(
           bareIngress('web', 'x'),
           bareIngress('api', 'x'),
           bareIngress('other', 'y'),
+          ...['n1', 'n2', 'n3'].map((name) => ({
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name },
+            status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] },
+          })),
+          ...['db-a', 'db-b', 'db-c'].map((name, i) => ({
+            apiVersion: 'discovery.k8s.io/v1',
+            kind: 'EndpointSlice',
+            metadata: {
+              name,
+              namespace: 'data',
+              labels: { 'kubernetes.io/service-name': i < 2 ? 'db' : 'cache' },
+            },
+            addressType: 'IPv4',
+            endpoints: [{ addresses: [`10.1.0.${i}`], conditions: { ready: true } }],
+          })),
         ],
       });
       dir = mkdtempSync(join(tmpdir(), 'kubectl-sandbox-'));
@@ -192,6 +209,43 @@ describe.skipIf(!kubectl)(
       expect(r.code).toBe(0);
       expect(names(r.stdout)).toEqual(sandboxNames('Service'));
       expect(calls.since(before).kubernetes?.['list services']).toBe(3);
+    });
+
+    it('pages through Nodes and EndpointSlices (discovery.k8s.io/v1) as through the other kinds', async () => {
+      const config = kubeconfig('token.yaml', await tokenUser());
+      const before = calls.snapshot();
+      const nodes = await run(config, ['get', 'nodes', '-o', 'json', '--chunk-size=2']);
+      expect(nodes.stderr).toBe('');
+      expect(
+        (JSON.parse(nodes.stdout) as { items: { metadata: { name: string } }[] }).items.map(
+          (i) => i.metadata.name,
+        ),
+      ).toEqual(['n1', 'n2', 'n3']);
+      const slices = await run(config, [
+        'get',
+        'endpointslices.discovery.k8s.io',
+        '-A',
+        '-o',
+        'json',
+        '--chunk-size=2',
+      ]);
+      expect(slices.stderr).toBe('');
+      expect(names(slices.stdout)).toEqual(sandboxNames('EndpointSlice'));
+      expect(calls.since(before).kubernetes?.['list nodes']).toBe(2);
+      expect(calls.since(before).kubernetes?.['list endpointslices']).toBe(2);
+      // The label selector the service source lists them with.
+      const db = await run(config, [
+        'get',
+        'endpointslices',
+        '-n',
+        'data',
+        '-l',
+        'kubernetes.io/service-name in (db)',
+        '-o',
+        'json',
+      ]);
+      expect(db.code).toBe(0);
+      expect(names(db.stdout)).toEqual(['data/db-a', 'data/db-b']);
     });
 
     it('a token for another cluster fails with Unauthorized', async () => {

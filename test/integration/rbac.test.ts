@@ -24,11 +24,41 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-/** examples/routes.yaml (Services, Ingresses, an HTTPRoute, a Traefik IngressRoute) with other sources. */
+/**
+ * examples/routes.yaml (Services, Ingresses, an HTTPRoute, a Traefik IngressRoute) with other sources,
+ * and examples/nodeport-headless.yaml's objects (NodePort and headless Services, Nodes, an EndpointSlice)
+ * in its cluster, so the lists made only when such Services exist are made.
+ */
 async function routesWorld(config: Record<string, unknown>): Promise<Scenario> {
   const raw = parseYaml(readFileSync('examples/routes.yaml', 'utf8')) as Record<string, unknown>;
-  return parseScenario({ ...raw, config: { ...(raw.config as object), ...config } }, 'examples');
+  const addressed = parseYaml(readFileSync('examples/nodeport-headless.yaml', 'utf8')) as {
+    config: { domainFilters: string[]; managedRecordTypes: string[] };
+    clusters: { objects: unknown[] }[];
+    route53: { zones: unknown[] };
+  };
+  const base = raw.config as { domainFilters: string[] };
+  const route53 = raw.route53 as { zones: unknown[] };
+  return parseScenario(
+    {
+      ...raw,
+      clusters: (raw.clusters as { objects: unknown[] }[]).map((c) => ({
+        ...c,
+        objects: [...c.objects, ...(addressed.clusters[0]?.objects ?? [])],
+      })),
+      route53: { ...route53, zones: [...route53.zones, ...addressed.route53.zones] },
+      config: {
+        ...base,
+        domainFilters: [...base.domainFilters, ...addressed.config.domainFilters],
+        managedRecordTypes: addressed.config.managedRecordTypes,
+        ...config,
+      },
+    },
+    'examples',
+  );
 }
+
+/** Lists the cluster may refuse without failing (`Dependency.mayBeRefused`): Nodes and EndpointSlices. */
+const MAY_BE_REFUSED = ['nodes', 'endpointslices'];
 
 async function passWith(scenario: Scenario, rules: ReturnType<typeof clusterRoleRules>) {
   sandbox = await Sandbox.start();
@@ -75,7 +105,7 @@ describe('the generated ClusterRole against a real pass', () => {
     const scenario = await routesWorld({ sources: ALL_SOURCES });
     const rules = clusterRoleRules(scenario.config);
     for (const [i, rule] of rules.entries()) {
-      for (const resource of rule.resources) {
+      for (const resource of rule.resources.filter((r) => !MAY_BE_REFUSED.includes(r))) {
         const narrower = rules.map((r, j) =>
           j === i ? { ...r, resources: r.resources.filter((x) => x !== resource) } : r,
         );
@@ -94,4 +124,36 @@ describe('the generated ClusterRole against a real pass', () => {
       }
     }
   });
+
+  it.each(MAY_BE_REFUSED)(
+    'without list on %s the cluster is read: the Services that need it are held with a warning, nothing deleted',
+    async (resource) => {
+      const scenario = await routesWorld({ sources: ALL_SOURCES });
+      const rules = clusterRoleRules(scenario.config);
+      // A first pass with the full role publishes their records; the narrower one must keep them.
+      const first = await passWith(scenario, rules);
+      expect(first.result.errors).toEqual([]);
+      const published = sandbox!.snapshot().zones.flatMap((z) => z.records.map((r) => `${r.name} ${r.type}`));
+      expect(published).toEqual(
+        expect.arrayContaining(['db-0.db.nodes.example.org. A', 'play.nodes.example.org. A']),
+      );
+      const narrower = rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== resource) }));
+      for (const c of scenario.clusters) sandbox!.cluster(c.name).setRbacRules(narrower);
+      const deps: ReconcileDeps = {
+        config: scenario.config,
+        aws: sandbox!.awsClients(scenario.config.region),
+        clock: sandbox!.clock.clock,
+        log: silentLog,
+      };
+      const result = await reconcile({ trigger: 'schedule' }, deps);
+      expect(result.clusters.map((c) => c.status)).toEqual(scenario.clusters.map(() => 'ok'));
+      expect(result.changes).toEqual([]);
+      const held = result.warnings.filter((w) => w.code === 'unreadable-addresses');
+      expect(held.length).toBeGreaterThan(0);
+      for (const w of held) expect(w.message).toContain(resource);
+      expect(sandbox!.snapshot().zones.flatMap((z) => z.records.map((r) => `${r.name} ${r.type}`))).toEqual(
+        published,
+      );
+    },
+  );
 });

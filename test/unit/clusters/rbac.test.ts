@@ -22,7 +22,9 @@ const EXAMPLE = 'examples/edge-reconciler.config.yaml';
 describe('clusterRoleRules', () => {
   it('lists only what the default sources read, with list only', () => {
     expect(clusterRoleRules(parseConfig({}))).toEqual([
-      { apiGroups: [''], resources: ['services'], verbs: ['list'] },
+      // Nodes and EndpointSlices: the service source's NodePort and headless Services.
+      { apiGroups: [''], resources: ['nodes', 'services'], verbs: ['list'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
       { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['list'] },
     ]);
   });

@@ -312,6 +312,20 @@ describe('planChanges: ExternalDNS plan rules', () => {
       { ...nothing, delete: ['m MX 10 mx o1:r'] },
     ],
     [
+      'a held object whose names are unknown (allOfResource): every record it owns stays, others go',
+      {
+        managedRecordTypes: ['A', 'SRV'],
+        held: [{ dnsName: 'db', owner: 'o1', resource: 'service/d/db', allOfResource: true }],
+        current: [
+          ep('db-0.db', 'A', '10.0.0.1', 'o1:service/d/db'),
+          ep('_db._tcp.db', 'SRV', '0 50 30080 db.example.com.', 'o1:service/d/db'),
+          ep('other', 'A', '10.0.0.2', 'o1:service/d/other'),
+          ep('db-1.db', 'A', '10.0.0.3', 'o2:service/d/db'),
+        ],
+      },
+      { ...nothing, delete: ['db-1.db A 10.0.0.3 o2:service/d/db', 'other A 10.0.0.2 o1:service/d/other'] },
+    ],
+    [
       'TXT managed: a TXT record is created, updated and deleted like any other',
       {
         managedRecordTypes: ['A', 'TXT'],
