@@ -247,22 +247,12 @@ async function listExposedObjects(
     connectTimeoutMs: config.timeouts.connectMs,
     ...(deadline ? { signal: deadline } : {}),
   });
-  // Sources needing the same list (every route source needs the Gateways) share one per cluster.
-  const dependencyLists = new Map<Dependency, Promise<KubernetesObject[]>>();
-  const dependency = (d: Dependency, labelSelector?: string): Promise<KubernetesObject[]> => {
-    let list = dependencyLists.get(d);
-    if (!list) {
-      list = listIn(client, d.resource, d.namespaces(config), {
-        fieldSelector: d.fieldSelector?.(config),
-        labelSelector,
-      });
-      dependencyLists.set(d, list);
-    }
-    return list;
-  };
+  const lists = new ListsOnce(client);
+  const dependency = (d: Dependency, labelSelector?: string): Promise<KubernetesObject[]> =>
+    lists.list(d.resource, d.namespaces(config), { fieldSelector: d.fieldSelector?.(config), labelSelector });
   try {
     const settled = await Promise.allSettled(
-      enabledSources(config).map((source) => listSource(client, source, config, dependency)),
+      enabledSources(config).map((source) => listSource(lists, source, config, dependency)),
     );
     // The first failure in source order, not in time: two lists timing out together name one cluster
     // error, the same on every run.
@@ -270,9 +260,10 @@ async function listExposedObjects(
       if (s.status === 'rejected') throw s.reason;
       return s.value;
     });
-    const dependencies = await Promise.all([...dependencyLists.values()].map((l) => l.catch(() => [])));
+    // What the sources depend on is read by their readers whatever the sources' own lists said.
+    const dependencies = await lists.dependencyObjects();
     return {
-      objects: withoutRepeats([...perSource.flatMap((l) => l.objects), ...dependencies.flat()]),
+      objects: withoutRepeats([...perSource.flatMap((l) => l.objects), ...dependencies]),
       warnings: perSource.flatMap((l) => l.warnings),
       unread: perSource.flatMap((l) => l.unread),
       unreadable: [...new Set(perSource.flatMap((l) => l.unreadable))],
@@ -295,14 +286,14 @@ async function listExposedObjects(
  * as they always do.
  */
 async function listSource(
-  client: KubernetesClient,
+  lists: ListsOnce,
   source: SourceDefinition,
   config: Config,
   dependency: (d: Dependency, labelSelector?: string) => Promise<KubernetesObject[]>,
 ): Promise<Listed> {
   const needed = dependenciesOf(source, config).filter((d) => !d.neededFor);
   const [own, ...dependencies] = await Promise.allSettled([
-    listKinds(client, source, config),
+    listKinds(lists, source, config),
     ...needed.map((d) => dependency(d)),
   ]);
   if (own.status === 'rejected') throw own.reason;
@@ -362,12 +353,12 @@ async function listWhenNeeded(
  * says what that means, and else its 404 fails the cluster.
  */
 async function listKinds(
-  client: KubernetesClient,
+  lists: ListsOnce,
   source: SourceDefinition,
   config: Config,
 ): Promise<{ objects: KubernetesObject[]; unserved: Unserved; kinds: number }> {
   const listed = resourcesListedBy(source, config);
-  const settled = await Promise.allSettled(listed.map((r) => listIn(client, r, config.namespace)));
+  const settled = await Promise.allSettled(listed.map((r) => lists.list(r, config.namespace, {}, true)));
   const objects: KubernetesObject[] = [];
   const served = new Set<string>();
   let notServed: unknown;
@@ -382,6 +373,48 @@ async function listKinds(
   const unserved = kinds.filter((k) => !served.has(k));
   if (unserved.length > 0 && !source.notServed) throw notServed;
   return { objects, unserved: { kinds: unserved, listed }, kinds: kinds.length };
+}
+
+/**
+ * One cluster's lists, each made once per pass however many sources need it: the Istio Gateways both
+ * Istio sources read (istio-gateway's own kind, istio-virtualservice's dependency), the Services the
+ * service source lists and the Istio sources depend on, the Gateways every route source needs. A list is
+ * the same list when its resource, namespaces and selectors are; each source still judges its failure
+ * by its own rules (a 404 of its own kind, of a dependency), from the one answer.
+ */
+class ListsOnce {
+  private readonly lists = new Map<string, { promise: Promise<KubernetesObject[]>; dependency: boolean }>();
+
+  constructor(private readonly client: KubernetesClient) {}
+
+  list(
+    resource: KubernetesResource,
+    namespaces: readonly string[],
+    selectors: { fieldSelector?: string | undefined; labelSelector?: string | undefined } = {},
+    own = false,
+  ): Promise<KubernetesObject[]> {
+    const key = [
+      resource.group,
+      resource.plural,
+      [...namespaces].sort().join(','),
+      selectors.fieldSelector ?? '',
+      selectors.labelSelector ?? '',
+    ].join('|');
+    const known = this.lists.get(key);
+    if (known) {
+      if (!own) known.dependency = true;
+      return known.promise;
+    }
+    const promise = listIn(this.client, resource, namespaces, selectors);
+    this.lists.set(key, { promise, dependency: !own });
+    return promise;
+  }
+
+  /** The objects of every list some source depends on; a list that failed adds none. */
+  async dependencyObjects(): Promise<KubernetesObject[]> {
+    const needed = [...this.lists.values()].filter((l) => l.dependency);
+    return (await Promise.all(needed.map((l) => l.promise.catch(() => [])))).flat();
+  }
 }
 
 /** Every object of `resource` in these namespaces, or in all of them when none is given. */

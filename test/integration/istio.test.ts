@@ -84,6 +84,27 @@ describe('Istio through the scheduled handler', () => {
     expect((await createScheduledHandler(() => deps)(SCHEDULE_EVENT)).changes).toEqual([]);
   });
 
+  it('lists the Istio Gateways and the Services once per pass, shared by the sources that read them', async () => {
+    const { sandbox, deps } = await world([
+      ingressService(),
+      gateway,
+      virtualService('web', 'shop.apps.example.com'),
+    ]);
+    const before = sandbox.calls.snapshot();
+    const result = await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
+    expect(result.errors).toEqual([]);
+    const lists = Object.entries(sandbox.apiCalls(before).kubernetes ?? {}).filter(([op]) =>
+      op.startsWith('list '),
+    );
+    // istio-gateway lists its Gateways and istio-virtualservice needs them; service lists its Services and
+    // both Istio sources need them: one list of each.
+    expect(Object.fromEntries(lists)).toEqual({
+      'list gateways': 1,
+      'list services': 1,
+      'list virtualservices': 1,
+    });
+  });
+
   it('reads v1beta1 where a cluster serves no v1', async () => {
     const { sandbox, deps } = await world([ingressService(), gateway]);
     sandbox
