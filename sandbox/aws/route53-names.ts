@@ -36,12 +36,24 @@ export function isWithinZone(name: string, zoneName: string): boolean {
   return name === zoneName || name.endsWith(`.${zoneName}`);
 }
 
+/** A DNS label holds at most 63 characters (RFC 1035 2.3.4): the sandbox's one place for the rule. */
+export const MAX_LABEL = 63;
+
+/** The first label of `name` longer than `MAX_LABEL`, if any (a trailing dot ignored). */
+export function longLabel(name: string): string | undefined {
+  return name
+    .replace(/\.$/, '')
+    .split('.')
+    .find((l) => l.length > MAX_LABEL);
+}
+
 /** A label check strict enough to catch malformed names without rejecting what Route 53 accepts. */
 export function nameProblem(name: string, opts = { labelLength: true }): string | undefined {
   if (name === '.') return 'the root name is not allowed';
   if (name.length > 255) return 'longer than 255 characters';
   const labels = name.replace(/\.$/, '').split('.');
   if (labels.some((l) => l.length === 0)) return 'contains an empty label';
-  if (opts.labelLength && labels.some((l) => l.length > 63)) return 'has a label longer than 63 characters';
+  if (opts.labelLength && longLabel(name) !== undefined)
+    return `has a label longer than ${MAX_LABEL} characters`;
   return undefined;
 }

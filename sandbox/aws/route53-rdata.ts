@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { longLabel } from './route53-names.js';
 
 /**
  * What Route 53 refuses inside a record set itself — its name's labels and its values — answered, as
@@ -27,7 +28,6 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 
 export const MAX_CHARACTER_STRING = 255;
-export const MAX_LABEL = 63;
 export const MAX_VALUE_LENGTH = 4000;
 
 /** One or more `"..."` strings (a backslash escapes the next character), blanks between and around them. */
@@ -41,7 +41,7 @@ function invalidResourceRecord(code: string, reason: string, value: string): str
 export function nameLabelProblem(name: string): string | undefined {
   const bare = name.replace(/\.$/, '');
   if (bare === '') return `FATAL problem: DomainNameEmpty (Domain name is empty) encountered with '${bare}'`;
-  const long = bare.split('.').find((l) => l.length > MAX_LABEL);
+  const long = longLabel(bare);
   if (long !== undefined) {
     return `FATAL problem: DomainLabelTooLong (Domain label is too long) encountered with '${long}'`;
   }

@@ -10,6 +10,12 @@ import { type RecordChange, Route53Error } from './route53-records.js';
  *
  * The refusals are `refuse` rules of the sandbox's fault injector (a scenario's `faults:` adds them
  * too); this is the Route 53 handler's view of them, and a short way for tests to add them.
+ *
+ * Why a file of its own rather than folded into faults.ts: the fault injector stays service-agnostic
+ * (it matches rules and counts them for every service), while what a refusal looks like on the wire —
+ * IAM's explicit-deny message naming the caller and the zone ARN, 403 for AccessDenied and 400 for
+ * other codes, Route 53's XML error — is Route 53's alone, and is written once here for the handler
+ * (route53.ts) and the tests (test/support/route53-sandbox.ts) to share.
  */
 export interface ChangeRefusal {
   /** The record name a change must touch to be refused (any case, trailing dot optional). */

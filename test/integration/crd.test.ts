@@ -4,6 +4,7 @@ import { createScheduledHandler } from '../../functions/scheduled.js';
 import { auditTrigger } from '../../sandbox/audit-log.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
+import { createThenDeleteThroughAudit } from '../support/audit-create-delete.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 import {
   ownershipTxt,
@@ -98,42 +99,28 @@ describe('DNSEndpoints through the scheduled handler', () => {
 describe('DNSEndpoints through the audit-events handler', () => {
   it('a new DNSEndpoint gets its records from a partial pass bounded by its dnsNames, and loses them when deleted', async () => {
     // Another DNSEndpoint keeps the owner's records many, so the deletion guard lets one go.
-    const { sandbox, deps } = await world([
+    const w = await world([
       dnsEndpoint('keep', [
         { dnsName: 'a.example.com', recordType: 'A', targets: ['192.0.2.1'] },
         { dnsName: 'b.example.com', recordType: 'A', targets: ['192.0.2.2'] },
         { dnsName: 'c.example.com', recordType: 'A', targets: ['192.0.2.3'] },
       ]),
     ]);
-    await createScheduledHandler(() => deps)(SCHEDULE_EVENT);
-    const kept = zoneRecords(sandbox);
-    const handler = createAuditEventsHandler(() => deps);
+    await createScheduledHandler(() => w.deps)(SCHEDULE_EVENT);
     const object = dnsEndpoint('web', [
       { dnsName: 'www.example.com', recordType: 'A', targets: ['192.0.2.9'] },
     ]);
-    (object.metadata as { finalizers?: string[] }).finalizers = ['example.com/cleanup'];
-
-    const created = await handler(await auditTrigger(sandbox, { cluster: 'prod-eu', apply: [object] }));
-    expect(created.touched).toEqual([
-      { cluster: 'prod-eu', scope: 'touched', objects: 1, names: 1, unbounded: [] },
-    ]);
-    expect(created.passes[0]?.errors).toEqual([]);
-    expect(zoneRecords(sandbox)).toContainEqual({
-      name: 'www.example.com.',
-      type: 'A',
-      ttl: 300,
-      values: ['192.0.2.9'],
+    await createThenDeleteThroughAudit(w, object, {
+      cluster: 'prod-eu',
+      names: 1,
+      published: (records) =>
+        expect(records).toContainEqual({
+          name: 'www.example.com.',
+          type: 'A',
+          ttl: 300,
+          values: ['192.0.2.9'],
+        }),
     });
-
-    const deleted = await handler(
-      await auditTrigger(sandbox, {
-        cluster: 'prod-eu',
-        delete: [{ kind: 'DNSEndpoint', namespace: 'dns', name: 'web' }],
-      }),
-    );
-    expect(deleted.touched[0]).toMatchObject({ scope: 'touched', names: 1, unbounded: [] });
-    expect(deleted.passes[0]?.errors).toEqual([]);
-    expect(zoneRecords(sandbox)).toEqual(kept);
   });
 });
 

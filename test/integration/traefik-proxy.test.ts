@@ -4,6 +4,7 @@ import { createScheduledHandler } from '../../functions/scheduled.js';
 import { auditTrigger } from '../../sandbox/audit-log.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { KubernetesObject } from '../../shared/sources/objects.js';
+import { createThenDeleteThroughAudit } from '../support/audit-create-delete.js';
 import { loadBalancerService } from '../support/kubernetes-objects.js';
 import {
   ownershipTxt,
@@ -173,43 +174,28 @@ describe('IngressRoutes through the audit-events handler', () => {
   it('a new route gets its records from a partial pass, and loses them when it is deleted', async () => {
     // The owner keeps another route, so that deleting this one is not most of its records in the zone
     // (the deletion guard judges every pass, partial ones too, on the whole zone).
-    const { sandbox, deps } = await world([
+    const w = await world([
       traefikRoute(
         'IngressRoute',
         'keep',
         'Host(`a.example.com`) || Host(`b.example.com`) || Host(`c.example.com`)',
       ),
     ]);
-    await createScheduledHandler(() => deps)(schedule);
-    const kept = records(sandbox);
-    const handler = createAuditEventsHandler(() => deps);
+    await createScheduledHandler(() => w.deps)(schedule);
     const route = traefikRoute('IngressRoute', 'web', 'Host(`shop.example.com`) || Host(`www.example.com`)');
-    (route.metadata as { finalizers?: string[] }).finalizers = ['example.com/cleanup'];
-
-    const created = await handler(await auditTrigger(sandbox, { cluster: 'prod-eu', apply: [route] }));
-    expect(created.touched).toEqual([
-      { cluster: 'prod-eu', scope: 'touched', objects: 1, names: 2, unbounded: [] },
-    ]);
-    expect(created.passes[0]?.errors).toEqual([]);
-    expect(records(sandbox).map((r) => `${r.name} ${r.type}`)).toEqual(
-      expect.arrayContaining([
-        'shop.example.com. A',
-        'a-shop.example.com. TXT',
-        'www.example.com. A',
-        'a-www.example.com. TXT',
-      ]),
-    );
-
-    const deleted = await handler(
-      await auditTrigger(sandbox, {
-        cluster: 'prod-eu',
-        delete: [{ kind: 'IngressRoute', namespace: 'shop', name: 'web' }],
-      }),
-    );
-    // The finalizer makes the delete answer with the object: its Host rules name what to reconcile.
-    expect(deleted.touched[0]).toMatchObject({ scope: 'touched', names: 2, unbounded: [] });
-    expect(deleted.passes[0]?.errors).toEqual([]);
-    expect(records(sandbox)).toEqual(kept);
+    await createThenDeleteThroughAudit(w, route, {
+      cluster: 'prod-eu',
+      names: 2,
+      published: (records) =>
+        expect(records.map((r) => `${r.name} ${r.type}`)).toEqual(
+          expect.arrayContaining([
+            'shop.example.com. A',
+            'a-shop.example.com. TXT',
+            'www.example.com. A',
+            'a-www.example.com. TXT',
+          ]),
+        ),
+    });
   });
 });
 
