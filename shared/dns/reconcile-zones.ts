@@ -8,6 +8,7 @@ import {
   type Endpoint,
   LABEL_OWNER,
   LABEL_PUBLIC_ONLY,
+  LABEL_RESOURCE,
   normalizeDnsName,
   type RecordType,
 } from '../endpoint/endpoint.js';
@@ -326,15 +327,18 @@ interface ZoneWork {
   /** A scoped pass: the names in scope that lie in this zone. */
   scopedNames: string[] | undefined;
   domainFilter: DomainFilter;
+  /** Names this zone keeps for their owners without writing them (delegated below it: `delegatedAway`). */
+  held?: HeldName[];
 }
 
 /** One zone: read, plan against the registry, apply. */
-async function reconcileZone(work: ZoneWork, input: DnsInput, deps: DnsDeps, out: DnsOutcome): Promise<void> {
+async function reconcileZone(read: ZoneWork, input: DnsInput, deps: DnsDeps, out: DnsOutcome): Promise<void> {
   const { config } = deps;
-  const { zone } = work;
+  const { zone } = read;
   const registryOptions = registryOptionsOf(config, zone.name);
   const call = input.deadline ? { signal: input.deadline } : {};
-  const { current, zoneCounts } = await readZone(work, deps, call);
+  const { current, zoneCounts } = await readZone(read, deps, call);
+  const work = delegatedAway(read, current.records, out.warnings);
   let plan = planZone(work, current, input, config, zoneCounts);
   if (plan.needsZoneCounts) {
     const counts = await zoneOwnedCounts(work, plan, deps, call);
@@ -399,7 +403,7 @@ function planZone(
     domainFilter: work.domainFilter,
     knownOwners: input.knownOwners,
     frozenOwners: input.frozenOwners,
-    held: input.held,
+    held: work.held ? [...input.held, ...work.held] : input.held,
     ...(input.heldKinds ? { heldKinds: input.heldKinds } : {}),
     deletionGuard: config.deletionGuard,
     ...(input.scope ? { scope: input.scope } : {}),
@@ -439,6 +443,42 @@ async function zoneOwnedCounts(
   };
   await deps.dns.records(work.zone, { enough, ...call });
   return tally.owned();
+}
+
+/**
+ * The names this zone delegates to a zone below it (an NS record set under the apex) are that zone's, not
+ * this one's: a record here would not be served. When the pass got such a name here, the zone below is
+ * out of reach (its account has no role, its role failed, or a zone filter leaves it out): the name is
+ * reported (`zone-unreachable`), not written here, and what its owner has here stays (held). Only a
+ * whole-zone read sees every delegation; a scoped read sees those it reads.
+ */
+function delegatedAway(work: ZoneWork, current: readonly Endpoint[], warnings: PassWarning[]): ZoneWork {
+  const apex = normalizeDnsName(work.zone.name);
+  const delegations = current
+    .filter((r) => r.recordType === 'NS' && normalizeDnsName(r.dnsName) !== apex)
+    .map((r) => normalizeDnsName(r.dnsName));
+  if (delegations.length === 0) return work;
+  const wanted: Endpoint[] = [];
+  const held: HeldName[] = [];
+  for (const e of work.wanted) {
+    const name = normalizeDnsName(e.dnsName);
+    const delegation = delegations.find((d) => isWithinDomain(name, d));
+    // The NS record set of the delegation itself is this zone's to hold.
+    if (!delegation || (name === delegation && e.recordType === 'NS')) {
+      wanted.push(e);
+      continue;
+    }
+    const resource = e.labels[LABEL_RESOURCE] ?? '';
+    warnings.push({
+      code: 'zone-unreachable',
+      message: `zone ${work.zone.name} delegates ${delegation} (NS) to a zone not in reach: ${e.dnsName} (${resource || 'unknown resource'}) is not written here; its records stay`,
+      zone: work.zone.name,
+      dnsName: e.dnsName,
+      ...(resource ? { object: resource } : {}),
+    });
+    held.push({ dnsName: e.dnsName, owner: e.labels[LABEL_OWNER] ?? '', resource });
+  }
+  return { ...work, wanted, held };
 }
 
 /** One line naming everything an operator needs: zone, record, owner, object and Route 53's answer. */

@@ -153,6 +153,68 @@ describe('zones out of reach', () => {
     expect(namesIn(network, child.id)).toEqual(before);
   });
 
+  it('a name a zone delegates (NS) to a zone not in reach: not written in the parent, its records there kept', async () => {
+    const dns = new InMemoryProvider();
+    // A cold container whose network role fails knows no zone of that account: the parent zone is all it
+    // sees, and the delegation in it is what says the name is not the parent's.
+    const parent = dns.addZone({ id: 'ZPARENT', name: 'example.com', private: false }, [
+      newEndpoint('shop.example.com', 'NS', ['ns-1.awsdns-01.org.'], { ttl: 172800 }),
+      newEndpoint('www.shop.example.com', 'A', ['192.0.2.9'], { ttl: 300 }),
+      newEndpoint(
+        'a-www.shop.example.com',
+        'TXT',
+        [serializeOwnership({ owner: 'prod-eu', resource: 'service/shop/www.shop.example.com' })],
+        { ttl: 300 },
+      ),
+    ]);
+    const before = namesIn(dns, parent.id);
+    const out = await dnsStagePass(
+      dns,
+      parseConfig({ domainFilters: ['example.com'] }),
+    )({
+      desired: [
+        wanted('www.shop.example.com', '192.0.2.10'),
+        wanted('new.shop.example.com', '192.0.2.11'),
+        wanted('api.example.com', '192.0.2.12'),
+      ],
+    });
+    expect(out.changes.map((c) => `${c.action} ${c.name}`)).toEqual([
+      'CREATE api.example.com.',
+      'CREATE a-api.example.com.',
+    ]);
+    expect(out.warnings).toEqual([
+      expect.objectContaining({
+        code: 'zone-unreachable',
+        zone: 'example.com',
+        dnsName: 'www.shop.example.com',
+        message: expect.stringContaining('delegates shop.example.com (NS) to a zone not in reach'),
+      }),
+      expect.objectContaining({ code: 'zone-unreachable', dnsName: 'new.shop.example.com' }),
+    ]);
+    expect(namesIn(dns, parent.id)).toEqual(
+      expect.arrayContaining([...before, 'api.example.com A', 'a-api.example.com TXT']),
+    );
+    expect(dns.recordsOf(parent.id).find((r) => r.dnsName === 'www.shop.example.com')?.targets).toEqual([
+      '192.0.2.9',
+    ]);
+  });
+
+  it('a reachable child zone takes its names; the delegation in the parent changes nothing', async () => {
+    const dns = new InMemoryProvider();
+    dns.addZone({ id: 'ZPARENT', name: 'example.com', private: false }, [
+      newEndpoint('shop.example.com', 'NS', ['ns-1.awsdns-01.org.'], { ttl: 172800 }),
+    ]);
+    const child = dns.addZone({ id: 'ZCHILD', name: 'shop.example.com', private: false });
+    const out = await dnsStagePass(
+      dns,
+      parseConfig({ domainFilters: ['example.com'] }),
+    )({
+      desired: [wanted('www.shop.example.com', '192.0.2.10')],
+    });
+    expect(out.warnings).toEqual([]);
+    expect(namesIn(dns, child.id)).toEqual(['a-www.shop.example.com TXT', 'www.shop.example.com A']);
+  });
+
   it('reads the accounts’ zones side by side, at most zoneConcurrency at once in each', async () => {
     const inFlight = new Map<string, number>();
     const peak = new Map<string, number>();
