@@ -1,7 +1,10 @@
 import { isForwardedAudit } from '../shared/audit/forwarded.js';
+import type { StageDeps } from '../shared/shards/deps.js';
+import { stageOf } from '../shared/shards/events.js';
 import { createAuditEventsHandler } from './audit-events.js';
 import { createClusterLifecycleHandler } from './cluster-lifecycle.js';
 import { createManualHandler } from './manual.js';
+import { createStageHandlers, stagesHandler, WRITER_STAGES, withShardStore } from './pass-stages.js';
 import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
 import { createScheduledHandler } from './scheduled.js';
 
@@ -11,11 +14,13 @@ import { createScheduledHandler } from './scheduled.js';
  * retried by Lambda (asynchronous invokes: up to 6 h) or its source. It only recognises the event's shape
  * and hands it to that entry point's handler.
  */
-export type Entry = 'audit-events' | 'cluster-lifecycle' | 'resync' | 'scheduled' | 'manual';
+export type Entry = 'audit-events' | 'cluster-lifecycle' | 'resync' | 'scheduled' | 'manual' | 'pass-stage';
 
 export function routeEvent(event: unknown): Entry {
   if (typeof event !== 'object' || event === null) return 'manual';
   const e = event as Record<string, unknown>;
+  // A sharded pass's certificate and zone stages (the state machine's items): one writer per zone.
+  if (stageOf(e) !== undefined) return 'pass-stage';
   if (typeof e.awslogs === 'object' && e.awslogs !== null) return 'audit-events';
   if (isForwardedAudit(e)) return 'audit-events';
   if (e.source === 'aws.eks' && e['detail-type'] === 'AWS API Call via CloudTrail')
@@ -27,14 +32,21 @@ export function routeEvent(event: unknown): Entry {
   return 'manual';
 }
 
-/** The dispatch over each entry's own handler; `depsFn` is only called by the pass an event starts. */
-export function createReconcilerHandler(depsFn: () => FunctionDeps) {
+/**
+ * The dispatch over each entry's own handler; `depsFn` is only called by the pass an event starts, and
+ * `stageDepsFn` (the shard store's bucket from the environment unless given) by a sharded pass's stages.
+ */
+export function createReconcilerHandler(
+  depsFn: () => FunctionDeps,
+  stageDepsFn: () => StageDeps = () => withShardStore(depsFn()),
+) {
   const handlers: Record<Entry, (event: unknown) => Promise<unknown>> = {
     'audit-events': createAuditEventsHandler(depsFn),
     'cluster-lifecycle': createClusterLifecycleHandler(depsFn),
     resync: createManualHandler(depsFn),
     scheduled: createScheduledHandler(depsFn),
     manual: createManualHandler(depsFn),
+    'pass-stage': stagesHandler(createStageHandlers(stageDepsFn), WRITER_STAGES),
   };
   return (event: unknown): Promise<unknown> => handlers[routeEvent(event)](event);
 }

@@ -37,6 +37,7 @@ export const FAULT_SERVICES = [
   'events',
   'elasticloadbalancing',
   'kubernetes',
+  's3',
 ] as const;
 
 export const faultRuleSchema = z

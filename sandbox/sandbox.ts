@@ -7,6 +7,7 @@ import { EventBridgeState, eventBridgeHandler } from './aws/eventbridge.js';
 import type { AwsRequest } from './aws/protocol.js';
 import { Route53Accounts, Route53State, route53Handler, type ZoneExport } from './aws/route53.js';
 import { Route53ChangeRefusals } from './aws/route53-refusals.js';
+import { S3State, s3Handler } from './aws/s3.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
 import { AccountBuckets, ROUTE53_DEFAULT_BUCKET, type TokenBucketOptions } from './aws/throttle.js';
@@ -46,6 +47,9 @@ export interface SandboxOptions {
   faults?: readonly FaultRule[];
 }
 
+/** The bucket a sharded pass in the sandbox keeps its stage outputs in (the stack creates its own). */
+export const SANDBOX_SHARD_BUCKET = 'edge-reconciler-shards';
+
 /** Services every `apiCalls` lists, even when a pass made no call to them. */
 const REPORTED_SERVICES = ['route53', 'acm', 'eks', 'kubernetes'];
 
@@ -63,6 +67,8 @@ export class Sandbox {
   readonly elbv2: Elbv2State;
   readonly events: EventBridgeState;
   readonly sts: StsState;
+  /** S3: the sharded pass's stage outputs (`SHARD_BUCKET`, created at start). */
+  readonly s3: S3State;
   /**
    * Route 53 changes to refuse (`refuse({name})`: AccessDenied for any batch that touches `name`): the
    * `refuse` rules of `faults`.
@@ -94,6 +100,8 @@ export class Sandbox {
     this.elbv2 = new Elbv2State({ clock });
     this.events = new EventBridgeState({ clock });
     this.sts = new StsState({ clock });
+    this.s3 = new S3State({ clock });
+    this.s3.createBucket(SANDBOX_SHARD_BUCKET);
   }
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -118,6 +126,7 @@ export class Sandbox {
         elasticloadbalancing: elbv2Handler(sandbox.elbv2),
         events: eventBridgeHandler(sandbox.events),
         sts: stsHandler(sandbox.sts),
+        s3: s3Handler(sandbox.s3),
       },
       calls: sandbox.calls,
       faults: sandbox.faults,

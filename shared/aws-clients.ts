@@ -3,6 +3,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RETRY_POLICY, type RetryPolicy, retryStrategy } from './retry-policy.js';
@@ -75,6 +76,21 @@ export class AwsClients {
 
   acm(region: string): ACMClient {
     return this.once(`acm:${region}`, () => new ACMClient(this.base(region)));
+  }
+
+  /**
+   * S3 in the home region, for the sharded pass's stage outputs. Path-style addressing against an explicit
+   * endpoint (the sandbox): a bucket cannot be a host name of 127.0.0.1.
+   */
+  s3(): S3Client {
+    return this.once(
+      's3',
+      () =>
+        new S3Client({
+          ...this.base(this.options.region),
+          forcePathStyle: this.options.endpoint !== undefined,
+        }),
+    );
   }
 
   sts(region = this.options.region): STSClient {

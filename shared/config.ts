@@ -574,6 +574,23 @@ export const configSchema = z.strictObject({
   clusterDiscovery: z
     .optional(clusterDiscoverySchema)
     .check(z.describe('Clusters found by ListClusters besides the listed ones; absent: only `clusters`.')),
+  sharding: z
+    .optional(
+      z.strictObject({
+        clustersPerShard: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(10000)), 250)
+          .check(z.describe('Clusters one shard invocation reads (each shard is one Lambda invocation).')),
+        maxConcurrency: z
+          ._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 20)
+          .check(z.describe("Shards read at once (the Distributed Map's MaxConcurrency).")),
+      }),
+    )
+    .check(
+      z.describe(
+        'The scheduled pass as a Step Functions workflow: the clusters read in shards across invocations, ' +
+          'then one zone at a time through the reconciler function (docs/scale.md). Absent: one function per pass.',
+      ),
+    ),
 
   // --- ACM certificates for the TLS hosts (cert-manager's job, done once for the fleet)
   certificates: z

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './aws-clients.js';
-import { type CertificateStageResult, reconcileCertificates } from './certificates/reconcile.js';
+import {
+  type CertificateStageInput,
+  type CertificateStageResult,
+  reconcileCertificates,
+} from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
 import { collectDesired, type FleetDesired } from './clusters/collect.js';
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
@@ -157,10 +161,7 @@ function dnsStage(
   },
   deps: ReconcileDeps & { dns: DnsProvider },
 ): ReturnType<typeof reconcileZones> {
-  const knownOwners = new Set(fleet.knownOwners);
-  const frozenOwners = new Set(fleet.frozenOwners);
-  if (certs.ownerState === 'known') knownOwners.add(certs.owner);
-  if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
+  const { knownOwners, frozenOwners } = withCertificateOwner(fleet, certs);
   const { config } = deps;
   return reconcileZones(
     {
@@ -181,8 +182,20 @@ function dnsStage(
   );
 }
 
+/** The owners the DNS stage may change and those it must freeze, the certificates' owner as its stage found it. */
+export function withCertificateOwner(
+  fleet: Pick<FleetDesired, 'knownOwners' | 'frozenOwners'>,
+  certs: Pick<CertificateStageResult, 'owner' | 'ownerState'>,
+): { knownOwners: Set<string>; frozenOwners: Set<string> } {
+  const knownOwners = new Set(fleet.knownOwners);
+  const frozenOwners = new Set(fleet.frozenOwners);
+  if (certs.ownerState === 'known') knownOwners.add(certs.owner);
+  if (certs.ownerState === 'frozen') frozenOwners.add(certs.owner);
+  return { knownOwners, frozenOwners };
+}
+
 /** The clusters the pass reads: the fleet (or those asked for), or the one released; a name asked for and not found is an error. */
-async function passClusters(
+export async function passClusters(
   request: ReconcileRequest,
   deps: ReconcileDeps,
   deadline: AbortSignal,
@@ -215,11 +228,7 @@ function certificateStage(
   return reconcileCertificates(
     {
       tlsHosts: fleet.tlsHosts,
-      clusters: fleet.clusters.map((c) => ({
-        name: c.name,
-        status: c.status === 'ok' && hasCappedObjects(c.name, fleet) ? 'capped' : c.status,
-        ...regionOf(c.name, clusters),
-      })),
+      clusters: certificateClusters(fleet, clusters),
       partial: Boolean(request.clusters || request.touched || request.release),
       ...pass,
     },
@@ -227,11 +236,23 @@ function certificateStage(
   );
 }
 
+/** The clusters as the certificate stage judges them: one with capped objects counts as `capped`. */
+export function certificateClusters(
+  fleet: Pick<FleetDesired, 'clusters' | 'warnings'>,
+  clusters: readonly ClusterConfig[],
+): CertificateStageInput['clusters'] {
+  return fleet.clusters.map((c) => ({
+    name: c.name,
+    status: c.status === 'ok' && hasCappedObjects(c.name, fleet) ? 'capped' : c.status,
+    ...regionOf(c.name, clusters),
+  }));
+}
+
 /**
  * The desired endpoints the config's domain filters manage, and the names they leave out — which the
  * planner would ignore anyway, and which no zone the pass lists may hold: said as such, not as "no zone".
  */
-function withinDomainFilters(
+export function withinDomainFilters(
   endpoints: readonly Endpoint[],
   config: Config,
 ): { kept: Endpoint[]; filtered: FilteredOut[] } {
@@ -261,7 +282,7 @@ function withinDomainFilters(
  * records by owner and object, and an owner may span clusters. Left out where the object and name do not
  * point at one cluster.
  */
-function withClusters(warnings: readonly PassWarning[], desired: readonly Endpoint[]): PassWarning[] {
+export function withClusters(warnings: readonly PassWarning[], desired: readonly Endpoint[]): PassWarning[] {
   const clustersOf = new Map<string, Set<string>>();
   for (const e of desired) {
     const cluster = e.labels[LABEL_CLUSTER];
@@ -315,7 +336,7 @@ function touchedNames(touched: NonNullable<ReconcileRequest['touched']>, fleet: 
  * An object over `maxNamesPerObject` asks for no certificate this pass, which is not the same as needing
  * none: like a failed cluster, its cluster keeps the certificate clean-up from running.
  */
-function hasCappedObjects(cluster: string, fleet: FleetDesired): boolean {
+function hasCappedObjects(cluster: string, fleet: Pick<FleetDesired, 'warnings'>): boolean {
   return fleet.warnings.some((w) => w.code === 'cap-exceeded' && w.cluster === cluster && w.object);
 }
 

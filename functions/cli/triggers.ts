@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { auditTrigger } from '../../sandbox/audit-log.js';
-import type { Sandbox } from '../../sandbox/sandbox.js';
+import { SANDBOX_SHARD_BUCKET, type Sandbox } from '../../sandbox/sandbox.js';
 import type { ScenarioTrigger } from '../../sandbox/scenario.js';
 import { errorLines } from '../../shared/errors.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
+import { S3ShardStore } from '../../shared/shards/store.js';
 import { createAuditEventsHandler } from '../audit-events.js';
 import { createClusterLifecycleHandler } from '../cluster-lifecycle.js';
 import { createManualHandler } from '../manual.js';
 import { createScheduledHandler } from '../scheduled.js';
+import { runShardedWorkflow } from '../sharded-workflow.js';
 
 /** What one handler invocation did, before its API calls are added: one `passes` entry of docs/scenarios.md. */
 export interface TriggerOutcome {
@@ -38,6 +40,8 @@ export async function runTrigger(
   if ('advance' in trigger || 'configure' in trigger) return undefined;
   if ('schedule' in trigger) {
     const event = { source: 'edge-reconciler.schedule', scheduledTime: now };
+    // With `sharding`, the schedule starts the sharded pass's workflow instead (docs/scale.md).
+    if (deps.config.sharding) return outcome('schedule', () => shardedSchedule(deps, now));
     return outcome('schedule', () => createScheduledHandler(() => deps)(event));
   }
   if ('manual' in trigger) {
@@ -61,6 +65,16 @@ export async function runTrigger(
     });
   }
   return clusterLifecycleTrigger(trigger, sandbox, deps, now);
+}
+
+/**
+ * The sharded pass as the state machine runs it, against the sandbox's S3: a stage that failed is an error
+ * of the pass (its output missing, what it concerned frozen), the way the execution shows it.
+ */
+async function shardedSchedule(deps: ReconcileDeps, now: string): Promise<PassResult> {
+  const store = new S3ShardStore(deps.aws.s3(), SANDBOX_SHARD_BUCKET);
+  const { result } = await runShardedWorkflow({ scheduledTime: now }, deps, { ...deps, store });
+  return result;
 }
 
 /**

@@ -217,7 +217,7 @@ async function reconcileOneZone(
 }
 
 /** Each zone's share of the desired endpoints; an endpoint no zone can hold is reported and skipped. */
-function desiredByZone(
+export function desiredByZone(
   desired: readonly Endpoint[],
   zones: readonly HostedZone[],
   reach: ZoneReach,

@@ -15,7 +15,7 @@ describe('fault rules', () => {
     [{ fault: 'second-page', service: 'route53' }, 'service'],
     [{ fault: 'hang', service: 'route53', cluster: 'prod' }, 'cluster'],
     [{ fault: 'explode', service: 'route53' }, 'fault'],
-    [{ fault: 'hang', service: 's3' }, 'service'],
+    [{ fault: 'hang', service: 'dynamodb' }, 'service'],
     [{ fault: 'hang', service: 'route53', count: 0 }, 'count'],
   ])('refuses %j, naming %s', (rule, field) => {
     const parsed = faultRuleSchema.safeParse(rule);

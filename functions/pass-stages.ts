@@ -1,0 +1,83 @@
+import { runCertificateStage } from '../shared/shards/certificates.js';
+import { runClusterShard } from '../shared/shards/cluster-shard.js';
+import type { StageDeps } from '../shared/shards/deps.js';
+import {
+  certificatesStageEvent,
+  clusterShardStageEvent,
+  fleetStageEvent,
+  type PassStage,
+  reportStageEvent,
+  stageOf,
+  zoneStageEvent,
+} from '../shared/shards/events.js';
+import { startShardedPass } from '../shared/shards/fleet.js';
+import { runShardedReport } from '../shared/shards/report.js';
+import { S3ShardStore } from '../shared/shards/store.js';
+import { runZoneStage } from '../shared/shards/zone.js';
+import { InvalidEventError, parseEvent } from './middleware.js';
+import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
+
+/**
+ * The stages of a sharded pass (docs/scale.md), one handler each, as the state machine invokes them. The
+ * stage worker function runs the fleet, cluster-shard and report stages (many shards at once); the
+ * certificate and zone stages run in the reconciler function, whose reserved concurrency of 1 keeps one
+ * writer per zone across executions and triggers (functions/reconciler.ts routes them here).
+ */
+
+/** The environment variable naming the shard store's bucket (the stack sets it on both functions). */
+export const SHARD_BUCKET_ENV = 'EDGE_RECONCILER_SHARD_BUCKET';
+
+export type StageHandlers = Record<PassStage, (event: unknown) => Promise<unknown>>;
+
+export function createStageHandlers(depsFn: () => StageDeps): StageHandlers {
+  return {
+    fleet: async (event) => {
+      const e = parseEvent(fleetStageEvent, event, 'event');
+      const deps = depsFn();
+      const sharding = deps.config.sharding;
+      if (!sharding) throw new InvalidEventError('config.sharding: not set; a sharded pass needs it', []);
+      return startShardedPass(e.dryRun !== undefined ? { dryRun: e.dryRun } : {}, deps, sharding);
+    },
+    'cluster-shard': async (event) =>
+      runClusterShard(parseEvent(clusterShardStageEvent, event, 'event'), depsFn()),
+    certificates: async (event) =>
+      runCertificateStage(parseEvent(certificatesStageEvent, event, 'event'), depsFn()),
+    zone: async (event) => runZoneStage(parseEvent(zoneStageEvent, event, 'event'), depsFn()),
+    report: async (event) => {
+      const result = await runShardedReport(parseEvent(reportStageEvent, event, 'event'), depsFn());
+      // The state machine's last output stays small: the full result is in the log and the summary event.
+      return { passId: result.passId, changes: result.changes.length, errors: result.errors.length };
+    },
+  };
+}
+
+/** A handler for some stages only: an event for another stage is refused naming `stage`. */
+export function stagesHandler(handlers: StageHandlers, accepted: readonly PassStage[]) {
+  return (event: unknown): Promise<unknown> => {
+    const stage = stageOf(event);
+    if (!stage || !accepted.includes(stage)) {
+      const message = `event.stage: expected one of ${accepted.join(', ')}`;
+      return Promise.reject(new InvalidEventError(message, [{ path: 'stage', message }]));
+    }
+    return handlers[stage](event);
+  };
+}
+
+/** The deployed functions' dependencies with the shard store in the bucket the stack names. */
+export function withShardStore(deps: FunctionDeps): StageDeps {
+  const bucket = process.env[SHARD_BUCKET_ENV];
+  if (!bucket) throw new Error(`${SHARD_BUCKET_ENV}: not set; the sharded pass needs the stack's bucket`);
+  return { ...deps, store: new S3ShardStore(deps.aws.s3(), bucket) };
+}
+
+/** The stages that read clusters and report: the stage worker function. */
+export const WORKER_STAGES: readonly PassStage[] = ['fleet', 'cluster-shard', 'report'];
+/** The stages that write (ACM, Route 53): the reconciler function, one invocation at a time. */
+export const WRITER_STAGES: readonly PassStage[] = ['certificates', 'zone'];
+
+export const handler = lambdaHandler(
+  stagesHandler(
+    createStageHandlers(() => withShardStore(lambdaDeps())),
+    WORKER_STAGES,
+  ),
+);

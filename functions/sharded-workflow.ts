@@ -1,0 +1,64 @@
+import { mapConcurrent } from '../shared/concurrency.js';
+import { errorMessage } from '../shared/errors.js';
+import type { PassResult } from '../shared/pass.js';
+import type { StageDeps } from '../shared/shards/deps.js';
+import type { PassItems } from '../shared/shards/model.js';
+import { passKeys } from '../shared/shards/store.js';
+import { createStageHandlers, stagesHandler, WORKER_STAGES } from './pass-stages.js';
+import { createReconcilerHandler } from './reconciler.js';
+import type { FunctionDeps } from './runtime.js';
+
+/**
+ * The sharded pass's state machine (infra/constructs/sharded-pass.ts) run in-process, for `simulate`, the
+ * tests and the benchmark: the same handlers, invoked with the same payloads in the same order —
+ *   fleet → Distributed Map over shards (MaxConcurrency, failures tolerated) → certificates →
+ *   Map over zones (one at a time, through the reconciler function's handler) → report.
+ * A stage that throws is recorded and the workflow goes on, as the state machine's Catch does: the later
+ * stages find its output missing and freeze what it concerned.
+ */
+export interface WorkflowRun {
+  result: PassResult;
+  /** The stages that failed, as `stage[item]: message`. */
+  failures: string[];
+}
+
+export async function runShardedWorkflow(
+  input: { scheduledTime?: string; dryRun?: boolean },
+  deps: FunctionDeps,
+  stageDeps: StageDeps,
+): Promise<WorkflowRun> {
+  const sharding = deps.config.sharding;
+  if (!sharding) throw new Error('config.sharding: not set; the sharded workflow needs it');
+  const worker = stagesHandler(
+    createStageHandlers(() => stageDeps),
+    WORKER_STAGES,
+  );
+  const reconciler = createReconcilerHandler(
+    () => deps,
+    () => stageDeps,
+  );
+  const failures: string[] = [];
+  const tolerated = (what: string, run: () => Promise<unknown>) =>
+    run().catch((err: unknown) => {
+      failures.push(`${what}: ${errorMessage(err)}`);
+    });
+
+  const items = (await worker({
+    stage: 'fleet',
+    source: 'edge-reconciler.schedule',
+    ...(input.scheduledTime !== undefined ? { scheduledTime: input.scheduledTime } : {}),
+    ...(input.dryRun !== undefined ? { dryRun: input.dryRun } : {}),
+  })) as PassItems;
+  await mapConcurrent(items.shards, sharding.maxConcurrency, (item) =>
+    tolerated(`cluster-shard[${item.shard}]`, () => worker({ stage: 'cluster-shard', ...item })),
+  );
+  await tolerated('certificates', () => reconciler({ stage: 'certificates', passId: items.passId }));
+  // One zone at a time: the reconciler function's reserved concurrency of 1 would serialize them anyway.
+  for (const item of items.zones) {
+    await tolerated(`zone[${item.zone}]`, () => reconciler({ stage: 'zone', ...item }));
+  }
+  await worker({ stage: 'report', passId: items.passId });
+  const result = await stageDeps.store.get<PassResult>(passKeys.result(items.passId));
+  if (!result) throw new Error(`pass ${items.passId}: the report stage left no result`);
+  return { result, failures };
+}
