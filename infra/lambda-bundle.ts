@@ -25,6 +25,9 @@ export const LAMBDA_ENTRY = LAMBDA_FUNCTIONS.reconciler;
 export const BUNDLE_FILE = 'index.mjs';
 export const BUNDLE_HANDLER = 'index.handler';
 
+/** With `sharding`: the stage worker (fleet, cluster shards, report) the state machine invokes. */
+export const STAGE_WORKER_ENTRY = 'functions/pass-stages.ts';
+
 /** ESM bundles of CommonJS dependencies still call `require`; this gives them one. */
 export const REQUIRE_SHIM =
   "import{createRequire as __edgeCreateRequire}from'node:module';const require=__edgeCreateRequire(import.meta.url);";

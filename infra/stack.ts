@@ -8,10 +8,11 @@ import { ClusterAccess, KUBERNETES_GROUP, VIEW_POLICY } from './constructs/clust
 import { ReconcilerDashboard } from './constructs/dashboard.js';
 import { ReconcilerFunction } from './constructs/reconciler-function.js';
 import { ReconcilerRole } from './constructs/reconciler-role.js';
+import { SHARD_BUCKET_ENV, ShardedPass } from './constructs/sharded-pass.js';
 import { ReconcilerTriggers } from './constructs/triggers.js';
 import { vpcPlacement } from './constructs/vpc-placement.js';
 import type { DeployConfig } from './deploy-config.js';
-import { LAMBDA_ENTRY } from './lambda-bundle.js';
+import { LAMBDA_ENTRY, STAGE_WORKER_ENTRY } from './lambda-bundle.js';
 
 export interface EdgeReconcilerStackProps extends StackProps {
   deployConfig: DeployConfig;
@@ -74,11 +75,44 @@ export class EdgeReconcilerStack extends Stack {
       ...(deploy.serializePasses ? { reservedConcurrentExecutions: 1 } : {}),
       ...(vpc ? { vpc } : {}),
     });
-    const functions = { reconciler: this.reconciler };
-    role.allowLogging([this.reconciler.logGroup]);
+    const functions: Record<string, ReconcilerFunction> = { reconciler: this.reconciler };
+
+    // With `sharding`, the schedule starts a Step Functions workflow instead (docs/scale.md): a stage worker
+    // reads the clusters in shards, the zones are written one at a time through the reconciler.
+    let sharded: ShardedPass | undefined;
+    if (config.sharding) {
+      const worker = new ReconcilerFunction(this, 'StageWorker', {
+        entry: STAGE_WORKER_ENTRY,
+        description: 'edge-reconciler: the sharded pass’s fleet, cluster-shard and report stages',
+        projectRoot: props.projectRoot,
+        // The same role: the clusters' access entries and member-account roles trust this one principal.
+        role: role.role,
+        configJson: JSON.stringify(raw),
+        logRetention: deploy.logRetentionDays,
+        memorySize: deploy.memoryMiB,
+        timeout: Duration.seconds(deploy.timeoutSeconds),
+        // Invoked synchronously by the state machine, which retries and tolerates failed shards itself.
+        retryAttempts: 0,
+        maxEventAge: Duration.hours(1),
+        ...(vpc ? { vpc } : {}),
+      });
+      functions.stageWorker = worker;
+      sharded = new ShardedPass(this, 'ShardedPass', {
+        sharding: config.sharding,
+        worker,
+        reconciler: this.reconciler,
+        role: role.role,
+        logRetention: deploy.logRetentionDays,
+        timeout: Duration.minutes(Math.max(deploy.scheduleMinutes * 2, 30)),
+      });
+      for (const fn of [worker, this.reconciler])
+        fn.addEnvironment(SHARD_BUCKET_ENV, sharded.bucket.bucketName);
+    }
+    role.allowLogging(Object.values(functions).map((f) => f.logGroup));
 
     new ReconcilerTriggers(this, 'Triggers', {
       reconciler: this.reconciler,
+      ...(sharded ? { stateMachine: sharded.stateMachine } : {}),
       deadLetterQueue,
       scheduleMinutes: deploy.scheduleMinutes,
       eventBusName,

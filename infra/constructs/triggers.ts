@@ -11,8 +11,9 @@ import {
   ScheduleExpression,
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Config } from '../../shared/config.js';
 import { auditFilterPattern } from '../audit-filter.js';
@@ -20,6 +21,8 @@ import { auditFilterPattern } from '../audit-filter.js';
 export interface ReconcilerTriggersProps {
   /** The one function every trigger invokes: its reserved concurrency is what keeps passes apart. */
   reconciler: IFunction;
+  /** With `sharding`: the sharded pass's workflow, which the schedule starts instead of the function. */
+  stateMachine?: IStateMachine;
   deadLetterQueue: IQueue;
   scheduleMinutes: number;
   /** The bus `Resync Requested` events are put on. */
@@ -66,29 +69,36 @@ export class ReconcilerTriggers extends Construct {
 
     const schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'edge-reconciler: EventBridge Scheduler invokes the reconciler function',
+      description: props.stateMachine
+        ? 'edge-reconciler: EventBridge Scheduler starts the sharded pass'
+        : 'edge-reconciler: EventBridge Scheduler invokes the reconciler function',
     });
-    const scheduledId = Stack.of(this).getLogicalId(props.reconciler.node.defaultChild as CfnElement);
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${scheduledId}.Arn>:*]`,
-      reason:
-        'The Scheduler target grant covers the reconciler function and its versions/aliases (<arn>:*) — one function, not a wildcard over functions.',
-    });
+    const targetProps = {
+      role: schedulerRole,
+      input: ScheduleTargetInput.fromObject({
+        source: SCHEDULE_SOURCE,
+        scheduledTime: ContextAttribute.scheduledTime,
+      }),
+      retryAttempts: 3,
+      // A delivery older than one period is superseded by the next scheduled pass.
+      maxEventAge: period,
+      deadLetterQueue: props.deadLetterQueue,
+    };
+    if (!props.stateMachine) {
+      const scheduledId = Stack.of(this).getLogicalId(props.reconciler.node.defaultChild as CfnElement);
+      Validations.of(schedulerRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${scheduledId}.Arn>:*]`,
+        reason:
+          'The Scheduler target grant covers the reconciler function and its versions/aliases (<arn>:*) — one function, not a wildcard over functions.',
+      });
+    }
 
     this.schedule = new Schedule(this, 'FleetPass', {
       description: `edge-reconciler: the fleet pass, every ${props.scheduleMinutes} minutes`,
       schedule: ScheduleExpression.rate(period),
-      target: new LambdaInvoke(props.reconciler, {
-        role: schedulerRole,
-        input: ScheduleTargetInput.fromObject({
-          source: SCHEDULE_SOURCE,
-          scheduledTime: ContextAttribute.scheduledTime,
-        }),
-        retryAttempts: 3,
-        // A delivery older than one period is superseded by the next scheduled pass.
-        maxEventAge: period,
-        deadLetterQueue: props.deadLetterQueue,
-      }),
+      target: props.stateMachine
+        ? new StepFunctionsStartExecution(props.stateMachine, targetProps)
+        : new LambdaInvoke(props.reconciler, targetProps),
     });
 
     const bus = EventBus.fromEventBusName(this, 'Bus', props.eventBusName);

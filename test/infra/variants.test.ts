@@ -310,8 +310,11 @@ function actionsTheFunctionCalls(): string[] {
     'elastic-load-balancing-v2': 'elasticloadbalancing',
     eventbridge: 'events',
     'route-53': 'route53',
+    s3: 's3',
     sts: 'sts',
   };
+  // Operations IAM authorizes under another action's name (S3 API reference, "Permissions").
+  const iamAction: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
   const root = join(import.meta.dirname, '../..');
   const files = ['shared', 'functions'].flatMap((dir) =>
     readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
@@ -330,7 +333,7 @@ function actionsTheFunctionCalls(): string[] {
         const name = raw.trim();
         if (name.startsWith('type ')) continue;
         const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
-        if (op) actions.add(`${service}:${op}`);
+        if (op) actions.add(iamAction[`${service}:${op}`] ?? `${service}:${op}`);
       }
     }
   }
@@ -356,6 +359,7 @@ describe('every operation the function calls is granted', () => {
           },
         ],
         clusterDiscovery: { regions: ['eu-west-1'], tags: { fleet: 'edge' } },
+        sharding: {},
         deploy: { account: '123456789012' },
       }),
     });
@@ -369,6 +373,8 @@ describe('every operation the function calls is granted', () => {
         'route53:ChangeResourceRecordSets',
         'route53:ListHostedZones',
         'eks:DescribeCluster',
+        's3:PutObject',
+        's3:ListBucket',
       ]),
     );
   });
