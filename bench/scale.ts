@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SANDBOX_IDENTITIES } from '../sandbox/credentials.js';
 import { Sandbox } from '../sandbox/sandbox.js';
@@ -133,45 +134,50 @@ async function measure(shape: Shape): Promise<PassFigures[]> {
   return out;
 }
 
-const { values } = parseArgs({
-  options: {
-    serve: { type: 'string' },
-    clusters: { type: 'string', default: '100,300,1000' },
-    objects: { type: 'string', default: '50' },
-    'clusters-per-zone': { type: 'string', default: '50' },
-    json: { type: 'boolean', default: false },
-  },
-});
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** Run as a script (not imported by bench/sharded-scale.ts for its scenario and sandbox child). */
+async function cli(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      serve: { type: 'string' },
+      clusters: { type: 'string', default: '100,300,1000' },
+      objects: { type: 'string', default: '50' },
+      'clusters-per-zone': { type: 'string', default: '50' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-if (values.serve) {
-  await serve(JSON.parse(values.serve) as Shape);
-} else {
-  const rows: PassFigures[] = [];
-  for (const clusters of values.clusters.split(',').map(Number)) {
-    const shape = {
-      clusters,
-      objects: Number(values.objects),
-      clustersPerZone: Number(values['clusters-per-zone']),
-    };
-    const figures = await measure(shape);
-    rows.push(...figures);
-    if (!values.json) for (const f of figures) process.stderr.write(`${JSON.stringify(f)}\n`);
-  }
-  if (values.json) {
-    console.log(
-      JSON.stringify({ node: process.version, at: new Date().toISOString(), passes: rows }, null, 2),
-    );
+  if (values.serve) {
+    await serve(JSON.parse(values.serve) as Shape);
   } else {
-    console.log(`node ${process.version}, ${new Date().toISOString()}`);
-    console.log(
-      '| clusters | objects each | zones | pass | changes | errors | wall ms | CPU ms | CPU ms / cluster | wall ms / cluster | heap peak MiB | RSS peak MiB | Route 53 calls |',
-    );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const r of rows) {
+    const rows: PassFigures[] = [];
+    for (const clusters of values.clusters.split(',').map(Number)) {
+      const shape = {
+        clusters,
+        objects: Number(values.objects),
+        clustersPerZone: Number(values['clusters-per-zone']),
+      };
+      const figures = await measure(shape);
+      rows.push(...figures);
+      if (!values.json) for (const f of figures) process.stderr.write(`${JSON.stringify(f)}\n`);
+    }
+    if (values.json) {
       console.log(
-        `| ${r.clusters} | ${r.objects} | ${r.zones} | ${r.pass} | ${r.changes} | ${r.errors} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuMsPerCluster} | ${r.wallMsPerCluster} | ${r.heapPeakMiB} | ${r.rssPeakMiB} | ${r.route53Calls} |`,
+        JSON.stringify({ node: process.version, at: new Date().toISOString(), passes: rows }, null, 2),
       );
+    } else {
+      console.log(`node ${process.version}, ${new Date().toISOString()}`);
+      console.log(
+        '| clusters | objects each | zones | pass | changes | errors | wall ms | CPU ms | CPU ms / cluster | wall ms / cluster | heap peak MiB | RSS peak MiB | Route 53 calls |',
+      );
+      console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+      for (const r of rows) {
+        console.log(
+          `| ${r.clusters} | ${r.objects} | ${r.zones} | ${r.pass} | ${r.changes} | ${r.errors} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuMsPerCluster} | ${r.wallMsPerCluster} | ${r.heapPeakMiB} | ${r.rssPeakMiB} | ${r.route53Calls} |`,
+        );
+      }
     }
   }
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await cli();

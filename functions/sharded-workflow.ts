@@ -22,20 +22,39 @@ export interface WorkflowRun {
   failures: string[];
 }
 
+/** Wraps each stage invocation (the benchmark measures each as Lambda would bill it); none by default. */
+export type StageObserver = (
+  what: { stage: string; item?: string },
+  run: () => Promise<unknown>,
+) => Promise<unknown>;
+
 export async function runShardedWorkflow(
   input: { scheduledTime?: string; dryRun?: boolean },
   deps: FunctionDeps,
   stageDeps: StageDeps,
+  observe: StageObserver = (_, run) => run(),
 ): Promise<WorkflowRun> {
   const sharding = deps.config.sharding;
   if (!sharding) throw new Error('config.sharding: not set; the sharded workflow needs it');
-  const worker = stagesHandler(
-    createStageHandlers(() => stageDeps),
-    WORKER_STAGES,
+  const invoke =
+    (handler: (event: unknown) => Promise<unknown>) =>
+    (event: { stage: string; shard?: number; zone?: string; [field: string]: unknown }) => {
+      const item = event.shard ?? event.zone;
+      return observe({ stage: event.stage, ...(item !== undefined ? { item: String(item) } : {}) }, () =>
+        handler(event),
+      );
+    };
+  const worker = invoke(
+    stagesHandler(
+      createStageHandlers(() => stageDeps),
+      WORKER_STAGES,
+    ),
   );
-  const reconciler = createReconcilerHandler(
-    () => deps,
-    () => stageDeps,
+  const reconciler = invoke(
+    createReconcilerHandler(
+      () => deps,
+      () => stageDeps,
+    ),
   );
   const failures: string[] = [];
   const tolerated = (what: string, run: () => Promise<unknown>) =>

@@ -50,6 +50,11 @@ const XML_SERVICES = new Set(['route53', 'sts', 'elasticloadbalancing', 'iam', '
 const THROTTLED_SERVICES = new Set(['route53']);
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * S3 takes objects up to 5 GB in one PutObject; the sandbox keeps them in memory, so it stops at 1 GiB —
+ * far above what a pass writes (a 100,000-change pass result is ~20 MB), never below what S3 accepts here.
+ */
+const S3_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 export interface CredentialScope {
   accessKeyId: string;
@@ -83,13 +88,13 @@ function errorFor(service: string | undefined, status: number, code: string, mes
   return jsonError(status, code, message);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > max) return undefined;
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -127,14 +132,10 @@ async function serve(opts: AwsServerOptions, req: IncomingMessage): Promise<Outc
       `The sandbox does not serve the service '${scope.service}' (credential scope ${scope.region}/${scope.service})`,
     );
   }
-  const body = await readBody(req);
+  const maxBody = scope.service === 's3' ? S3_MAX_BODY_BYTES : MAX_BODY_BYTES;
+  const body = await readBody(req, maxBody);
   if (body === undefined) {
-    return errorFor(
-      scope.service,
-      413,
-      'RequestEntityTooLarge',
-      `Request body exceeds ${MAX_BODY_BYTES} bytes`,
-    );
+    return errorFor(scope.service, 413, 'RequestEntityTooLarge', `Request body exceeds ${maxBody} bytes`);
   }
   const awsRequest: AwsRequest = {
     method: req.method ?? 'GET',
