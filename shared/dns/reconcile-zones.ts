@@ -103,7 +103,7 @@ export interface DnsOutcome {
  * no name of it is written anywhere else.
  */
 export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<DnsOutcome> {
-  const out = emptyOutcome();
+  const out = emptyDnsOutcome();
   if (input.zones.error !== undefined) {
     out.errors.push(
       passError('zones-unlisted', `route53: listing hosted zones failed: ${input.zones.error}`),
@@ -123,7 +123,7 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
   const domainFilter = new DomainFilter(deps.config);
   let done = 0;
   const zoneOutcomes = await inAccounts(zones, deps.config.zoneConcurrency, async (zone) => {
-    const zoneOut = emptyOutcome();
+    const zoneOut = emptyDnsOutcome();
     await reconcileOneZone(zone, byZone.get(zone.id) ?? [], domainFilter, input, deps, zoneOut);
     done += 1;
     if (done < zones.length) deps.progress?.zoneRead(done, zones.length);
@@ -135,7 +135,8 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
   return out;
 }
 
-function emptyOutcome(): DnsOutcome {
+/** A DNS outcome with nothing in it yet. */
+export function emptyDnsOutcome(): DnsOutcome {
   return {
     changes: [],
     recordChanges: [],
@@ -269,14 +270,14 @@ export function desiredByZone(
  * (route53Roles), or behind a role that failed. Each such domain is one `zone-unreachable` error naming
  * it and why; a name under it is reported `zone-unreachable`, not `no-zone`, and nothing is changed for it.
  */
-interface ZoneReach {
+export interface ZoneReach {
   unreachableZones: Map<HostedZone, UnreachableAccount>;
   errors: PassError[];
   /** Why a name no zone holds may be out of reach; undefined when nothing says it is (a plain no-zone). */
   whyNoZone(name: string): string | undefined;
 }
 
-function zoneReach(listing: Extract<ZoneListing, { zones: HostedZone[] }>, config: Config): ZoneReach {
+export function zoneReach(listing: Extract<ZoneListing, { zones: HostedZone[] }>, config: Config): ZoneReach {
   const accounts = listing.unreachable ?? [];
   const unreachableZones = new Map<HostedZone, UnreachableAccount>();
   for (const a of accounts) for (const z of a.lastKnownZones) unreachableZones.set(z, a);

@@ -1,8 +1,8 @@
 import { reconcileCertificates } from '../certificates/reconcile.js';
-import { desiredByZone } from '../dns/reconcile-zones.js';
 import type { PassWarning } from '../warnings.js';
 import { readManifest, type StageDeps } from './deps.js';
 import type { CertificatesOutput } from './model.js';
+import { zonePartitions } from './partition.js';
 import { readShardOutputs } from './shard-outputs.js';
 import { passKeys } from './store.js';
 
@@ -37,7 +37,7 @@ export async function runCertificateStage(
     deps,
   );
   const noZone: PassWarning[] = [];
-  const byZone = desiredByZone(result.validationEndpoints, manifest.zones.zones ?? [], noZone);
+  const byZone = zonePartitions(result.validationEndpoints, manifest.zones, deps.config, noZone);
   await Promise.all(
     [...byZone]
       .filter(([, endpoints]) => endpoints.length > 0)

@@ -1,11 +1,11 @@
 import { collectDesired } from '../clusters/collect.js';
 import { passDeadline } from '../deadline.js';
-import { desiredByZone } from '../dns/reconcile-zones.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { certificateClusters, withClusters, withinDomainFilters } from '../reconcile.js';
 import type { PassWarning } from '../warnings.js';
 import { readManifest, type StageDeps } from './deps.js';
 import type { ShardOwners } from './model.js';
+import { zonePartitions } from './partition.js';
 import { passKeys } from './store.js';
 
 export interface ShardSummary {
@@ -41,7 +41,7 @@ export async function runClusterShard(
   }
   const managed = withinDomainFilters(fleet.endpoints, config);
   const noZone: PassWarning[] = [];
-  const byZone = desiredByZone(managed.kept, manifest.zones.zones ?? [], noZone);
+  const byZone = zonePartitions(managed.kept, manifest.zones, config, noZone);
   const writes: Promise<void>[] = [];
   for (const [zoneId, endpoints] of byZone) {
     if (endpoints.length === 0) continue;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { passDeadline } from '../deadline.js';
 import { listZoneOnce } from '../dns/provider.js';
+import { zoneReach } from '../dns/reconcile-zones.js';
 import { passError } from '../errors.js';
 import { passClusters } from '../reconcile.js';
 import type { StageDeps } from './deps.js';
@@ -26,6 +27,8 @@ export async function startShardedPass(
   const { clusters, errors } = await passClusters({ trigger: 'schedule' }, deps, deadline.read);
   const dns = passRoute53(deps, passId, (message) => errors.push(passError('zones-unlisted', message)));
   const zones = await listZoneOnce(dns, config, deadline.apply);
+  // The domains no listed zone holds, said once for the pass (as the DNS stage says them in one pass).
+  if (zones.zones) errors.push(...zoneReach(zones, config).errors);
   const shards = [];
   for (let i = 0; i < clusters.length; i += sharding.clustersPerShard) {
     shards.push(clusters.slice(i, i + sharding.clustersPerShard));

@@ -7,7 +7,7 @@ import type { DnsOutcome } from '../dns/reconcile-zones.js';
 import type { PassError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
 import type { HeldName, TlsHost } from '../sources/index.js';
-import type { ApiUsage } from '../telemetry/api-usage.js';
+import type { Route53Usage } from '../telemetry/api-usage.js';
 import type { PassWarning } from '../warnings.js';
 
 /**
@@ -53,7 +53,7 @@ export type CertificatesOutput = Omit<CertificateStageResult, 'validationEndpoin
 /** One zone's stage: what the DNS stage reports for it, and the Route 53 calls it made. */
 export interface ZoneOutput extends DnsOutcome {
   zoneId: string;
-  route53: ApiUsage;
+  route53: Route53Usage;
 }
 
 /** What the fleet stage hands the workflow: the items of its two maps (small: ids only). */

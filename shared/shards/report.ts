@@ -2,6 +2,7 @@ import { emptyCertificatesOutcome } from '../certificates/reconcile.js';
 import { mapConcurrent } from '../concurrency.js';
 import { passError } from '../errors.js';
 import type { PassResult } from '../pass.js';
+import type { Route53Usage } from '../telemetry/api-usage.js';
 import type { ReportedPass } from '../telemetry/metrics.js';
 import { reportPass } from '../telemetry/report.js';
 import { readManifest, type StageDeps } from './deps.js';
@@ -41,8 +42,9 @@ export async function runShardedReport(item: { passId: string }, deps: StageDeps
     heldDeletions: 0,
     refusedChanges: [],
     tlsHosts: [],
-    route53: { calls: 0, throttles: 0 },
   };
+  const shifts: NonNullable<PassResult['trafficShifts']> = [];
+  const usage: Route53Usage[] = [];
   for (const s of shards) {
     if (s.owners) {
       result.clusters.push(...s.owners.clusters);
@@ -87,13 +89,28 @@ export async function runShardedReport(item: { passId: string }, deps: StageDeps
     result.warnings.push(...out.warnings);
     result.heldDeletions += out.heldDeletions;
     result.refusedChanges?.push(...out.refused);
-    if (result.route53) {
-      result.route53.calls += out.route53.calls;
-      result.route53.throttles += out.route53.throttles;
-    }
+    shifts.push(...out.trafficShifts);
+    usage.push(out.route53);
   }
+  if (shifts.length > 0) result.trafficShifts = shifts;
+  result.route53 = sumRoute53(usage);
   await reportPass(result, deps);
   // The whole result stays with the pass's outputs: the state machine's own output is only its counts.
   await store.put(passKeys.result(item.passId), result);
   return result;
+}
+
+/** The zone stages' Route 53 calls as one pass's: totals, and per account when more than home was met. */
+function sumRoute53(usage: readonly Route53Usage[]): Route53Usage {
+  const total: Route53Usage = { calls: 0, throttles: 0 };
+  const accounts: NonNullable<Route53Usage['accounts']> = {};
+  for (const u of usage) {
+    total.calls += u.calls;
+    total.throttles += u.throttles;
+    for (const [account, a] of Object.entries(u.accounts ?? {})) {
+      const sum = accounts[account] ?? { calls: 0, throttles: 0 };
+      accounts[account] = { calls: sum.calls + a.calls, throttles: sum.throttles + a.throttles };
+    }
+  }
+  return Object.keys(accounts).length > 0 ? { ...total, accounts } : total;
 }

@@ -1,13 +1,14 @@
 import { type Config, route53RolesOf } from '../config.js';
 import { passDeadline } from '../deadline.js';
+import { fleetMembers } from '../dns/fleet-routing.js';
 import type { HeldKind } from '../dns/plan.js';
 import { listZoneOnce } from '../dns/provider.js';
-import { type DnsOutcome, reconcileZones } from '../dns/reconcile-zones.js';
+import { type DnsOutcome, emptyDnsOutcome, reconcileZones } from '../dns/reconcile-zones.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
-import { passError } from '../errors.js';
+import { type PassError, passError } from '../errors.js';
 import { withCertificateOwner, withClusters } from '../reconcile.js';
 import type { HeldName } from '../sources/index.js';
-import { meterClient } from '../telemetry/api-usage.js';
+import { Route53Meters } from '../telemetry/api-usage.js';
 import { readManifest, type StageDeps } from './deps.js';
 import type { CertificatesOutput, PassManifest, ZoneOutput } from './model.js';
 import { passRoute53 } from './route53.js';
@@ -34,47 +35,54 @@ export async function runZoneStage(
   const manifest = await readManifest(store, item.passId);
   const zone = manifest.zones.zones?.find((z) => z.id === item.zone);
   if (!zone) throw new Error(`pass ${item.passId}: zone ${item.zone} is not among the zones the pass listed`);
-  const route53Usage = meterClient(deps.aws.route53());
+  const meters = new Route53Meters();
+  meters.meter('home', deps.aws.route53());
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
   const inputs = await zoneInputs(store, manifest, item.zone, config);
-  const out: ZoneOutput = {
-    zoneId: item.zone,
-    changes: [],
-    recordChanges: [],
-    heldDeletions: 0,
-    refused: [],
-    errors: [],
-    warnings: [],
-    route53: { calls: 0, throttles: 0 },
-  };
-  const dns = passRoute53(deps, item.passId, (message) =>
-    out.errors.push(passError('zones-unlisted', message)),
+  const listErrors: PassError[] = [];
+  const dns = passRoute53(
+    deps,
+    item.passId,
+    (message) => listErrors.push(passError('zones-unlisted', message)),
+    (account, clients) => meters.meter(account, clients.route53()),
   );
   // Across accounts the provider writes only zones it listed itself (each through its account's client),
   // so it lists them again; the home account's provider reads and writes the manifest's zone as it is.
   const listing =
     route53RolesOf(config).length > 0 ? await listZoneOnce(dns, config, deadline.apply) : { zones: [zone] };
   const listed = listing.zones?.find((z) => z.id === zone.id);
-  let outcome: DnsOutcome;
-  if (listed) {
-    outcome = await reconcileZones(
-      { ...inputs, zones: { zones: [listed] }, dryRun: manifest.dryRun, deadline: deadline.apply },
-      { ...deps, dns },
-    );
-  } else {
-    const why = listing.error ?? 'no longer listed';
-    outcome = {
-      ...out,
-      errors: [
-        passError('zone-failed', `zone ${zone.name}: ${why}; left for the next pass`, { zone: zone.name }),
-      ],
-    };
-  }
-  Object.assign(out, outcome, {
-    errors: [...out.errors, ...outcome.errors],
+  const outcome: DnsOutcome = listed
+    ? await reconcileZones(
+        {
+          ...inputs,
+          zones: { zones: [listed] },
+          dryRun: manifest.dryRun,
+          deadline: deadline.apply,
+          fleetMembers: fleetMembers(manifest.shards.flat()),
+        },
+        { ...deps, dns },
+      )
+    : {
+        ...emptyDnsOutcome(),
+        errors: [
+          passError(
+            'zone-failed',
+            `zone ${zone.name}: ${listing.error ?? 'no longer listed'}; left for the next pass`,
+            {
+              zone: zone.name,
+            },
+          ),
+        ],
+      };
+  const out: ZoneOutput = {
+    ...outcome,
+    zoneId: item.zone,
+    // The domains no listed zone holds were reported once, by the fleet stage: a listing of this one zone
+    // would name every other domain here again.
+    errors: [...listErrors, ...outcome.errors.filter((e) => e.code !== 'zone-unreachable')],
     warnings: withClusters(outcome.warnings, inputs.desired),
-    route53: route53Usage(),
-  });
+    route53: meters.usage(config.awsAssumeRole === undefined),
+  };
   await store.put(passKeys.zoneOutcome(item.passId, item.zone), out);
   return { passId: item.passId, zone: item.zone, changes: out.changes.length, errors: out.errors.length };
 }
