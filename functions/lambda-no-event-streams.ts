@@ -19,3 +19,11 @@ export class EventStreamSerde {
     unbundled();
   }
 }
+
+/**
+ * The S3 client resolves its event-stream marshaller at construction (for SelectObjectContent, which the
+ * sharded pass's shard store never calls): the marshaller fails only if used.
+ */
+export function resolveEventStreamSerdeConfig<T extends object>(input: T): T {
+  return Object.defineProperty(input, 'eventStreamMarshaller', { get: unbundled, enumerable: true });
+}
