@@ -9,7 +9,7 @@ import { parseScenario } from '../sandbox/scenario.js';
 import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLog } from '../shared/log.js';
-import { S3ShardStore } from '../shared/shards/store.js';
+import { S3ShardStore, s3Client } from '../shared/shards/store.js';
 import { meterClient } from '../shared/telemetry/api-usage.js';
 import { scaleScenario } from './scale.js';
 
@@ -78,8 +78,8 @@ async function main(): Promise<void> {
     sharding: { clustersPerShard: Number(values['per-shard']), maxConcurrency: 1 },
   };
   const deps = { config, aws, clock: systemClock, log: silentLog };
-  const store = new S3ShardStore(aws.s3(), SANDBOX_SHARD_BUCKET);
-  const s3Usage = meterClient(aws.s3());
+  const store = new S3ShardStore(s3Client(aws), SANDBOX_SHARD_BUCKET);
+  const s3Usage = meterClient(s3Client(aws));
   const route53Usage = meterClient(aws.route53());
   const passes: {
     pass: number;

@@ -12,7 +12,7 @@ import {
 } from '../shared/shards/events.js';
 import { startShardedPass } from '../shared/shards/fleet.js';
 import { runShardedReport } from '../shared/shards/report.js';
-import { S3ShardStore } from '../shared/shards/store.js';
+import { S3ShardStore, s3Client } from '../shared/shards/store.js';
 import { runZoneStage } from '../shared/shards/zone.js';
 import { InvalidEventError, parseEvent } from './middleware.js';
 import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
@@ -67,7 +67,7 @@ export function stagesHandler(handlers: StageHandlers, accepted: readonly PassSt
 export function withShardStore(deps: FunctionDeps): StageDeps {
   const bucket = process.env[SHARD_BUCKET_ENV];
   if (!bucket) throw new Error(`${SHARD_BUCKET_ENV}: not set; the sharded pass needs the stack's bucket`);
-  return { ...deps, store: new S3ShardStore(deps.aws.s3(), bucket) };
+  return { ...deps, store: new S3ShardStore(s3Client(deps.aws), bucket) };
 }
 
 /** The stages that read clusters and report: the stage worker function. */

@@ -36,17 +36,17 @@ export function routeEvent(event: unknown): Entry {
  * The dispatch over each entry's own handler; `depsFn` is only called by the pass an event starts, and
  * `stageDepsFn` (the shard store's bucket from the environment unless given) by a sharded pass's stages.
  */
-export function createReconcilerHandler(
-  depsFn: () => FunctionDeps,
-  stageDepsFn: () => StageDeps = () => withShardStore(depsFn()),
-) {
+export function createReconcilerHandler(depsFn: () => FunctionDeps, stageDepsFn?: () => StageDeps) {
   const handlers: Record<Entry, (event: unknown) => Promise<unknown>> = {
     'audit-events': createAuditEventsHandler(depsFn),
     'cluster-lifecycle': createClusterLifecycleHandler(depsFn),
     resync: createManualHandler(depsFn),
     scheduled: createScheduledHandler(depsFn),
     manual: createManualHandler(depsFn),
-    'pass-stage': stagesHandler(createStageHandlers(stageDepsFn), WRITER_STAGES),
+    'pass-stage': stagesHandler(
+      createStageHandlers(stageDepsFn ?? (() => withShardStore(depsFn()))),
+      WRITER_STAGES,
+    ),
   };
   return (event: unknown): Promise<unknown> => handlers[routeEvent(event)](event);
 }

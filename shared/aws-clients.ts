@@ -3,7 +3,6 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RETRY_POLICY, type RetryPolicy, retryStrategy } from './retry-policy.js';
@@ -35,7 +34,8 @@ export class AwsClients {
 
   constructor(readonly options: AwsClientOptions) {}
 
-  private base(region: string) {
+  /** The settings every client gets (timeouts, retries, endpoint, credentials), for `region`. */
+  clientConfig(region: string) {
     const timeouts = this.options.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region,
@@ -57,48 +57,41 @@ export class AwsClients {
     };
   }
 
+  /**
+   * A client kept with these (made once, destroyed with them): for clients only some invocations need,
+   * which their own module makes so the bundle loads them only then (the shard store's S3).
+   */
+  kept<T extends { destroy(): void }>(key: string, make: () => T): T {
+    return this.once(key, make);
+  }
+
   private once<T>(key: string, make: () => T): T {
     if (!this.cache.has(key)) this.cache.set(key, make());
     return this.cache.get(key) as T;
   }
 
   route53(): Route53Client {
-    return this.once('route53', () => new Route53Client(this.base('us-east-1')));
+    return this.once('route53', () => new Route53Client(this.clientConfig('us-east-1')));
   }
 
   eks(region: string): EKSClient {
-    return this.once(`eks:${region}`, () => new EKSClient(this.base(region)));
+    return this.once(`eks:${region}`, () => new EKSClient(this.clientConfig(region)));
   }
 
   elbv2(region: string): ElasticLoadBalancingV2Client {
-    return this.once(`elbv2:${region}`, () => new ElasticLoadBalancingV2Client(this.base(region)));
+    return this.once(`elbv2:${region}`, () => new ElasticLoadBalancingV2Client(this.clientConfig(region)));
   }
 
   acm(region: string): ACMClient {
-    return this.once(`acm:${region}`, () => new ACMClient(this.base(region)));
-  }
-
-  /**
-   * S3 in the home region, for the sharded pass's stage outputs. Path-style addressing against an explicit
-   * endpoint (the sandbox): a bucket cannot be a host name of 127.0.0.1.
-   */
-  s3(): S3Client {
-    return this.once(
-      's3',
-      () =>
-        new S3Client({
-          ...this.base(this.options.region),
-          forcePathStyle: this.options.endpoint !== undefined,
-        }),
-    );
+    return this.once(`acm:${region}`, () => new ACMClient(this.clientConfig(region)));
   }
 
   sts(region = this.options.region): STSClient {
-    return this.once(`sts:${region}`, () => new STSClient(this.base(region)));
+    return this.once(`sts:${region}`, () => new STSClient(this.clientConfig(region)));
   }
 
   eventBridge(): EventBridgeClient {
-    return this.once('events', () => new EventBridgeClient(this.base(this.options.region)));
+    return this.once('events', () => new EventBridgeClient(this.clientConfig(this.options.region)));
   }
 
   /** The credentials the clients sign with; EKS tokens are presigned with the same identity. */

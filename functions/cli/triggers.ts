@@ -4,7 +4,7 @@ import { SANDBOX_SHARD_BUCKET, type Sandbox } from '../../sandbox/sandbox.js';
 import type { ScenarioTrigger } from '../../sandbox/scenario.js';
 import { errorLines } from '../../shared/errors.js';
 import type { PassResult, ReconcileDeps } from '../../shared/reconcile.js';
-import { S3ShardStore } from '../../shared/shards/store.js';
+import { S3ShardStore, s3Client } from '../../shared/shards/store.js';
 import { createAuditEventsHandler } from '../audit-events.js';
 import { createClusterLifecycleHandler } from '../cluster-lifecycle.js';
 import { createManualHandler } from '../manual.js';
@@ -72,7 +72,7 @@ export async function runTrigger(
  * of the pass (its output missing, what it concerned frozen), the way the execution shows it.
  */
 async function shardedSchedule(deps: ReconcileDeps, now: string): Promise<PassResult> {
-  const store = new S3ShardStore(deps.aws.s3(), SANDBOX_SHARD_BUCKET);
+  const store = new S3ShardStore(s3Client(deps.aws), SANDBOX_SHARD_BUCKET);
   const { result } = await runShardedWorkflow({ scheduledTime: now }, deps, { ...deps, store });
   return result;
 }

@@ -3,8 +3,9 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
+import type { AwsClients } from '../aws-clients.js';
 
 /**
  * Where the stages of a sharded pass leave what the next stage reads: Step Functions passes at most
@@ -32,6 +33,21 @@ export const passKeys = {
   zoneOutcome: (passId: string, zoneId: string) =>
     `passes/${passId}/outcomes/${encodeURIComponent(zoneId)}.json`,
 };
+
+/**
+ * S3 in the home region, kept with the pass's other clients. Path-style addressing against an explicit
+ * endpoint (the sandbox): a bucket cannot be a host name of 127.0.0.1.
+ */
+export function s3Client(aws: AwsClients): S3Client {
+  return aws.kept(
+    's3',
+    () =>
+      new S3Client({
+        ...aws.clientConfig(aws.options.region),
+        forcePathStyle: aws.options.endpoint !== undefined,
+      }),
+  );
+}
 
 /** The shard store in an S3 bucket (the stack's, encrypted, expiring old passes by lifecycle rule). */
 export class S3ShardStore implements ShardStore {

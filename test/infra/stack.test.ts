@@ -85,12 +85,14 @@ describe('functions', () => {
     }
   });
 
-  it("stay within issue 14's weight: at most 600 KiB, only the service models' operations they call", () => {
+  // Issue 14 brought the reconciler to 590 KiB under a 600 KiB bound; issue 15's shard store (the S3 client
+  // with its checksum and S3 middleware, ~88 KiB: the zone stages run in the reconciler) takes it to ~678 KiB.
+  it("stay within issues 14 and 15's weight: at most 700 KiB, only the service models' operations they call", () => {
     const code = resources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Code.S3Key as string);
     for (const key of code) {
       const dir = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
       const bundle = readFileSync(join(dir, 'index.mjs'));
-      expect(bundle.length).toBeLessThanOrEqual(600 * 1024);
+      expect(bundle.length).toBeLessThanOrEqual(700 * 1024);
       const text = bundle.toString('utf8');
       // EKS's model beyond DescribeCluster (infra/lambda-bundle.ts literalSchemaTraitKeys), the
       // event-stream codec (lambdaAliases) and zod's classic API (shared/zod.ts) stay out.

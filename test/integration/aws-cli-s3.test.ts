@@ -7,7 +7,7 @@ import { ApiCallCounter } from '../../sandbox/calls.js';
 import { SandboxClock } from '../../sandbox/clock.js';
 import { SANDBOX_IDENTITIES } from '../../sandbox/credentials.js';
 import { AwsClients } from '../../shared/aws-clients.js';
-import { S3ShardStore } from '../../shared/shards/store.js';
+import { S3ShardStore, s3Client } from '../../shared/shards/store.js';
 import { type AwsCliRunner, awsCliRunner } from '../support/aws-cli.js';
 import { awsCliV2, requireTool } from '../support/external-tools.js';
 
@@ -41,7 +41,7 @@ describe('the sandbox S3', () => {
   it('the shard store puts, gets and lists JSON over the SDK; a missing key is undefined, a missing bucket an error', async () => {
     s3.createBucket('store-test', 'eu-west-1');
     const aws = clients();
-    const store = new S3ShardStore(aws.s3(), 'store-test');
+    const store = new S3ShardStore(s3Client(aws), 'store-test');
     await store.put('passes/p/zones/Z1/shard-0.json', [{ dnsName: 'a.example.com' }]);
     await store.put('passes/p/zones/Z1/certificates.json', []);
     await store.put('passes/p/zones/Z2/shard-0.json', []);
@@ -51,7 +51,7 @@ describe('the sandbox S3', () => {
       'passes/p/zones/Z1/certificates.json',
       'passes/p/zones/Z1/shard-0.json',
     ]);
-    const elsewhere = new S3ShardStore(aws.s3(), 'no-such-bucket');
+    const elsewhere = new S3ShardStore(s3Client(aws), 'no-such-bucket');
     await expect(elsewhere.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket' });
     await expect(store.put('k'.repeat(MAX_KEY_BYTES + 1), {})).rejects.toMatchObject({
       name: 'KeyTooLongError',
@@ -71,7 +71,7 @@ describe('the sandbox S3', () => {
       });
     }
     const aws = clients();
-    const keys = await new S3ShardStore(aws.s3(), 'paged').list('p/');
+    const keys = await new S3ShardStore(s3Client(aws), 'paged').list('p/');
     expect(keys).toHaveLength(1001);
     expect(keys.at(-1)).toBe('p/1000');
     aws.destroy();

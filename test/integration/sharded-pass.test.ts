@@ -8,7 +8,7 @@ import { loadScenarioFile, parseScenario, type Scenario } from '../../sandbox/sc
 import { silentLog } from '../../shared/log.js';
 import type { ReconcileDeps } from '../../shared/reconcile.js';
 import type { StageDeps } from '../../shared/shards/deps.js';
-import { S3ShardStore } from '../../shared/shards/store.js';
+import { S3ShardStore, s3Client } from '../../shared/shards/store.js';
 import { NETWORK_ROLE, networkAccountWorld } from '../support/network-account.js';
 
 /**
@@ -80,7 +80,10 @@ describe('the sharded pass', () => {
         clock: sandbox.clock.clock,
         log: silentLog,
       };
-      const stageDeps: StageDeps = { ...deps, store: new S3ShardStore(deps.aws.s3(), SANDBOX_SHARD_BUCKET) };
+      const stageDeps: StageDeps = {
+        ...deps,
+        store: new S3ShardStore(s3Client(deps.aws), SANDBOX_SHARD_BUCKET),
+      };
       const first = await runShardedWorkflow({}, deps, stageDeps);
       expect(first.failures).toEqual([]);
       const shop = () =>
@@ -130,7 +133,7 @@ describe('the sharded pass', () => {
         clock: sandbox.clock.clock,
         log: silentLog,
       };
-      const stageDeps = { ...deps, store: new S3ShardStore(deps.aws.s3(), SANDBOX_SHARD_BUCKET) };
+      const stageDeps = { ...deps, store: new S3ShardStore(s3Client(deps.aws), SANDBOX_SHARD_BUCKET) };
       const worker = stagesHandler(
         createStageHandlers(() => stageDeps),
         WORKER_STAGES,
