@@ -282,6 +282,47 @@ export const configSchema = z.strictObject({
                 "Route 53's routing policy for the names: `weighted` by each cluster's `weight`, `latency` by its `region`, `failover` by its `failover` role.",
               ),
             ),
+          healthCheck: z
+            .optional(
+              z
+                .strictObject({
+                  type: z
+                    .enum(['HTTP', 'HTTPS', 'TCP'])
+                    .check(z.describe('What Route 53 checks: an HTTP(S) answer or a TCP connection.')),
+                  port: z
+                    .optional(z.number().check(z.int(), z.gte(1), z.lte(65535)))
+                    .check(
+                      z.describe(
+                        'The port checked; Route 53 uses 80 for HTTP and TCP, 443 for HTTPS when absent.',
+                      ),
+                    ),
+                  resourcePath: z
+                    .optional(z.string().check(z.startsWith('/'), z.maxLength(255)))
+                    .check(z.describe('The path requested (HTTP/HTTPS only), e.g. `/healthz`.')),
+                  requestInterval: z
+                    ._default(z.union([z.literal(10), z.literal(30)]), 30)
+                    .check(z.describe('Seconds between checks: 30, or 10 (fast, billed higher).')),
+                  failureThreshold: z
+                    ._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 3)
+                    .check(z.describe('Failed checks in a row before the target counts as unhealthy.')),
+                })
+                .check(
+                  z.superRefine((h, ctx) => {
+                    if (h.type === 'TCP' && h.resourcePath !== undefined) {
+                      ctx.addIssue({
+                        code: 'custom',
+                        path: ['resourcePath'],
+                        message: 'a TCP health check takes no path',
+                      });
+                    }
+                  }),
+                ),
+            )
+            .check(
+              z.describe(
+                'Opt-in Route 53 health checks for members whose target is one IP address (load balancers are aliases with EvaluateTargetHealth and need none): the reconciler creates one per member, tags it as ours, and deletes it with the member.',
+              ),
+            ),
         }),
       ),
       [],

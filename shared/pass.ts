@@ -40,6 +40,8 @@ export interface PassResult {
   refusedChanges?: RefusedChange[];
   /** How each fleet-routed (or otherwise routed) name the pass changes answers before and after. */
   trafficShifts?: DnsOutcome['trafficShifts'];
+  /** Health checks created or deleted for fleet-routed IP members (in a dry run: that would be). */
+  healthChecks?: DnsOutcome['healthChecks'];
   tlsHosts: TlsHost[];
   certificates: CertificatesOutcome;
   /**

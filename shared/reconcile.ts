@@ -135,6 +135,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     heldDeletions: dns.heldDeletions,
     refusedChanges: dns.refused,
     ...(dns.trafficShifts.length > 0 ? { trafficShifts: dns.trafficShifts } : {}),
+    ...(dns.healthChecks.length > 0 ? { healthChecks: dns.healthChecks } : {}),
     tlsHosts: fleet.tlsHosts,
   };
   // With awsAssumeRole the home account's Route 53 is not used (its client may still count other calls).

@@ -53,6 +53,7 @@ export type DnsWarningCode =
   | 'drained'
   | 'elbv2-lookup'
   | 'fleet-routing'
+  | 'health-check-failed'
   | 'frozen'
   | 'needs-health-check'
   | 'no-owner'

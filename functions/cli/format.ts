@@ -64,6 +64,22 @@ function routingOf(e: RecordChange['endpoint']): string {
   return `${e.setIdentifier}${policy}`;
 }
 
+/** A health check a pass creates or deletes for a fleet-routed member. */
+export function formatHealthCheckChange(
+  h: NonNullable<PassResult['healthChecks']>[number],
+  dryRun: boolean,
+): string {
+  const what =
+    h.action === 'CREATE'
+      ? dryRun
+        ? 'would be created'
+        : 'created'
+      : dryRun
+        ? 'would be deleted'
+        : 'deleted';
+  return `health check ${what} for ${h.member}${h.ipAddress ? ` (${h.ipAddress})` : ''}${h.id ? `: ${h.id}` : ''}`;
+}
+
 /** How a pass shifts traffic at a routed name: its members before → after. */
 export function formatTrafficShift(t: NonNullable<PassResult['trafficShifts']>[number]): string {
   return `traffic ${t.dnsName}. ${t.recordType}: ${t.before} → ${t.after}`;
@@ -200,6 +216,8 @@ export function formatSimulation(
     }
     for (const t of detail?.results.flatMap((r) => r.trafficShifts ?? []) ?? [])
       out.push(style.change(`  ${formatTrafficShift(t)}`));
+    for (const h of detail?.results.flatMap((r) => r.healthChecks ?? []) ?? [])
+      out.push(style.change(`  ${formatHealthCheckChange(h, dryRun)}`));
     if (detail?.zones) out.push(...stepRecords(detail.zones, pass.changes));
     for (const w of distinctWarnings(pass.warnings)) out.push(...formatWarning(w, style));
     for (const f of detail?.results.flatMap((r) => r.filtered) ?? [])

@@ -17,6 +17,7 @@ import { readConfigDocument } from './config-file.js';
 import {
   distinctWarnings,
   formatFiltered,
+  formatHealthCheckChange,
   formatRecordChange,
   formatTrafficShift,
   formatWarning,
@@ -103,6 +104,8 @@ export function formatDiff(result: PassResult): string {
     out.push('', `zone ${zone}`);
     for (const change of changes) out.push(`  ${formatRecordChange(change)}`);
     for (const t of result.trafficShifts ?? []) if (t.zone === zone) out.push(`  ${formatTrafficShift(t)}`);
+    for (const h of result.healthChecks ?? [])
+      if (h.zone === zone) out.push(`  ${formatHealthCheckChange(h, result.dryRun)}`);
   }
   if (result.warnings.length > 0) out.push('');
   for (const w of distinctWarnings(result.warnings)) out.push(...formatWarning(w));

@@ -2,7 +2,7 @@ import { Aws, Validations } from 'aws-cdk-lib';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Config } from '../../shared/config.js';
-import { route53Statements } from './route53-access.js';
+import { HEALTH_CHECK_WILDCARD_REASON, route53Statements, usesHealthChecks } from './route53-access.js';
 
 export interface DnsAccountRoleProps {
   /** The reconciler's config: the zones and names the role may write, as the main stack computes them. */
@@ -45,7 +45,14 @@ export class DnsAccountRole extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only route53:ListHostedZones, which has no resource-level permission, uses Resource "*"; reads and changes are limited to the configured zones, and changes to the managed names and record types.',
+        'Only route53:ListHostedZones, which has no resource-level permission, uses Resource "*"; reads and changes are limited to the configured zones, and changes to the managed names and record types.' +
+        (usesHealthChecks(props.config) ? ` ${HEALTH_CHECK_WILDCARD_REASON}` : ''),
     });
+    if (usesHealthChecks(props.config)) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::healthcheck/*]',
+        reason: HEALTH_CHECK_WILDCARD_REASON,
+      });
+    }
   }
 }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { STATE_TAG_PREFIX } from '../../shared/certificates/tags.js';
 import { type Config, route53RolesOf } from '../../shared/config.js';
 import { certificateDomainPatterns } from '../least-privilege.js';
-import { route53Statements } from './route53-access.js';
+import { HEALTH_CHECK_WILDCARD_REASON, route53Statements, usesHealthChecks } from './route53-access.js';
 
 export interface ReconcilerRoleProps {
   config: Config;
@@ -170,10 +170,17 @@ export class ReconcilerRole extends Construct {
     ack(
       'AwsSolutions-IAM5[Resource::*]',
       'Only actions without resource-level permissions use Resource "*": route53:ListHostedZones, acm:ListCertificates, eks:ListClusters and elasticloadbalancing:DescribeLoadBalancers (reads), and acm:RequestCertificate, whose certificate does not exist yet and which is narrowed by conditions instead (DNS validation, domain names under domainFilters, our owner tag).' +
+        (usesHealthChecks(config) ? ` ${HEALTH_CHECK_WILDCARD_REASON}` : '') +
         (props.inVpc
           ? ' In VPC mode, Lambda requires the ec2 network-interface actions on "*" for the function’s ENIs.'
           : ''),
     );
+    if (usesHealthChecks(config)) {
+      ack(
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::healthcheck/*]',
+        HEALTH_CHECK_WILDCARD_REASON,
+      );
+    }
     if (config.certificates.enabled) {
       ack(
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:${config.certificates.region ?? '*'}:${account}:certificate/*]`,

@@ -43,5 +43,43 @@ export function route53Statements(config: Config, partition: string): PolicyStat
         },
       },
     }),
+    ...healthCheckStatements(config, partition),
   ];
 }
+
+/** Whether the config has the reconciler create health checks (`fleetRouting[].healthCheck`). */
+export function usesHealthChecks(config: Pick<Config, 'fleetRouting'>): boolean {
+  return config.fleetRouting.some((r) => r.healthCheck !== undefined);
+}
+
+/**
+ * Health checks for fleet-routed IP members, only when a `fleetRouting` rule asks for them. Creating and
+ * listing have no resource-level permission; reading tags, tagging and deleting are limited to health
+ * checks (their ids are made at run time, and Route 53 has no tag condition keys to narrow them further).
+ */
+function healthCheckStatements(config: Config, partition: string): PolicyStatement[] {
+  if (!usesHealthChecks(config)) return [];
+  return [
+    new PolicyStatement({
+      sid: 'Route53CreateListHealthChecks',
+      effect: Effect.ALLOW,
+      actions: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      sid: 'Route53ManageHealthChecks',
+      effect: Effect.ALLOW,
+      actions: [
+        'route53:ChangeTagsForResource',
+        'route53:ListTagsForResources',
+        'route53:GetHealthCheck',
+        'route53:DeleteHealthCheck',
+      ],
+      resources: [`arn:${partition}:route53:::healthcheck/*`],
+    }),
+  ];
+}
+
+/** cdk-nag's findings for the health-check statements, with why they cannot be narrowed. */
+export const HEALTH_CHECK_WILDCARD_REASON =
+  'Health checks are created at run time with generated ids, and Route 53 has no tag condition keys: tagging, reading and deleting are limited to health check ARNs; route53:CreateHealthCheck and route53:ListHealthChecks have no resource-level permission.';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Endpoint, FailoverRole, Route53Properties } from '../endpoint/endpoint.js';
 import type { DnsWarningCode, PassWarning } from '../warnings.js';
@@ -37,6 +38,10 @@ export interface FleetRouting {
   rules: Config['fleetRouting'];
   /** By owner id. */
   members: ReadonlyMap<string, FleetMember>;
+  /** The zone planned (health checks' caller references name it). */
+  zoneId?: string;
+  /** The ids of the health checks that exist, by caller reference (`wantedHealthCheck`). */
+  healthCheckIds?: ReadonlyMap<string, string>;
 }
 
 /** The members of a pass by owner id: each configured or discovered cluster, the first one of an owner. */
@@ -67,14 +72,91 @@ export function fleetMembers(
 
 /** The policy of the first rule whose domains hold `dnsName` (the domain itself or a name below it). */
 export function fleetPolicyOf(dnsName: string, rules: FleetRouting['rules']): FleetPolicy | undefined {
+  return fleetRuleOf(dnsName, rules)?.policy;
+}
+
+/** The first rule whose domains hold `dnsName`. */
+export function fleetRuleOf(
+  dnsName: string,
+  rules: FleetRouting['rules'],
+): FleetRouting['rules'][number] | undefined {
   for (const rule of rules) {
     for (const raw of rule.domains) {
       const below = raw.startsWith('.');
       const domain = raw.replace(/^\./, '').replace(/\.$/, '').toLowerCase();
-      if (dnsName.endsWith(`.${domain}`) || (!below && dnsName === domain)) return rule.policy;
+      if (dnsName.endsWith(`.${domain}`) || (!below && dnsName === domain)) return rule;
     }
   }
   return undefined;
+}
+
+/** A Route 53 health check as the reconciler creates it for one member (`fleetRouting[].healthCheck`). */
+export interface HealthCheckSpec {
+  type: 'HTTP' | 'HTTPS' | 'TCP';
+  ipAddress: string;
+  port?: number;
+  resourcePath?: string;
+  requestInterval: number;
+  failureThreshold: number;
+}
+
+/** A health check one member wants: its spec and the caller reference that makes its creation idempotent. */
+export interface WantedHealthCheck {
+  callerReference: string;
+  owner: string;
+  /** `name type [set identifier]`: the member it serves. */
+  member: string;
+  spec: HealthCheckSpec;
+}
+
+/**
+ * The health check a claim's member wants: under a rule with `healthCheck`, an address record (not an
+ * alias) with one target. The caller reference is a digest of the zone, the member and the spec, so the
+ * same member asks for the same health check every pass, and a changed spec for a new one.
+ */
+export function wantedHealthCheck(
+  claim: Endpoint,
+  rules: FleetRouting['rules'],
+  zoneId: string,
+): WantedHealthCheck | undefined {
+  // A claim before fleet routing (no set identifier) or the member it became (its owner's).
+  const fleetRouted = claim.setIdentifier === undefined || claim.setIdentifier === ownerOf(claim);
+  const config = fleetRouted ? fleetRuleOf(claim.dnsName, rules)?.healthCheck : undefined;
+  if (!config || claim.properties.alias || claim.targets.length !== 1) return undefined;
+  if (claim.recordType !== 'A' && claim.recordType !== 'AAAA') return undefined;
+  const owner = ownerOf(claim);
+  const spec: HealthCheckSpec = {
+    type: config.type,
+    ipAddress: claim.targets[0]!,
+    ...(config.port !== undefined ? { port: config.port } : {}),
+    ...(config.resourcePath !== undefined ? { resourcePath: config.resourcePath } : {}),
+    requestInterval: config.requestInterval,
+    failureThreshold: config.failureThreshold,
+  };
+  const digest = createHash('sha256')
+    .update(JSON.stringify([zoneId, claim.dnsName, claim.recordType, owner, spec]))
+    .digest('hex');
+  return {
+    callerReference: `edge-reconciler-${digest.slice(0, 40)}`,
+    owner,
+    member: `${claim.dnsName} ${claim.recordType} [${owner}]`,
+    spec,
+  };
+}
+
+/** Every health check the fleet-routed claims of a zone want, by caller reference. */
+export function wantedHealthChecks(
+  desired: readonly Endpoint[],
+  routing: FleetRouting,
+  zoneId: string,
+): Map<string, WantedHealthCheck> {
+  const wanted = new Map<string, WantedHealthCheck>();
+  for (const d of desired) {
+    if (!routing.members.has(ownerOf(d))) continue;
+    const w = wantedHealthCheck(d, routing.rules, zoneId);
+    if (w) wanted.set(w.callerReference, w);
+  }
+  return wanted;
 }
 
 /** Route 53 refuses a failover PRIMARY that is not an alias and has no health check. */
@@ -152,7 +234,7 @@ export function routeFleet(
           ),
         );
       }
-      const record = memberRecord(claim, member, policy, warnings);
+      const record = memberRecord(claim, member, policy, warnings, healthCheckOf(claim, routing));
       if (!record) continue;
       if (member.drain && policy !== 'weighted') drained.push({ record, member, policy });
       else if (takeRole(record, takenRoles, member, warnings)) active.push(record);
@@ -201,8 +283,10 @@ function memberRecord(
   member: FleetMember,
   policy: FleetPolicy,
   warnings: PassWarning[],
+  healthCheck: { wanted: boolean; id?: string },
 ): Endpoint | undefined {
   const properties = withoutRouting(claim.properties);
+  if (healthCheck.id !== undefined) properties.healthCheckId = healthCheck.id;
   // Route 53 steers away from an unhealthy load balancer with no health-check resource of ours.
   if (properties.alias) properties.evaluateTargetHealth = true;
   const record: Endpoint = { ...claim, setIdentifier: ownerOf(claim), properties };
@@ -230,7 +314,8 @@ function memberRecord(
     );
     return undefined;
   }
-  if (needsHealthCheck(record)) {
+  // One the reconciler creates counts (the planner drops the member later if it could not be created).
+  if (needsHealthCheck(record) && !healthCheck.wanted) {
     warnings.push(
       warning(
         claim,
@@ -241,6 +326,13 @@ function memberRecord(
     return undefined;
   }
   return record;
+}
+
+/** Whether a claim's member gets a health check, and its id once it exists. */
+function healthCheckOf(claim: Endpoint, routing: FleetRouting): { wanted: boolean; id?: string } {
+  const wanted = wantedHealthCheck(claim, routing.rules, routing.zoneId ?? '');
+  const id = wanted && routing.healthCheckIds?.get(wanted.callerReference);
+  return { wanted: wanted !== undefined, ...(id ? { id } : {}) };
 }
 
 /** A failover member's role, if no other member holds it (Route 53 takes one PRIMARY, one SECONDARY). */

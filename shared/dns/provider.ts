@@ -3,6 +3,7 @@ import type { ChangeGroup, RecordChange } from '../endpoint/changes.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { errorMessage } from '../errors.js';
 import type { PassWarning } from '../warnings.js';
+import type { HealthCheckApi } from './route53-health-checks.js';
 import type { HostedZone, ZoneFilterConfig } from './zones.js';
 
 /**
@@ -24,6 +25,8 @@ export interface DnsProvider {
   records(zone: HostedZone, options?: RecordsOptions & CallOptions): Promise<Endpoint[]>;
   /** Applies change groups to one zone; a group is never split across requests. */
   applyChanges(zone: HostedZone, groups: readonly ChangeGroup[], call?: CallOptions): Promise<ApplyResult>;
+  /** The health checks of the zone's account, where this provider can make them (fleet routing). */
+  healthChecks?(zone: HostedZone): HealthCheckApi | undefined;
 }
 
 export interface CallOptions {

@@ -6,6 +6,7 @@ import type { RecordChange } from '../endpoint/changes.js';
 import { DomainFilter } from '../endpoint/domain-filter.js';
 import {
   type Endpoint,
+  endpointKey,
   LABEL_OWNER,
   LABEL_PUBLIC_ONLY,
   LABEL_RESOURCE,
@@ -32,7 +33,14 @@ import {
   parseLoadBalancerHostname,
   resolveLoadBalancerZones,
 } from './alias.js';
-import { type FleetMember, type TrafficShift, trafficShifts } from './fleet-routing.js';
+import {
+  type FleetMember,
+  routeFleet,
+  type TrafficShift,
+  trafficShifts,
+  type WantedHealthCheck,
+  wantedHealthChecks,
+} from './fleet-routing.js';
 import {
   type HeldKind,
   type HeldName,
@@ -43,6 +51,7 @@ import {
 } from './plan.js';
 import type { CallOptions, DnsProvider, RefusedChange, UnreachableAccount, ZoneListing } from './provider.js';
 import { scopedReadPlan } from './record-reads.js';
+import { type ExistingHealthCheck, HEALTH_CHECK_TAGS, type HealthCheckApi } from './route53-health-checks.js';
 import { type HostedZone, isWithinDomain, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
@@ -92,6 +101,8 @@ export interface DnsOutcome {
   refused: RefusedChange[];
   /** How each routed name the pass changes answers before and after (draining shows here). */
   trafficShifts: (TrafficShift & { zone: string })[];
+  /** Health checks the pass created or deleted for fleet-routed members (in a dry run: would). */
+  healthChecks: HealthCheckChange[];
   errors: PassError[];
   warnings: PassWarning[];
 }
@@ -143,6 +154,7 @@ export function emptyDnsOutcome(): DnsOutcome {
     heldDeletions: 0,
     refused: [],
     trafficShifts: [],
+    healthChecks: [],
     errors: [],
     warnings: [],
   };
@@ -154,6 +166,7 @@ function mergeOutcome(into: DnsOutcome, from: DnsOutcome): void {
   into.heldDeletions += from.heldDeletions;
   into.refused.push(...from.refused);
   into.trafficShifts.push(...from.trafficShifts);
+  into.healthChecks.push(...from.healthChecks);
   into.errors.push(...from.errors);
   into.warnings.push(...from.warnings);
 }
@@ -340,22 +353,30 @@ async function reconcileZone(read: ZoneWork, input: DnsInput, deps: DnsDeps, out
   const call = input.deadline ? { signal: input.deadline } : {};
   const { current, zoneCounts } = await readZone(read, deps, call);
   const work = delegatedAway(read, current.records, out.warnings);
-  let plan = planZone(work, current, input, config, zoneCounts);
+  // Health checks first: a record may name only one that exists.
+  const checks = await prepareHealthChecks(work, current, input, deps, call, out);
+  const ids = checks?.ids;
+  let plan = planZone(work, current, input, config, zoneCounts, ids);
   if (plan.needsZoneCounts) {
     const counts = await zoneOwnedCounts(work, plan, deps, call);
-    plan = planZone(work, current, input, config, counts);
+    plan = planZone(work, current, input, config, counts, ids);
   }
   out.warnings.push(...plan.warnings);
   out.heldDeletions += plan.heldDeletions.length;
   const registry = planRegistryChanges(plan, current.registry, registryOptions, current.records);
   out.warnings.push(...registry.warnings);
-  if (registry.groups.length === 0) return;
+  if (registry.groups.length === 0) {
+    if (checks) await cleanUpHealthChecks(checks, current, [], work, input, call, out);
+    return;
+  }
   out.trafficShifts.push(
     ...trafficShifts(current.records, plan).map((t) => ({ ...t, zone: `${zone.name}.` })),
   );
   const applied = input.dryRun
     ? { applied: registry.groups.flat(), failed: [], refused: [], warnings: [] }
     : await deps.dns.applyChanges(zone, registry.groups, call);
+  // Health checks last: one goes only once no record names it.
+  if (checks) await cleanUpHealthChecks(checks, current, applied.applied, work, input, call, out);
   out.warnings.push(...applied.warnings);
   out.changes.push(...applied.applied.map((c) => changeOutcome(zone, c)));
   out.recordChanges.push(...applied.applied.map((c) => ({ ...c, zone: `${zone.name}.` })));
@@ -394,6 +415,7 @@ function planZone(
   input: DnsInput,
   config: Config,
   zoneOwnedCounts?: ReadonlyMap<string, number>,
+  healthCheckIds?: ReadonlyMap<string, string>,
 ): PlanResult {
   return planChanges({
     current: current.records,
@@ -411,7 +433,14 @@ function planZone(
     ...(zoneOwnedCounts ? { zoneOwnedCounts } : {}),
     ownershipTxtHolder: ownershipTxtHolder(current.registry, registryOptionsOf(config, work.zone.name)),
     ...(config.fleetRouting.length > 0
-      ? { fleetRouting: { rules: config.fleetRouting, members: input.fleetMembers ?? new Map() } }
+      ? {
+          fleetRouting: {
+            rules: config.fleetRouting,
+            members: input.fleetMembers ?? new Map(),
+            zoneId: work.zone.id,
+            ...(healthCheckIds ? { healthCheckIds } : {}),
+          },
+        }
       : {}),
   });
 }
@@ -591,4 +620,146 @@ function changeOutcome(zone: HostedZone, c: RecordChange): ChangeOutcome {
     ...(c.endpoint.setIdentifier ? { setIdentifier: c.endpoint.setIdentifier } : {}),
     ...(c.ownership ? { ownership: true as const } : {}),
   };
+}
+
+export interface HealthCheckChange {
+  zone: string;
+  action: 'CREATE' | 'DELETE';
+  /** The member it serves: `name type [owner]`. */
+  member: string;
+  id?: string;
+  ipAddress?: string;
+}
+
+interface ZoneHealthChecks {
+  api: HealthCheckApi;
+  /** Ours in this zone, as listed before the pass. */
+  existing: ExistingHealthCheck[];
+  wanted: Map<string, WantedHealthCheck>;
+  /** By caller reference: those that exist now. */
+  ids: Map<string, string>;
+}
+
+/**
+ * The health checks this zone's fleet-routed IP members want (`fleetRouting[].healthCheck`), created where
+ * missing — for owners known this pass only — before any record names them. None when no rule asks.
+ */
+async function prepareHealthChecks(
+  work: ZoneWork,
+  current: Ownership,
+  input: DnsInput,
+  deps: DnsDeps,
+  call: CallOptions,
+  out: DnsOutcome,
+): Promise<ZoneHealthChecks | undefined> {
+  const { config } = deps;
+  const { zone } = work;
+  if (!config.fleetRouting.some((r) => r.healthCheck)) return undefined;
+  const routing = { rules: config.fleetRouting, members: input.fleetMembers ?? new Map(), zoneId: zone.id };
+  // The members the plan will hold: a drained member left out of its set wants no health check.
+  const touchable = (owner: string) => input.knownOwners.has(owner) && !input.frozenOwners.has(owner);
+  const members = routeFleet(
+    work.wanted,
+    current.records,
+    routing,
+    (r) => !touchable(r.labels[LABEL_OWNER] ?? ''),
+  );
+  const wanted = wantedHealthChecks(members.desired, routing, zone.id);
+  const api = deps.dns.healthChecks?.(zone);
+  if (!api) return undefined;
+  let existing: ExistingHealthCheck[];
+  try {
+    existing = (await api.listOurs(call)).filter((h) => h.tags[HEALTH_CHECK_TAGS.zone] === zone.id);
+  } catch (err) {
+    out.warnings.push({
+      code: 'health-check-failed',
+      message: `zone ${zone.name}: listing health checks failed, none created or deleted this pass: ${errorMessage(err)}`,
+    });
+    return undefined;
+  }
+  const ids = new Map(existing.map((h) => [h.callerReference, h.id]));
+  for (const w of wanted.values()) {
+    if (ids.has(w.callerReference) || !input.knownOwners.has(w.owner) || input.frozenOwners.has(w.owner))
+      continue;
+    const change: HealthCheckChange = {
+      zone: `${zone.name}.`,
+      action: 'CREATE',
+      member: w.member,
+      ipAddress: w.spec.ipAddress,
+    };
+    if (input.dryRun) {
+      out.healthChecks.push(change);
+      continue;
+    }
+    try {
+      const id = await api.create(
+        w.callerReference,
+        w.spec,
+        {
+          [HEALTH_CHECK_TAGS.owner]: w.owner,
+          [HEALTH_CHECK_TAGS.zone]: zone.id,
+          [HEALTH_CHECK_TAGS.record]: w.member,
+        },
+        call,
+      );
+      ids.set(w.callerReference, id);
+      out.healthChecks.push({ ...change, id });
+    } catch (err) {
+      out.warnings.push({
+        code: 'health-check-failed',
+        message: `${w.member}: creating its health check failed; the member is written without one: ${errorMessage(err)}`,
+        dnsName: w.member.split(' ')[0]!,
+      });
+    }
+  }
+  return { api, existing, wanted, ids };
+}
+
+/**
+ * Ours in this zone that no member wants any more and no record names once this pass's changes are made
+ * — and whose owner is known this pass (a failed cluster keeps its health checks as it keeps its records)
+ * — are deleted, after the records that named them.
+ */
+async function cleanUpHealthChecks(
+  checks: ZoneHealthChecks,
+  current: Ownership,
+  applied: readonly RecordChange[],
+  work: ZoneWork,
+  input: DnsInput,
+  call: CallOptions,
+  out: DnsOutcome,
+): Promise<void> {
+  const deleted = new Set(applied.filter((c) => c.action === 'DELETE').map((c) => endpointKey(c.endpoint)));
+  const named = new Set<string>();
+  for (const r of [...current.records, ...current.registry]) {
+    if (r.properties.healthCheckId && !deleted.has(endpointKey(r))) named.add(r.properties.healthCheckId);
+  }
+  for (const c of applied) {
+    if (c.action !== 'DELETE' && c.endpoint.properties.healthCheckId)
+      named.add(c.endpoint.properties.healthCheckId);
+  }
+  for (const h of checks.existing) {
+    const owner = h.tags[HEALTH_CHECK_TAGS.owner] ?? '';
+    if (checks.wanted.has(h.callerReference) || named.has(h.id)) continue;
+    if (!input.knownOwners.has(owner) || input.frozenOwners.has(owner)) continue;
+    const change: HealthCheckChange = {
+      zone: `${work.zone.name}.`,
+      action: 'DELETE',
+      member: h.tags[HEALTH_CHECK_TAGS.record] ?? h.id,
+      id: h.id,
+    };
+    if (input.dryRun) {
+      out.healthChecks.push(change);
+      continue;
+    }
+    try {
+      await checks.api.delete(h.id, call);
+      out.healthChecks.push(change);
+    } catch (err) {
+      out.warnings.push({
+        code: 'health-check-failed',
+        message: `health check ${h.id} (${change.member}): deleting it failed, tried again next pass: ${errorMessage(err)}`,
+      });
+    }
+  }
 }

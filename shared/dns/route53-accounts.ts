@@ -13,6 +13,7 @@ import type {
   UnreachableAccount,
 } from './provider.js';
 import { Route53Provider, route53ProviderOptions } from './route53.js';
+import type { HealthCheckApi } from './route53-health-checks.js';
 import { ZoneCache } from './zone-cache.js';
 import type { HostedZone, ZoneFilterConfig } from './zones.js';
 
@@ -142,6 +143,11 @@ export class MultiAccountProvider implements DnsProvider {
       refused: result.refused.map((r) => ({ ...r, zoneId: id, message: qualify(r.message) })),
       warnings: result.warnings.map((w) => ({ ...w, message: qualify(w.message) })),
     };
+  }
+
+  healthChecks(zone: HostedZone): HealthCheckApi | undefined {
+    const { zone: own, source } = this.find(zone);
+    return source.provider.healthChecks?.(own);
   }
 
   private find(zone: HostedZone): ListedZone {

@@ -25,6 +25,7 @@ import { errorMessage } from '../errors.js';
 import { type BatchLimits, batchChangeGroups, batchChanges, ROUTE53_BATCH_LIMITS } from './batch.js';
 import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions, RefusedChange } from './provider.js';
 import { type PageStart, type RecordPage, readRecords } from './record-reads.js';
+import { type HealthCheckApi, Route53HealthChecks } from './route53-health-checks.js';
 import { cleanZoneId, filterZones, type HostedZone, type ZoneFilterConfig } from './zones.js';
 
 /**
@@ -232,6 +233,11 @@ export class Route53Provider implements DnsProvider {
     this.limits = { ...ROUTE53_BATCH_LIMITS, ...options.limits };
     this.defaultTtl = options.defaultTtl ?? 300;
     this.evaluateTargetHealth = options.evaluateTargetHealth ?? true;
+  }
+
+  /** The account's health checks, through the same client (fleet routing's IP targets). */
+  healthChecks(_zone: HostedZone): HealthCheckApi {
+    return new Route53HealthChecks(this.client);
   }
 
   /** Counts the SDK's retries of a call, from the attempts it reports on answers and errors alike. */

@@ -2,6 +2,7 @@ import type { ChangeGroup } from '../endpoint/changes.js';
 import { type Endpoint, endpointKey, normalizeDnsName } from '../endpoint/endpoint.js';
 import type { ApplyResult, CallOptions, DnsProvider, RecordsOptions } from './provider.js';
 import { compareRoute53Names } from './record-reads.js';
+import type { HealthCheckApi } from './route53-health-checks.js';
 import type { HostedZone, ZoneFilterConfig } from './zones.js';
 
 /**
@@ -38,6 +39,10 @@ export class ZoneCache implements DnsProvider {
     const read = await this.inner.records(zone, opts);
     this.zones.set(zone.id, { readAt, records: new Map(read.map((r) => [endpointKey(r), copy(r)])) });
     return read;
+  }
+
+  healthChecks(zone: HostedZone): HealthCheckApi | undefined {
+    return this.inner.healthChecks?.(zone);
   }
 
   async applyChanges(

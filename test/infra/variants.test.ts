@@ -214,6 +214,8 @@ describe('discovered clusters, no certificates, no summary events', () => {
 
   it('grants nothing in ACM or EventBridge, and has no certificate alarms', () => {
     expect(sids().filter((sid) => sid?.startsWith('Acm') || sid === 'PutPassSummary')).toEqual([]);
+    // No fleetRouting health checks configured: no health-check permission either.
+    expect(sids().filter((sid) => sid?.includes('HealthCheck'))).toEqual([]);
     const alarms = Object.values<Cfn>(synth.json.Resources).filter(
       (r) => r.Type === 'AWS::CloudWatch::Alarm',
     );
@@ -347,6 +349,13 @@ describe('every operation the function calls is granted', () => {
       bundle: false,
       configFile: deployFile('everything', {
         ...base,
+        fleetRouting: [
+          {
+            domains: ['apps.example.org'],
+            policy: 'failover',
+            healthCheck: { type: 'HTTPS', resourcePath: '/healthz' },
+          },
+        ],
         certificates: { enabled: true },
         events: { enabled: true },
         clusters: [
@@ -388,6 +397,24 @@ describe('every operation the function calls is granted', () => {
     // GetCallerIdentity needs no permission: IAM cannot even deny it (STS API reference).
     const needsNoGrant = new Set(['sts:GetCallerIdentity']);
     expect(actionsTheFunctionCalls().filter((a) => !granted.has(a) && !needsNoGrant.has(a))).toEqual([]);
+  });
+
+  it('creates health checks only with fleetRouting[].healthCheck, and tags or deletes only health checks', () => {
+    const statement = (sid: string) =>
+      policyStatements(synth.json).find((s) => s.statement.Sid === sid)?.statement;
+    expect(statement('Route53CreateListHealthChecks')).toMatchObject({
+      Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'],
+      Resource: '*',
+    });
+    const manage = statement('Route53ManageHealthChecks');
+    expect(asList<string>(manage.Action).sort()).toEqual([
+      'route53:ChangeTagsForResource',
+      'route53:DeleteHealthCheck',
+      'route53:GetHealthCheck',
+      'route53:ListTagsForResources',
+    ]);
+    expect(JSON.stringify(manage.Resource)).toContain(':route53:::healthcheck/*');
+    expect(JSON.stringify(manage.Resource)).not.toContain('hostedzone');
   });
 
   it('changes certificate state tags only on our certificates and only under our tag prefix', () => {

@@ -95,4 +95,74 @@ describe('fleet routing: the example, step by step', () => {
       parseScenario({ ...base, triggers: [{ configure: { clusters: [{ name: 'a', weight: 300 }] } }] }, '.'),
     ).rejects.toThrow(/clusters\[0\]\.weight/);
   });
+
+  it('IP targets opt into health checks: created before the records name them, deleted after the member goes', async () => {
+    const service = (ip: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'api',
+        namespace: 'shop',
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'api.example.com' },
+      },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    });
+    const scenario = await parseScenario(
+      {
+        config: {
+          domainFilters: ['example.com'],
+          sources: ['service'],
+          fleetRouting: [
+            {
+              domains: ['api.example.com'],
+              policy: 'failover',
+              healthCheck: { type: 'HTTPS', resourcePath: '/healthz' },
+            },
+          ],
+        },
+        clusters: [
+          { name: 'eu-a', region: 'eu-west-1', failover: 'PRIMARY', objects: [service('192.0.2.10')] },
+          { name: 'us', region: 'us-east-1', failover: 'SECONDARY', objects: [service('198.51.100.20')] },
+        ],
+        route53: { zones: [{ name: 'example.com' }] },
+        triggers: [
+          { schedule: {} },
+          { configure: { clusters: [{ name: 'eu-a', drain: true }] } },
+          { schedule: {} },
+          { schedule: {} },
+        ],
+      },
+      '.',
+    );
+    const outcome = await simulate(scenario, { rounds: 1, logLevel: 'error' });
+    const calls = outcome.passes.map((p) => p.apiCalls.route53 ?? {});
+    for (const p of outcome.passes) expect(p.errors).toEqual([]);
+    // Pass 1: two health checks, then one batch whose PRIMARY (an IP, not an alias) names its own.
+    expect([calls[0]!.CreateHealthCheck, calls[0]!.ChangeResourceRecordSets]).toEqual([2, 1]);
+    const primary = outcome.details![0]!.zones![0]!.records.find((r) => r.failover === 'PRIMARY');
+    const secondary = outcome.details![0]!.zones![0]!.records.find(
+      (r) => r.failover === 'SECONDARY' && r.type === 'A',
+    );
+    expect(primary?.setIdentifier).toBe('eu-a');
+    expect(primary?.healthCheckId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(secondary?.healthCheckId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(primary?.healthCheckId).not.toBe(secondary?.healthCheckId);
+    // Pass 2: eu-a drained leaves the set; its health check goes after the batch that removed its record
+    // (the sandbox refuses to delete one a record still names).
+    expect([
+      calls[1]!.ChangeResourceRecordSets,
+      calls[1]!.DeleteHealthCheck,
+      calls[1]!.CreateHealthCheck,
+    ]).toEqual([1, 1, undefined]);
+    expect(outcome.details![1]!.results[0]!.healthChecks).toEqual([
+      expect.objectContaining({ action: 'DELETE', id: primary?.healthCheckId }),
+    ]);
+    // Pass 3: nothing to do.
+    expect([
+      calls[2]!.ChangeResourceRecordSets,
+      calls[2]!.CreateHealthCheck,
+      calls[2]!.DeleteHealthCheck,
+    ]).toEqual([undefined, undefined, undefined]);
+  }, 60_000);
 });
