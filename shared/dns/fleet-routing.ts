@@ -144,19 +144,38 @@ export function wantedHealthCheck(
   };
 }
 
-/** Every health check the fleet-routed claims of a zone want, by caller reference. */
+/**
+ * Every health check the fleet-routed members of a zone want, by caller reference; and a warning for each
+ * member under a `healthCheck` rule with several addresses (a record set names one health check, which
+ * checks one address), which gets none.
+ */
 export function wantedHealthChecks(
   desired: readonly Endpoint[],
   routing: FleetRouting,
   zoneId: string,
-): Map<string, WantedHealthCheck> {
+): { wanted: Map<string, WantedHealthCheck>; warnings: PassWarning[] } {
   const wanted = new Map<string, WantedHealthCheck>();
+  const warnings: PassWarning[] = [];
   for (const d of desired) {
     if (!routing.members.has(ownerOf(d))) continue;
     const w = wantedHealthCheck(d, routing.rules, zoneId);
     if (w) wanted.set(w.callerReference, w);
+    else if (
+      d.targets.length > 1 &&
+      !d.properties.alias &&
+      (d.recordType === 'A' || d.recordType === 'AAAA') &&
+      fleetRuleOf(d.dnsName, routing.rules)?.healthCheck
+    ) {
+      warnings.push(
+        warning(
+          d,
+          'fleet-routing',
+          `${d.targets.length} addresses: a Route 53 health check checks one, so this member gets none`,
+        ),
+      );
+    }
   }
-  return wanted;
+  return { wanted, warnings };
 }
 
 /** Route 53 refuses a failover PRIMARY that is not an alias and has no health check. */

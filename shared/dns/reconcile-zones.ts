@@ -664,7 +664,8 @@ async function prepareHealthChecks(
     routing,
     (r) => !touchable(r.labels[LABEL_OWNER] ?? ''),
   );
-  const wanted = wantedHealthChecks(members.desired, routing, zone.id);
+  const { wanted, warnings } = wantedHealthChecks(members.desired, routing, zone.id);
+  out.warnings.push(...warnings);
   const api = deps.dns.healthChecks?.(zone);
   if (!api) return undefined;
   let existing: ExistingHealthCheck[];

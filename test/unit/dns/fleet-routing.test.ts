@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
-import { type FleetMember, fleetMembers, fleetPolicyOf } from '../../../shared/dns/fleet-routing.js';
+import {
+  type FleetMember,
+  fleetMembers,
+  fleetPolicyOf,
+  wantedHealthChecks,
+} from '../../../shared/dns/fleet-routing.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
 import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, newEndpoint, type Route53Properties } from '../../../shared/endpoint/endpoint.js';
@@ -339,5 +344,52 @@ describe('fleet routing: config helpers', () => {
     expect(fleetPolicyOf('internal.example.com', rules)).toBe('weighted');
     expect(fleetPolicyOf('example.com', rules)).toBe('weighted');
     expect(fleetPolicyOf('notexample.com', rules)).toBeUndefined();
+  });
+});
+
+describe('fleet routing: health checks wanted', () => {
+  const rules: Config['fleetRouting'] = [
+    {
+      domains: ['api.example.com'],
+      policy: 'failover',
+      healthCheck: { type: 'HTTPS', resourcePath: '/healthz', requestInterval: 30, failureThreshold: 3 },
+    },
+    { domains: ['web.example.com'], policy: 'weighted' },
+  ];
+  const routing = { rules, members: new Map(Object.entries(MEMBERS)) };
+  const ip = (name: string, owner: string, targets: string[]) =>
+    newEndpoint(name, 'A', targets, { labels: { owner } });
+
+  it('one per member with one address, the same caller reference every pass; none for aliases or other rules', () => {
+    const desired = [
+      ip('api.example.com', 'eu-a', ['192.0.2.1']),
+      claim('us'),
+      ip('web.example.com', 'eu-b', ['192.0.2.3']),
+    ];
+    const first = wantedHealthChecks(desired, routing, 'Z1');
+    const again = wantedHealthChecks(desired, routing, 'Z1');
+    expect([...first.wanted.values()].map((w) => [w.member, w.spec])).toEqual([
+      [
+        'api.example.com A [eu-a]',
+        {
+          type: 'HTTPS',
+          ipAddress: '192.0.2.1',
+          resourcePath: '/healthz',
+          requestInterval: 30,
+          failureThreshold: 3,
+        },
+      ],
+    ]);
+    expect([...again.wanted.keys()]).toEqual([...first.wanted.keys()]);
+    // Another zone, or another address, is another health check.
+    expect([...wantedHealthChecks(desired, routing, 'Z2').wanted.keys()]).not.toEqual([
+      ...first.wanted.keys(),
+    ]);
+  });
+
+  it('a member with several addresses gets none, and a warning says why', () => {
+    const r = wantedHealthChecks([ip('api.example.com', 'eu-a', ['192.0.2.1', '192.0.2.2'])], routing, 'Z1');
+    expect(r.wanted.size).toBe(0);
+    expect(r.warnings[0]?.message).toContain('2 addresses: a Route 53 health check checks one');
   });
 });
