@@ -631,6 +631,9 @@ export interface HealthCheckChange {
   ipAddress?: string;
 }
 
+/** The id a dry run plans a health check it would create with. */
+const DRY_RUN_HEALTH_CHECK = '(new health check)';
+
 interface ZoneHealthChecks {
   api: HealthCheckApi;
   /** Ours in this zone, as listed before the pass. */
@@ -689,6 +692,8 @@ async function prepareHealthChecks(
       ipAddress: w.spec.ipAddress,
     };
     if (input.dryRun) {
+      // Planned as if it existed, so the plan shows the member it would serve (never sent: a dry run).
+      ids.set(w.callerReference, DRY_RUN_HEALTH_CHECK);
       out.healthChecks.push(change);
       continue;
     }

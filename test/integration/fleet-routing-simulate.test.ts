@@ -108,33 +108,31 @@ describe('fleet routing: the example, step by step', () => {
       spec: { type: 'LoadBalancer' },
       status: { loadBalancer: { ingress: [{ ip }] } },
     });
-    const scenario = await parseScenario(
-      {
-        config: {
-          domainFilters: ['example.com'],
-          sources: ['service'],
-          fleetRouting: [
-            {
-              domains: ['api.example.com'],
-              policy: 'failover',
-              healthCheck: { type: 'HTTPS', resourcePath: '/healthz' },
-            },
-          ],
-        },
-        clusters: [
-          { name: 'eu-a', region: 'eu-west-1', failover: 'PRIMARY', objects: [service('192.0.2.10')] },
-          { name: 'us', region: 'us-east-1', failover: 'SECONDARY', objects: [service('198.51.100.20')] },
-        ],
-        route53: { zones: [{ name: 'example.com' }] },
-        triggers: [
-          { schedule: {} },
-          { configure: { clusters: [{ name: 'eu-a', drain: true }] } },
-          { schedule: {} },
-          { schedule: {} },
+    const rawScenario = () => ({
+      config: {
+        domainFilters: ['example.com'],
+        sources: ['service'],
+        fleetRouting: [
+          {
+            domains: ['api.example.com'],
+            policy: 'failover',
+            healthCheck: { type: 'HTTPS', resourcePath: '/healthz' },
+          },
         ],
       },
-      '.',
-    );
+      clusters: [
+        { name: 'eu-a', region: 'eu-west-1', failover: 'PRIMARY', objects: [service('192.0.2.10')] },
+        { name: 'us', region: 'us-east-1', failover: 'SECONDARY', objects: [service('198.51.100.20')] },
+      ],
+      route53: { zones: [{ name: 'example.com' }] },
+      triggers: [
+        { schedule: {} },
+        { configure: { clusters: [{ name: 'eu-a', drain: true }] } },
+        { schedule: {} },
+        { schedule: {} },
+      ],
+    });
+    const scenario = await parseScenario(rawScenario(), '.');
     const outcome = await simulate(scenario, { rounds: 1, logLevel: 'error' });
     const calls = outcome.passes.map((p) => p.apiCalls.route53 ?? {});
     for (const p of outcome.passes) expect(p.errors).toEqual([]);
@@ -158,6 +156,20 @@ describe('fleet routing: the example, step by step', () => {
     expect(outcome.details![1]!.results[0]!.healthChecks).toEqual([
       expect.objectContaining({ action: 'DELETE', id: primary?.healthCheckId }),
     ]);
+    // A dry run plans the health checks it would create, and the members that would name them.
+    const dry = await parseScenario(
+      { ...rawScenario(), triggers: [{ manual: { payload: { dryRun: true } } }] },
+      '.',
+    );
+    const planned = (await simulate(dry, { rounds: 1, logLevel: 'error' })).details![0]!.results[0]!;
+    expect(planned.healthChecks?.map((h) => [h.action, h.member])).toEqual([
+      ['CREATE', 'api.example.com A [eu-a]'],
+      ['CREATE', 'api.example.com A [us]'],
+    ]);
+    expect(
+      planned.recordChanges.filter((c) => c.endpoint.recordType === 'A').map((c) => c.endpoint.setIdentifier),
+    ).toEqual(['eu-a', 'us']);
+    expect(planned.warnings.filter((w) => w.code === 'needs-health-check')).toEqual([]);
     // Pass 3: nothing to do.
     expect([
       calls[2]!.ChangeResourceRecordSets,
