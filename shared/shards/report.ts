@@ -44,6 +44,7 @@ export async function runShardedReport(item: { passId: string }, deps: StageDeps
     tlsHosts: [],
   };
   const shifts: NonNullable<PassResult['trafficShifts']> = [];
+  const healthChecks: NonNullable<PassResult['healthChecks']> = [];
   const usage: Route53Usage[] = [];
   for (const s of shards) {
     if (s.owners) {
@@ -90,9 +91,11 @@ export async function runShardedReport(item: { passId: string }, deps: StageDeps
     result.heldDeletions += out.heldDeletions;
     result.refusedChanges?.push(...out.refused);
     shifts.push(...out.trafficShifts);
+    healthChecks.push(...(out.healthChecks ?? []));
     usage.push(out.route53);
   }
   if (shifts.length > 0) result.trafficShifts = shifts;
+  if (healthChecks.length > 0) result.healthChecks = healthChecks;
   result.route53 = sumRoute53(usage);
   await reportPass(result, deps);
   // The whole result stays with the pass's outputs: the state machine's own output is only its counts.
