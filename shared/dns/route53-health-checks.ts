@@ -7,13 +7,17 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { HealthCheckSpec } from './fleet-routing.js';
-import type { CallOptions } from './provider.js';
 
 /**
  * Route 53 health checks the reconciler creates for fleet-routed IP targets (`fleetRouting[].healthCheck`),
  * through the SDK. Ours are told by their tags (`HEALTH_CHECK_TAGS`); a health check is created
  * idempotently by its caller reference, so a pass that dies after creating one finds it again.
  */
+
+/** provider.ts's CallOptions, spelled here: provider.ts names this file's API. */
+interface CallOptions {
+  signal?: AbortSignal;
+}
 
 export const HEALTH_CHECK_TAGS = {
   /** The TXT registry owner of the member record the health check serves. */
