@@ -30,7 +30,7 @@ export function sandboxShare(args: string[]): SandboxShare {
   try {
     const argv = ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', 'bench/run.ts', ...args];
     const run = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`bench/run.ts failed: ${run.stderr}`);
+    if (run.status !== 0) throw new Error(`bench/run.ts failed: ${run.stderr.slice(-2000)}`);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no CPU profile written');
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
