@@ -137,6 +137,7 @@ export class EdgeReconcilerStack extends Stack {
       alarmEmails: deploy.alarmEmails,
       stackName: deploy.stackName,
       certificates: config.certificates.enabled,
+      ...(sharded ? { stateMachine: sharded.stateMachine } : {}),
     });
 
     new ReconcilerDashboard(this, 'Dashboard', {

@@ -1,5 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -7,6 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type PassMetricName, passMetric } from './metrics.js';
 
@@ -20,6 +28,8 @@ export interface ReconcilerAlarmsProps {
   stackName: string;
   /** The certificate stage is on (config `certificates.enabled`): its four alarms are added. */
   certificates: boolean;
+  /** With `sharding`: the sharded pass's workflow, whose failed executions page. */
+  stateMachine?: IStateMachine;
 }
 
 /** How long throttling must go on, in every minute, before it pages: longer than any healthy pass. */
@@ -143,6 +153,26 @@ export class ReconcilerAlarms extends Construct {
           'Route 53 has throttled the reconciler for three schedule periods in a row (the limit is per account, shared with every other tool calling Route 53 in it). Passes slow down and may time out. Find other heavy Route 53 callers in the account (CloudTrail), lengthen deploy.scheduleMinutes, or narrow zoneIdFilters.',
       }),
     );
+
+    if (props.stateMachine) {
+      const sm = props.stateMachine;
+      const sum = { period: five, statistic: Stats.SUM };
+      specs.push({
+        id: 'ShardedPassFailed',
+        metric: new MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: sm.metricFailed(sum),
+            timedOut: sm.metricTimedOut(sum),
+            aborted: sm.metricAborted(sum),
+          },
+          period: five,
+        }),
+        threshold: 1,
+        description:
+          'A sharded pass (Step Functions execution) failed, timed out or was aborted. A failed shard does not fail it (its clusters show under FailedClusters, their records frozen); this is the fleet or report stage, or the execution outliving its timeout. Open the execution in the Step Functions console: the failed state names the stage, its input the pass id; the stage worker’s log has the error. Zones the execution did not reach are left for the next one. A timeout means passes outgrow the schedule: raise deploy.scheduleMinutes or set zoneCacheSeconds (docs/scale.md).',
+      });
+    }
 
     if (props.certificates) {
       specs.push(

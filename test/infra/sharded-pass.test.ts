@@ -165,12 +165,46 @@ describe('sharding on', () => {
   });
 });
 
+describe('sharding on: alarms', () => {
+  it('a failed, timed-out or aborted execution pages; the stage worker has its own error alarm', () => {
+    const synth = synthesize({ bundle: false, configFile: deployFile('Alarmed', { maxConcurrency: 5 }) });
+    try {
+      const [machineId] = resources(synth, 'AWS::StepFunctions::StateMachine')[0]!;
+      const alarms = Object.fromEntries(
+        resources(synth, 'AWS::CloudWatch::Alarm').map(([, a]) => [
+          a.Properties.AlarmName as string,
+          a.Properties,
+        ]),
+      );
+      const failed = alarms['EdgeAlarmed-ShardedPassFailed'];
+      expect(failed?.Metrics.find((m: Cfn) => m.Expression)?.Expression).toBe('failed + timedOut + aborted');
+      const metricNames = failed.Metrics.filter((m: Cfn) => m.MetricStat).map(
+        (m: Cfn) => m.MetricStat.Metric.MetricName,
+      );
+      expect(metricNames.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const m of failed.Metrics.filter((m: Cfn) => m.MetricStat)) {
+        expect(m.MetricStat.Metric.Dimensions).toEqual([
+          { Name: 'StateMachineArn', Value: { Ref: machineId } },
+        ]);
+      }
+      expect(alarms).toHaveProperty('EdgeAlarmed-stageWorkerErrors');
+    } finally {
+      synth.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('sharding off (the default)', () => {
   it('no workflow, no bucket, no worker: the schedule invokes the reconciler function', () => {
     const synth = synthesize({ bundle: false, configFile: deployFile('Plain') });
     try {
       expect(resources(synth, 'AWS::StepFunctions::StateMachine')).toEqual([]);
       expect(resources(synth, 'AWS::S3::Bucket')).toEqual([]);
+      expect(
+        resources(synth, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+          /ShardedPass|stageWorker/.test(a.Properties.AlarmName),
+        ),
+      ).toEqual([]);
       expect(resources(synth, 'AWS::Lambda::Function').map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(
         ['Reconciler'],
       );
