@@ -47,6 +47,9 @@ if (values.json) {
   const { measureZoneCache } = await import('./zone-cache.js');
   const zoneCache = await measureZoneCache();
   const zoneListings = await listHostedZonesPerPass('examples/certificates.yaml');
+  const { measureAddresses, ADDRESS_SHAPES } = await import('./service-addresses.js');
+  const serviceAddresses = [];
+  for (const shape of ADDRESS_SHAPES) serviceAddresses.push(await measureAddresses(shape));
   const { sandboxShare } = await import('./sandbox-share.js');
   const sandbox = sandboxShare(['--clusters', '300', '--services', '10', '--existing', '3000']);
   // A few minutes (the rate sets the pace), so only when asked; its sandbox is a child process.
@@ -78,6 +81,10 @@ if (values.json) {
         listHostedZonesPerPass: {
           what: 'ListHostedZones per pass with certificates on: simulate examples/certificates.yaml --rounds 3 --advance 1m',
           passes: zoneListings,
+        },
+        serviceAddresses: {
+          what: 'Kubernetes list calls per steady pass that NodePort and headless Services add: Nodes, EndpointSlices (bench/service-addresses.ts)',
+          rows: serviceAddresses,
         },
         sandboxShare: {
           what: "share of the fleet benchmark's CPU profile samples in sandbox/aws/ (bench/sandbox-share.ts)",

@@ -122,7 +122,7 @@ export async function measureAddresses(shape: Shape): Promise<AddressRow> {
   return { ...shape, steadyLists, listsPerCluster: total / shape.clusters, steadyPassMs };
 }
 
-const SHAPES: Shape[] = [
+export const ADDRESS_SHAPES: Shape[] = [
   { clusters: 10, lbServices: 20, nodes: 50, addressed: 0 },
   { clusters: 10, lbServices: 20, nodes: 50, addressed: 2 },
   { clusters: 10, lbServices: 20, nodes: 600, addressed: 2 },
@@ -135,7 +135,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     '| clusters | LB Services (+ their EndpointSlices) | Nodes | NodePort + headless Services | Kubernetes list calls per steady pass | per cluster | a pass, wall ms (1 round incl. sandbox start) |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const shape of SHAPES) {
+  for (const shape of ADDRESS_SHAPES) {
     const r = await measureAddresses(shape);
     const calls = Object.entries(r.steadyLists)
       .map(([op, n]) => `${op.slice('list '.length)} ${n}`)
