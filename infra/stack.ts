@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Tags, Token, Validations }
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Config } from '../shared/config.js';
+import { type Config, roleAccount, route53RolesOf } from '../shared/config.js';
 import { ReconcilerAlarms } from './constructs/alarms.js';
 import { ClusterAccess, KUBERNETES_GROUP, VIEW_POLICY } from './constructs/cluster-access.js';
 import { ReconcilerDashboard } from './constructs/dashboard.js';
@@ -146,6 +146,10 @@ export class EdgeReconcilerStack extends Stack {
       deadLetterQueue,
       alarms: alarms.alarms,
       scheduleMinutes: deploy.scheduleMinutes,
+      route53Accounts: [
+        ...(config.awsAssumeRole === undefined ? ['home'] : []),
+        ...route53RolesOf(config).map((r) => roleAccount(r.roleArn)),
+      ],
     });
 
     const output = (id: string, value: string, description: string) =>

@@ -19,6 +19,29 @@ export interface ReconcilerDashboardProps {
   deadLetterQueue: IQueue;
   alarms: readonly Alarm[];
   scheduleMinutes: number;
+  /**
+   * The accounts whose zones the pass reaches, as the per-account metrics name them (`home`, role account
+   * ids); with more than one, a graph of each one's Route 53 calls and throttles (each has its own rate).
+   */
+  route53Accounts?: readonly string[];
+}
+
+/** Each account's Route 53 calls and throttles (metrics with dimension `Account`). */
+function route53ByAccount(accounts: readonly string[], period: Duration): IWidget[] {
+  const of = (name: 'Route53Calls' | 'Route53Throttles') =>
+    accounts.map((account) => {
+      const metric = passMetric(name, period, Stats.SUM, { Account: account });
+      return metric.with({ label: `${account} ${name === 'Route53Calls' ? 'calls' : 'throttles'}` });
+    });
+  return [
+    new GraphWidget({ title: 'Route 53 calls by account', left: of('Route53Calls'), width: 12, height: 6 }),
+    new GraphWidget({
+      title: 'Route 53 throttles by account',
+      left: of('Route53Throttles'),
+      width: 12,
+      height: 6,
+    }),
+  ];
 }
 
 /** One page an operator opens first: is it running, what did it change, what is it fighting with. */
@@ -68,6 +91,9 @@ export class ReconcilerDashboard extends Construct {
           max('CertificatesRenewalAtRisk'),
         ]),
       ],
+      ...((props.route53Accounts?.length ?? 0) > 1
+        ? [route53ByAccount(props.route53Accounts ?? [], period)]
+        : []),
       [
         graph(
           'Invocations',

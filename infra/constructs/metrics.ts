@@ -25,11 +25,17 @@ export type PassMetricName =
   | 'CertificatesFailed'
   | 'CertificatesRenewalAtRisk';
 
-export function passMetric(name: PassMetricName, period: Duration, statistic: string = Stats.SUM): Metric {
+export function passMetric(
+  name: PassMetricName,
+  period: Duration,
+  statistic: string = Stats.SUM,
+  /** More dimensions: `Account` of the per-account Route 53 counts. */
+  dimensions: Record<string, string> = {},
+): Metric {
   return new Metric({
     namespace: METRIC_NAMESPACE,
     metricName: name,
-    dimensionsMap: { ...METRIC_DIMENSIONS },
+    dimensionsMap: { ...METRIC_DIMENSIONS, ...dimensions },
     period,
     statistic,
   });

@@ -98,6 +98,18 @@ describe('the DNS-account stack and the reconciler stack from one deploy file', 
       Resource: DNS_ROLE,
     });
   });
+
+  it('graphs each account’s Route 53 calls and throttles on the dashboard (dimension Account)', () => {
+    const dashboard = Object.values<Cfn>(main.json.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+    );
+    const body = JSON.stringify(dashboard.Properties.DashboardBody).replaceAll('\\"', '"');
+    for (const account of ['home', NETWORK]) {
+      for (const metric of ['Route53Calls', 'Route53Throttles']) {
+        expect(body).toContain(`"${metric}","Account","${account}","service","edge-reconciler"`);
+      }
+    }
+  });
 });
 
 describe('the DNS-account stack refuses what the deploy file does not back', () => {
