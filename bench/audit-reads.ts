@@ -86,7 +86,10 @@ export async function measureAuditReads(): Promise<AuditReadFigure[]> {
         config,
         dns,
         log: silentLog,
-        aws: { elbv2: () => Promise.reject(new Error('no ELBv2 here')) as never },
+        aws: {
+          kept: () => Promise.reject(new Error('no ELBv2 here')) as never,
+          clientConfig: () => undefined as never,
+        },
       },
     );
     figures.push({

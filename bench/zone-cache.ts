@@ -60,7 +60,12 @@ async function hourOfPasses(records: number, scheduleMinutes: number, cacheSecon
         frozenOwners: new Set(),
         dryRun: false,
       },
-      { config, dns, log: silentLog, aws: { elbv2: () => undefined as never } },
+      {
+        config,
+        dns,
+        log: silentLog,
+        aws: { kept: () => undefined as never, clientConfig: () => undefined as never },
+      },
     );
   }
   return inner.stats.listRecords;

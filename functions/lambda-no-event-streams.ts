@@ -22,8 +22,9 @@ export class EventStreamSerde {
 
 /**
  * The S3 client resolves its event-stream marshaller at construction (for SelectObjectContent, which the
- * sharded pass's shard store never calls): the marshaller fails only if used.
+ * sharded pass's shard store never calls), and the SDK then copies the whole config (so a getter that
+ * throws would fail every S3 client): the marshaller is there, and fails only if used.
  */
-export function resolveEventStreamSerdeConfig<T extends object>(input: T): T {
-  return Object.defineProperty(input, 'eventStreamMarshaller', { get: unbundled, enumerable: true });
+export function resolveEventStreamSerdeConfig<T extends object>(input: T) {
+  return Object.assign(input, { eventStreamMarshaller: { serialize: unbundled, deserialize: unbundled } });
 }

@@ -4,7 +4,6 @@ import { stageOf } from '../shared/shards/events.js';
 import { createAuditEventsHandler } from './audit-events.js';
 import { createClusterLifecycleHandler } from './cluster-lifecycle.js';
 import { createManualHandler } from './manual.js';
-import { createStageHandlers, stagesHandler, WRITER_STAGES, withShardStore } from './pass-stages.js';
 import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
 import { createScheduledHandler } from './scheduled.js';
 
@@ -43,12 +42,30 @@ export function createReconcilerHandler(depsFn: () => FunctionDeps, stageDepsFn?
     resync: createManualHandler(depsFn),
     scheduled: createScheduledHandler(depsFn),
     manual: createManualHandler(depsFn),
-    'pass-stage': stagesHandler(
-      createStageHandlers(stageDepsFn ?? (() => withShardStore(depsFn()))),
-      WRITER_STAGES,
-    ),
+    'pass-stage': lazyWriterStages(depsFn, stageDepsFn),
   };
   return (event: unknown): Promise<unknown> => handlers[routeEvent(event)](event);
+}
+
+/**
+ * The certificate and zone stages, loaded on the first 'pass-stage' event and kept: they bring the shard
+ * store and its S3 client (~88 KiB), which the scheduled, audit, manual and lifecycle passes never use, so
+ * the build (infra/lambda-bundle.ts, code splitting) leaves them in a chunk a cold start does not load.
+ */
+function lazyWriterStages(depsFn: () => FunctionDeps, stageDepsFn?: () => StageDeps) {
+  let loaded: Promise<(event: unknown) => Promise<unknown>> | undefined;
+  return async (event: unknown): Promise<unknown> => {
+    loaded ??= import('./pass-stages.js').then(
+      ({ createStageHandlers, stagesHandler, WRITER_STAGES, withShardStore }) =>
+        stagesHandler(createStageHandlers(stageDepsFn ?? (() => withShardStore(depsFn()))), WRITER_STAGES),
+    );
+    // A failed load is not kept: the next event tries again rather than failing forever.
+    const stages = await loaded.catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return stages(event);
+  };
 }
 
 export const handler = lambdaHandler(createReconcilerHandler(lambdaDeps));

@@ -1,7 +1,7 @@
 import { buildLambda } from './lambda-bundle.js';
 
 /**
- * Bundles one function into a directory (`index.mjs` and its source map): what the stack's local
+ * Bundles one function into a directory (`index.mjs`, its `chunks/`, their source maps): what the stack's local
  * bundling runs during synth (infra/constructs/reconciler-function.ts), because the build needs an
  * esbuild plugin and the CDK's bundling step is synchronous.
  *

@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { type BuildResult, build, type Plugin } from 'esbuild';
 
 /**
@@ -21,9 +22,15 @@ export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS;
 /** The reconciler's entry. */
 export const LAMBDA_ENTRY = LAMBDA_FUNCTIONS.reconciler;
 
-/** The bundle's file in the asset, and the handler setting that names its `handler` export. */
+/** The bundle's entry file in the asset, and the handler setting that names its `handler` export. */
 export const BUNDLE_FILE = 'index.mjs';
 export const BUNDLE_HANDLER = 'index.handler';
+/**
+ * The folder of the entry's chunks (code splitting): code only reached through a dynamic `import()` (the
+ * reconciler's sharded-pass stages) is a chunk a cold start does not load; code both sides use is a chunk
+ * the entry imports statically.
+ */
+export const CHUNK_DIR = 'chunks';
 
 /** With `sharding`: the stage worker (fleet, cluster shards, report) the state machine invokes. */
 export const STAGE_WORKER_ENTRY = 'functions/pass-stages.ts';
@@ -55,8 +62,14 @@ export const LAMBDA_ESBUILD = {
   target: 'node22',
   minify: true,
   mainFields: ['module', 'main'],
+  // Every output file (entry and chunks) is its own ES module: each gets the shim.
   banner: { js: REQUIRE_SHIM },
-  // Stack traces through source maps (NODE_OPTIONS=--enable-source-maps), without the sources' text.
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+  outExtension: { '.js': '.mjs' },
+  // Stack traces through source maps (NODE_OPTIONS=--enable-source-maps), one per output file, without
+  // the sources' text.
   sourcemap: true,
   sourcesContent: false,
 } as const;
@@ -98,7 +111,7 @@ export interface LambdaBuild {
   projectRoot: string;
   /** The entry, relative to `projectRoot`. */
   entry: string;
-  /** Where `index.mjs` and its source map go. */
+  /** Where `index.mjs`, its chunks (`chunks/`) and their source maps go. */
   outdir: string;
   metafile?: boolean;
 }
@@ -109,10 +122,44 @@ export function buildLambda(opts: LambdaBuild): Promise<BuildResult<{ metafile: 
     ...LAMBDA_ESBUILD,
     mainFields: [...LAMBDA_ESBUILD.mainFields],
     entryPoints: [join(opts.projectRoot, opts.entry)],
-    outfile: join(opts.outdir, BUNDLE_FILE),
+    outdir: opts.outdir,
     alias: lambdaAliases(opts.projectRoot),
     plugins: [literalSchemaTraitKeys],
     metafile: true,
     logLevel: 'warning',
   });
+}
+
+/** A built function's files (paths relative to its folder), as a cold start meets them. */
+export interface BundleLoad {
+  /** The entry and every chunk it imports statically, transitively: what a cold start loads. */
+  coldStart: string[];
+  /** Chunks only reached through a dynamic `import()`: loaded when an event needs them. */
+  lazy: string[];
+}
+
+/** `import…from"./x.mjs"` and `import"./x.mjs"`, as esbuild writes static imports between outputs. */
+const STATIC_RELATIVE_IMPORT = /\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'](\.\.?\/[^"']+\.mjs)["']/g;
+
+/**
+ * Which of a built function's files a cold start loads: the entry and, transitively, the chunks it
+ * imports statically; the other chunks are lazy. Read from the files themselves, so it holds for a
+ * synthesized asset as for the benchmark's build.
+ */
+export function bundleLoad(dir: string): BundleLoad {
+  const coldStart: string[] = [];
+  const pending = [BUNDLE_FILE];
+  while (pending.length > 0) {
+    const file = pending.shift() as string;
+    if (coldStart.includes(file)) continue;
+    coldStart.push(file);
+    const code = readFileSync(join(dir, file), 'utf8');
+    for (const [, spec] of code.matchAll(STATIC_RELATIVE_IMPORT)) {
+      if (spec) pending.push(posix.join(posix.dirname(file), spec));
+    }
+  }
+  const chunks = readdirSync(join(dir, CHUNK_DIR))
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => posix.join(CHUNK_DIR, f));
+  return { coldStart, lazy: chunks.filter((c) => !coldStart.includes(c)).sort() };
 }

@@ -1,6 +1,5 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -59,7 +58,7 @@ export class AwsClients {
 
   /**
    * A client kept with these (made once, destroyed with them): for clients only some invocations need,
-   * which their own module makes so the bundle loads them only then (the shard store's S3).
+   * which their own module makes so the bundle loads them only then (the shard store's S3, ELBv2).
    */
   kept<T extends { destroy(): void }>(key: string, make: () => T): T {
     return this.once(key, make);
@@ -76,10 +75,6 @@ export class AwsClients {
 
   eks(region: string): EKSClient {
     return this.once(`eks:${region}`, () => new EKSClient(this.clientConfig(region)));
-  }
-
-  elbv2(region: string): ElasticLoadBalancingV2Client {
-    return this.once(`elbv2:${region}`, () => new ElasticLoadBalancingV2Client(this.clientConfig(region)));
   }
 
   acm(region: string): ACMClient {

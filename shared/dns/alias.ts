@@ -1,7 +1,3 @@
-import {
-  type ElasticLoadBalancingV2Client,
-  paginateDescribeLoadBalancers,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Endpoint } from '../endpoint/endpoint.js';
 
 /**
@@ -166,7 +162,7 @@ const CANONICAL_ZONES: Readonly<Record<string, string>> = {
   'execute-api.us-gov-west-1.amazonaws.com': 'Z1K6XKP9SAGWDV',
 };
 
-function bareHostname(hostname: string): string {
+export function bareHostname(hostname: string): string {
   let h = hostname.trim().toLowerCase();
   while (h.endsWith('.')) h = h.slice(0, -1);
   return h;
@@ -290,40 +286,4 @@ export function adjustEndpoints(desired: readonly Endpoint[], opts: AdjustOption
     }
   }
   return [...out, ...twins];
-}
-
-/**
- * Learns the canonical hosted zone of ELB hostnames the table cannot place (a region newer than the
- * table) from ELBv2 DescribeLoadBalancers: one paged listing per region per call. Classic load balancers
- * are not in ELBv2 and stay unknown.
- */
-export async function resolveLoadBalancerZones(
-  hostnames: readonly string[],
-  elbv2For: (region: string) => ElasticLoadBalancingV2Client,
-): Promise<Map<string, string>> {
-  const wanted = new Map<string, Set<string>>();
-  for (const raw of hostnames) {
-    const host = bareHostname(raw).replace(/^dualstack\./, '');
-    if (canonicalHostedZoneId(host)) continue;
-    const parsed = parseLoadBalancerHostname(host);
-    if (!parsed) continue;
-    const set = wanted.get(parsed.region) ?? new Set<string>();
-    set.add(host);
-    wanted.set(parsed.region, set);
-  }
-  const found = new Map<string, string>();
-  for (const [region, hosts] of wanted) {
-    const client = elbv2For(region);
-    for await (const page of paginateDescribeLoadBalancers({ client }, {})) {
-      for (const lb of page.LoadBalancers ?? []) {
-        const dns = lb.DNSName ? bareHostname(lb.DNSName) : undefined;
-        if (dns && lb.CanonicalHostedZoneId && hosts.has(dns)) {
-          found.set(dns, lb.CanonicalHostedZoneId);
-          found.set(`dualstack.${dns}`, lb.CanonicalHostedZoneId);
-        }
-      }
-      if ([...hosts].every((h) => found.has(h))) break;
-    }
-  }
-  return found;
 }

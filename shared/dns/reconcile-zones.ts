@@ -27,12 +27,7 @@ import {
 } from '../registry/txt.js';
 import { type TxtNameOptions, txtNameMapper } from '../registry/txt-names.js';
 import type { PassWarning } from '../warnings.js';
-import {
-  adjustEndpoints,
-  canonicalHostedZoneId,
-  parseLoadBalancerHostname,
-  resolveLoadBalancerZones,
-} from './alias.js';
+import { adjustEndpoints, canonicalHostedZoneId, parseLoadBalancerHostname } from './alias.js';
 import {
   type FleetMember,
   routeFleet,
@@ -85,7 +80,7 @@ export interface DnsInput {
 export interface DnsDeps {
   config: Config;
   /** ELBv2, for ALIAS targets the static table cannot place. */
-  aws: Pick<AwsClients, 'elbv2'>;
+  aws: Pick<AwsClients, 'kept' | 'clientConfig'>;
   log: Log;
   dns: DnsProvider;
   /** Told as each zone is done (the CLI's terminal line). */
@@ -589,7 +584,7 @@ function ownershipNamesToRead(
 /** Canonical hosted zones for ALIAS targets: the static table first, ELBv2 for load balancers it can't place. */
 async function loadBalancerZoneLookup(
   desired: Endpoint[],
-  aws: Pick<AwsClients, 'elbv2'>,
+  aws: Pick<AwsClients, 'kept' | 'clientConfig'>,
   warnings: PassWarning[],
 ): Promise<(hostname: string) => string | undefined> {
   const unknown = [
@@ -603,7 +598,9 @@ async function loadBalancerZoneLookup(
   let resolved = new Map<string, string>();
   if (unknown.length > 0) {
     try {
-      resolved = await resolveLoadBalancerZones(unknown, (region) => aws.elbv2(region));
+      // Loaded only now: most passes meet no load balancer the table cannot place.
+      const { elbv2Client, resolveLoadBalancerZones } = await import('./elb-zones.js');
+      resolved = await resolveLoadBalancerZones(unknown, (region) => elbv2Client(aws, region));
     } catch (err) {
       warnings.push({ code: 'elbv2-lookup', message: `DescribeLoadBalancers failed: ${errorMessage(err)}` });
     }

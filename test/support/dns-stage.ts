@@ -16,7 +16,10 @@ export function dnsStagePass(
     dns,
     log: silentLog,
     aws: {
-      elbv2: () => {
+      kept: () => {
+        throw new Error('no ELBv2 in these tests');
+      },
+      clientConfig: () => {
         throw new Error('no ELBv2 in these tests');
       },
     },

@@ -9,8 +9,8 @@ import {
   adjustEndpoints,
   canonicalHostedZoneId,
   parseLoadBalancerHostname,
-  resolveLoadBalancerZones,
 } from '../../../shared/dns/alias.js';
+import { resolveLoadBalancerZones } from '../../../shared/dns/elb-zones.js';
 import { type Endpoint, newEndpoint } from '../../../shared/endpoint/endpoint.js';
 
 describe('canonicalHostedZoneId', () => {

@@ -145,7 +145,12 @@ describe('reconcileZones over the in-memory provider', () => {
         frozenOwners: new Set(),
         dryRun: false,
       },
-      { config: parseConfig({}), dns: w.dns, log: silentLog, aws: { elbv2: () => undefined as never } },
+      {
+        config: parseConfig({}),
+        dns: w.dns,
+        log: silentLog,
+        aws: { kept: () => undefined as never, clientConfig: () => undefined as never },
+      },
     );
     expect(out.errors).toEqual([
       { code: 'zones-unlisted', message: 'route53: listing hosted zones failed: Throttling: Rate exceeded' },
