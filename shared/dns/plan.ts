@@ -540,7 +540,8 @@ function planCreates(
 }
 
 /**
- * What at the name keeps `winner` from being created: a CNAME beside another type, a record of its type
+ * What at the name keeps `winner` from being created: an ownership TXT that is its very record set (an
+ * old-format registry TXT sits at the record's own name), a CNAME beside another type, a record of its type
  * under another routing policy, or a record at its set identifier another owner will hold.
  */
 function blockerOf(
@@ -549,6 +550,7 @@ function blockerOf(
   foreign: (r: Endpoint) => boolean,
 ): Endpoint | undefined {
   return (
+    atName.find((r) => isOwnershipTxt(r) && endpointKey(r) === endpointKey(winner)) ??
     atName.find((r) => (winner.recordType === 'CNAME') !== (r.recordType === 'CNAME')) ??
     atName.find(
       (r) => r.recordType === winner.recordType && routingPolicyOf(r) !== routingPolicyOf(winner),
@@ -558,8 +560,9 @@ function blockerOf(
 }
 
 function blockedWarning(winner: Endpoint, blocker: Endpoint): PassWarning {
-  const why =
-    blocker.recordType === winner.recordType && routingPolicyOf(blocker) !== routingPolicyOf(winner)
+  const why = isOwnershipTxt(blocker)
+    ? 'an ownership TXT of the registry is that record set; Route 53 holds one record set per name, type and set identifier'
+    : blocker.recordType === winner.recordType && routingPolicyOf(blocker) !== routingPolicyOf(winner)
       ? `it wants a ${routingPolicyOf(winner)} record where ${routingPolicyOf(blocker)} routing is; Route 53 holds one routing policy per name and type`
       : winner.recordType === 'CNAME' || blocker.recordType === 'CNAME'
         ? 'a CNAME cannot share its name'

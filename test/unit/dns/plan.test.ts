@@ -407,6 +407,39 @@ describe('planChanges: ExternalDNS plan rules', () => {
     ]);
   });
 
+  it('a desired TXT whose record set is an old-format ownership TXT is not created over it, and says why', () => {
+    // ExternalDNS's old registry format writes the ownership TXT at the record's own name: a DNSEndpoint TXT
+    // at that name and set identifier is the same Route 53 record set, so a CREATE would be refused.
+    const ownership = ep(
+      'b',
+      'TXT',
+      '"heritage=external-dns,external-dns/owner=o1,external-dns/resource=svc/a"',
+      undefined,
+      {
+        setIdentifier: 'green',
+        properties: { weight: 1 },
+      },
+    );
+    const r = plan({
+      managedRecordTypes: ['A', 'TXT'],
+      current: [ownership],
+      desired: [
+        ep('b', 'TXT', '"v=spf1 -all"', 'o1:crd/dns/b', {
+          setIdentifier: 'green',
+          properties: { weight: 1 },
+        }),
+      ],
+    });
+    expect(summary(r)).toEqual(nothing);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        code: 'conflict',
+        dnsName: 'b.example.com',
+        message: expect.stringContaining('ownership TXT'),
+      }),
+    ]);
+  });
+
   it('conflicts are reported with both claimants', () => {
     const r = plan({
       desired: [ep('foo', 'A', '1.1.1.1', 'o2:svc-b'), ep('foo', 'A', '2.2.2.2', 'o1:svc-a')],
