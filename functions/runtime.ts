@@ -33,12 +33,35 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 /** Flushed by `logMetrics` after every invocation, success or error. */
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
+/**
+ * Attribute names Powertools keeps for itself and drops from a log line's extra attributes (with a
+ * warning). A pass warning or a refused change carries its text as `message`: renamed, it is kept.
+ */
+const POWERTOOLS_RESERVED: Readonly<Record<string, string>> = {
+  level: 'levelAttribute',
+  message: 'detail',
+  sampling_rate: 'samplingRateAttribute',
+  service: 'serviceAttribute',
+  timestamp: 'timestampAttribute',
+};
+
+/** The attributes with Powertools' reserved names renamed, so none is dropped. */
+export function unreservedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(attributes).some((k) => Object.hasOwn(POWERTOOLS_RESERVED, k))) return attributes;
+  return Object.fromEntries(
+    Object.entries(attributes).map(([k, v]) => [
+      Object.hasOwn(POWERTOOLS_RESERVED, k) ? POWERTOOLS_RESERVED[k]! : k,
+      v,
+    ]),
+  );
+}
+
 /** Powertools' Logger behind the domain's `Log` surface. */
 export function powertoolsLog(l: Logger): Log {
   const at =
     (emit: (message: string, ...extra: [Record<string, unknown>] | []) => void) =>
     (message: string, attributes?: Record<string, unknown>) =>
-      attributes ? emit(message, attributes) : emit(message);
+      attributes ? emit(message, unreservedAttributes(attributes)) : emit(message);
   return {
     debug: at((m, ...a) => l.debug(m, ...a)),
     info: at((m, ...a) => l.info(m, ...a)),

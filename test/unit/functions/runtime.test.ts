@@ -35,3 +35,37 @@ describe('lambdaDeps', () => {
     expect(lambdaDeps().aws.options.timeouts).toMatchObject({ connectMs: 1_234, awsRequestMs: 5_678 });
   });
 });
+
+describe('powertoolsLog', () => {
+  it('keeps a warning\'s text, which Powertools would drop as its reserved key "message"', async () => {
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const { powertoolsLog } = await import('../../../functions/runtime.js');
+    const lines: string[] = [];
+    // Powertools' own Console writes warnings to stderr.
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      const log = powertoolsLog(new Logger({ serviceName: 'edge-reconciler-test' }));
+      log.warn('pass warning', { code: 'conflict', message: 'a.example.com A: two owners', service: 'x' });
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const entries = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(entries).toEqual([
+      expect.objectContaining({
+        message: 'pass warning',
+        code: 'conflict',
+        detail: 'a.example.com A: two owners',
+        serviceAttribute: 'x',
+      }),
+    ]);
+  });
+});
