@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Endpoint, FailoverRole, Route53Properties } from '../endpoint/endpoint.js';
+import {
+  type Endpoint,
+  type FailoverRole,
+  LABEL_ANNOTATED_WEIGHT,
+  type Route53Properties,
+} from '../endpoint/endpoint.js';
 import type { DnsWarningCode, PassWarning } from '../warnings.js';
 import { ownerOf, pushTo, resourceOf, routingPolicyOf } from './conflicts.js';
 import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
@@ -308,8 +313,11 @@ function memberRecord(
   if (healthCheck.id !== undefined) properties.healthCheckId = healthCheck.id;
   // Route 53 steers away from an unhealthy load balancer with no health-check resource of ours.
   if (properties.alias) properties.evaluateTargetHealth = true;
-  const record: Endpoint = { ...claim, setIdentifier: ownerOf(claim), properties };
-  if (policy === 'weighted') properties.weight = member.drain ? 0 : member.weight;
+  const { [LABEL_ANNOTATED_WEIGHT]: annotated, ...labels } = claim.labels;
+  const record: Endpoint = { ...claim, labels, setIdentifier: ownerOf(claim), properties };
+  // An object's own aws-weight wins over its cluster's weight; a drain wins over both.
+  if (policy === 'weighted')
+    properties.weight = member.drain ? 0 : annotated !== undefined ? Number(annotated) : member.weight;
   else if (policy === 'latency') {
     if (!ROUTE53_LATENCY_REGIONS.has(member.region)) {
       warnings.push(

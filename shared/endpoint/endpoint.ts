@@ -29,6 +29,12 @@ export const LABEL_RESOURCE = 'resource';
  * must write them to the public zone only, never to a private zone of the same name.
  */
 export const LABEL_PUBLIC_ONLY = 'edge-reconciler/public-only';
+/**
+ * Not carried in the TXT record: an `aws-weight` annotation written without a set identifier. Route 53
+ * takes no weight without one, so it counts only where fleet routing gives the name a weighted member per
+ * cluster; there it sets this object's weight instead of the cluster's.
+ */
+export const LABEL_ANNOTATED_WEIGHT = 'edge-reconciler/aws-weight';
 /** Not carried in the TXT record: the cluster a desired endpoint comes from, for the warnings about it. */
 export const LABEL_CLUSTER = 'cluster';
 

@@ -1,4 +1,9 @@
-import type { FailoverRole, GeoLocation, Route53Properties } from '../endpoint/endpoint.js';
+import {
+  type FailoverRole,
+  type GeoLocation,
+  LABEL_ANNOTATED_WEIGHT,
+  type Route53Properties,
+} from '../endpoint/endpoint.js';
 import { splitNameList, targetProblem } from '../endpoint/names.js';
 import type { PassWarning } from '../warnings.js';
 
@@ -174,6 +179,8 @@ export interface EndpointSettings {
   properties: Route53Properties;
   /** The `target` annotation's values (trailing dots dropped), which replace every other target. */
   targets?: string[];
+  /** Labels the object's endpoints carry for the planner (an `aws-weight` without a set identifier). */
+  labels?: Record<string, string>;
 }
 
 const ROUTING_SUFFIXES = [
@@ -190,6 +197,12 @@ const KNOWN_AWS_SUFFIXES = new Set<string>([
   'aws-health-check-id',
   'aws-evaluate-target-health',
 ]);
+
+/** A Route 53 weight (a whole number 0–255), or undefined. */
+function wholeWeight(text: string): number | undefined {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isInteger(n) && n <= WEIGHT_MAX ? n : undefined;
+}
 
 /**
  * TTL, set identifier, target override and Route 53 properties from one object's annotations.
@@ -300,10 +313,15 @@ function readRoutingProperties(
   }
   if (settings.setIdentifier === undefined) {
     for (const a of present) {
+      const weight = a.key.endsWith('/aws-weight') ? wholeWeight(a.value) : undefined;
+      if (weight !== undefined) settings.labels = { [LABEL_ANNOTATED_WEIGHT]: String(weight) };
       report({
         code: 'ignored-annotation',
         field: a.key,
-        message: `${a.key} is ignored: routing policies need a set-identifier annotation`,
+        message:
+          weight !== undefined
+            ? `${a.key} needs a set-identifier annotation: it counts only where fleetRouting routes the name by weight`
+            : `${a.key} is ignored: routing policies need a set-identifier annotation`,
       });
     }
     return;
@@ -312,8 +330,8 @@ function readRoutingProperties(
 
   const weight = reader.get('aws-weight');
   if (weight) {
-    const n = /^\d+$/.test(weight.value) ? Number(weight.value) : Number.NaN;
-    if (Number.isInteger(n) && n <= WEIGHT_MAX) p.weight = n;
+    const n = wholeWeight(weight.value);
+    if (n !== undefined) p.weight = n;
     else bad(weight, `"${weight.value}" is not a whole number from 0 to ${WEIGHT_MAX}`);
   }
 

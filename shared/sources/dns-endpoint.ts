@@ -82,7 +82,7 @@ function readEntry(entry: unknown, field: string, out: ObjectOutput, env: Source
     newEndpoint(name, type, targets, {
       ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
       ...(settings.setIdentifier !== undefined ? { setIdentifier: settings.setIdentifier } : {}),
-      labels: { owner: out.ownerId, resource: out.resource },
+      labels: { ...settings.labels, owner: out.ownerId, resource: out.resource },
       properties: structuredClone(settings.properties),
     }),
   );

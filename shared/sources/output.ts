@@ -243,7 +243,7 @@ export class ObjectOutput {
           newEndpoint(dnsName, type, values, {
             ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
             ...(settings.setIdentifier !== undefined ? { setIdentifier: settings.setIdentifier } : {}),
-            labels: { [LABEL_OWNER]: this.ownerId, [LABEL_RESOURCE]: this.resource },
+            labels: { ...settings.labels, [LABEL_OWNER]: this.ownerId, [LABEL_RESOURCE]: this.resource },
             properties,
           }),
         );

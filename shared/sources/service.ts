@@ -371,7 +371,7 @@ function publishNodePortSrv(
         newEndpoint(srvName, 'SRV', [`0 50 ${port.nodePort} ${host}.`], {
           ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
           ...(settings.setIdentifier !== undefined ? { setIdentifier: settings.setIdentifier } : {}),
-          labels: { [LABEL_OWNER]: out.ownerId, [LABEL_RESOURCE]: out.resource },
+          labels: { ...settings.labels, [LABEL_OWNER]: out.ownerId, [LABEL_RESOURCE]: out.resource },
           properties: structuredClone(properties),
         }),
       );

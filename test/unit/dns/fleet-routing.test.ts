@@ -8,7 +8,12 @@ import {
 } from '../../../shared/dns/fleet-routing.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
 import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
-import { type Endpoint, newEndpoint, type Route53Properties } from '../../../shared/endpoint/endpoint.js';
+import {
+  type Endpoint,
+  LABEL_ANNOTATED_WEIGHT,
+  newEndpoint,
+  type Route53Properties,
+} from '../../../shared/endpoint/endpoint.js';
 import { planRegistryChanges, readOwnership } from '../../../shared/registry/txt.js';
 
 const LB = (n: string) => `k8s-${n}-0123456789.elb.eu-west-1.amazonaws.com`;
@@ -170,6 +175,27 @@ describe('fleet routing: draining', () => {
     expect(r.updateOld.map(routing)).toEqual(['eu-a weight 2 +health']);
     expect(r.updateNew.map(routing)).toEqual(['eu-a weight 0 +health']);
     expect(r.delete).toEqual([]);
+  });
+
+  it("weighted: an object's aws-weight (no set identifier) wins over its cluster's weight; a drain wins over both", () => {
+    const weighted = (o: string) =>
+      claim(o, { labels: { owner: o, resource: 'service/shop/api', [LABEL_ANNOTATED_WEIGHT]: '9' } });
+    const r = plan(
+      'weighted',
+      { desired: [weighted('eu-a'), weighted('eu-b'), claim('us')] },
+      { 'eu-b': { drain: true } },
+    );
+    expect(r.create.map(routing)).toEqual([
+      'eu-a weight 9 +health',
+      'eu-b weight 0 +health',
+      'us weight 1 +health',
+    ]);
+    // The label is the planner's input, never part of the record written.
+    for (const c of r.create) expect(c.labels[LABEL_ANNOTATED_WEIGHT]).toBeUndefined();
+    // Outside a weighted rule it changes nothing.
+    expect(plan('latency', { desired: [weighted('eu-a')] }).create.map(routing)).toEqual([
+      'eu-a eu-west-1 +health',
+    ]);
   });
 
   it('latency: a drained cluster leaves the set while another member serves it', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LABEL_ANNOTATED_WEIGHT } from '../../../shared/endpoint/endpoint.js';
 import {
   AnnotationReader,
   type Issue,
@@ -278,6 +279,15 @@ describe('readEndpointSettings: values ExternalDNS ignores are reported but do n
       `ignored-annotation ${ALPHA}aws-weight`,
       `ignored-annotation ${ALPHA}aws-region`,
     ]);
+  });
+
+  it('an aws-weight without a set identifier is kept as a label for fleet routing, and the warning says where it counts', () => {
+    const { settings, issues } = settingsOf({ [`${ALPHA}aws-weight`]: '7' });
+    expect(settings).toMatchObject({ ok: true, properties: {}, labels: { [LABEL_ANNOTATED_WEIGHT]: '7' } });
+    expect(issues[0]?.message).toContain('only where fleetRouting routes the name by weight');
+    const bad = settingsOf({ [`${ALPHA}aws-weight`]: '300' });
+    expect(bad.settings.labels).toBeUndefined();
+    expect(bad.issues[0]?.message).toContain('is ignored');
   });
 
   it('a continent code shadows country and subdivision (ExternalDNS reads the continent first)', () => {

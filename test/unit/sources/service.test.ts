@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LABEL_ANNOTATED_WEIGHT } from '../../../shared/endpoint/endpoint.js';
 import { ALPHA, annotatedService, codes, ELB, GA, heldNames, run, service, summary } from './helpers.js';
 
 const HOST = { [`${ALPHA}hostname`]: 'shop.example.com' };
@@ -196,6 +197,15 @@ describe('Service annotations (docs/annotations/annotations.md)', () => {
   ])('routing policy %s', (_n, extra, properties) => {
     const result = run([annotatedService({ 'set-identifier': 'a', ...extra })]);
     expect(result.endpoints[0]?.properties).toEqual(properties);
+  });
+
+  it('an aws-weight without a set identifier reaches the planner as a label (fleet routing weighs it)', () => {
+    const result = run([annotatedService({ 'aws-weight': '4' })]);
+    expect(result.endpoints[0]?.properties.weight).toBeUndefined();
+    expect(result.endpoints[0]?.labels).toMatchObject({
+      [LABEL_ANNOTATED_WEIGHT]: '4',
+      owner: expect.any(String),
+    });
   });
 
   it.each([
