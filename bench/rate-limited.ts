@@ -1,14 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DeserializeMiddleware, MiddlewareStack } from '@smithy/types';
-import { SANDBOX_IDENTITIES } from '../sandbox/credentials.js';
-import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
-import type { Config } from '../shared/config.js';
 import { silentLog } from '../shared/log.js';
 import { reconcile } from '../shared/reconcile.js';
-import type { Shape } from './scale.js';
+import { memoryPeaks, type Shape, startScaleWorld } from './scale-world.js';
 
 /**
  * A fleet pass under Route 53's account rate, against the floor that rate sets (issue 14).
@@ -71,36 +66,14 @@ export async function measureRateLimited(
   clustersPerZone = 50,
 ): Promise<RateLimitedFigures> {
   const shape: Shape = { clusters, objects, clustersPerZone, throttle: { ...ROUTE53_RATE } };
-  const child: ChildProcess = fork(
-    join(import.meta.dirname, 'scale.ts'),
-    ['--serve', JSON.stringify(shape)],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  const { url, config: served } = await new Promise<{ url: string; config: Config }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { url: string; config: Config }));
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const identity = SANDBOX_IDENTITIES[0]!;
-  const aws = new AwsClients({
-    region: served.region,
-    endpoint: url,
-    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-  });
-  const config = { ...served, events: { ...served.events, enabled: false } };
+  const { config, aws, stop } = await startScaleWorld(shape);
   const attempts = route53Timeline(aws.route53());
   const passes: RateLimitedPass[] = [];
   try {
     for (const pass of [1, 2]) {
       // A full bucket at the start of each pass: the floor counts the burst.
       if (pass > 1) await sleep((ROUTE53_RATE.burst / ROUTE53_RATE.ratePerSecond) * 1000 + 500);
-      let heapPeak = 0;
-      let rssPeak = 0;
-      const sample = () => {
-        const m = process.memoryUsage();
-        heapPeak = Math.max(heapPeak, m.heapUsed);
-        rssPeak = Math.max(rssPeak, m.rss);
-      };
-      const timer = setInterval(sample, 50);
+      const memory = memoryPeaks(50);
       const cpu = process.cpuUsage();
       const started = performance.now();
       attempts.length = 0;
@@ -110,8 +83,7 @@ export async function measureRateLimited(
       );
       const wallSeconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
-      clearInterval(timer);
-      sample();
+      const { heapPeak, rssPeak } = memory.stop();
       const requests = result.route53?.calls ?? 0;
       const throttled = result.route53?.throttles ?? 0;
       const answered = requests - throttled;
@@ -137,9 +109,7 @@ export async function measureRateLimited(
       });
     }
   } finally {
-    aws.destroy();
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stop();
   }
   return {
     clusters,

@@ -1,15 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SANDBOX_IDENTITIES } from '../sandbox/credentials.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import { parseScenario } from '../sandbox/scenario.js';
-import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLog } from '../shared/log.js';
 import { reconcile } from '../shared/reconcile.js';
 import { fleetService } from './fleet-scenario.js';
+import { memoryPeaks, type Shape, startScaleWorld } from './scale-world.js';
 
 /**
  * The scale model's figures (docs/scale.md): one scheduled pass over N clusters × M annotated Services,
@@ -21,13 +19,7 @@ import { fleetService } from './fleet-scenario.js';
  *   npx tsx bench/scale.ts --clusters 100,300,1000 --objects 50 [--json]
  */
 
-export interface Shape {
-  clusters: number;
-  objects: number;
-  clustersPerZone: number;
-  /** Route 53's account-level token bucket in the sandbox (its public `throttle` option); none when absent. */
-  throttle?: { burst: number; ratePerSecond: number };
-}
+export type { Shape };
 
 export function scaleScenario(shape: Shape): Record<string, unknown> {
   const zones = Math.ceil(shape.clusters / shape.clustersPerZone);
@@ -76,31 +68,10 @@ interface PassFigures {
 }
 
 async function measure(shape: Shape): Promise<PassFigures[]> {
-  const child: ChildProcess = fork(process.argv[1]!, ['--serve', JSON.stringify(shape)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { url: string }).url));
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const scenario = await parseScenario(scaleScenario(shape), process.cwd());
-  const identity = SANDBOX_IDENTITIES[0]!;
-  const aws = new AwsClients({
-    region: scenario.config.region,
-    endpoint: url,
-    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-  });
-  const config = { ...scenario.config, events: { ...scenario.config.events, enabled: false } };
+  const { config, aws, stop } = await startScaleWorld(shape);
   const out: PassFigures[] = [];
   for (const pass of [1, 2]) {
-    let heapPeak = 0;
-    let rssPeak = 0;
-    const sample = () => {
-      const m = process.memoryUsage();
-      heapPeak = Math.max(heapPeak, m.heapUsed);
-      rssPeak = Math.max(rssPeak, m.rss);
-    };
-    const timer = setInterval(sample, 20);
+    const memory = memoryPeaks(20);
     const cpu = process.cpuUsage();
     const started = performance.now();
     const result = await reconcile(
@@ -109,8 +80,7 @@ async function measure(shape: Shape): Promise<PassFigures[]> {
     );
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    clearInterval(timer);
-    sample();
+    const { heapPeak, rssPeak } = memory.stop();
     const cpuMs = (used.user + used.system) / 1000;
     out.push({
       clusters: shape.clusters,
@@ -128,9 +98,7 @@ async function measure(shape: Shape): Promise<PassFigures[]> {
       route53Calls: result.route53?.calls ?? 0,
     });
   }
-  aws.destroy();
-  child.send('stop');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stop();
   return out;
 }
 

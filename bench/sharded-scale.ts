@@ -1,17 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { runShardedWorkflow } from '../functions/sharded-workflow.js';
-import { SANDBOX_IDENTITIES } from '../sandbox/credentials.js';
 import { SANDBOX_SHARD_BUCKET } from '../sandbox/sandbox.js';
-import { parseScenario } from '../sandbox/scenario.js';
-import { AwsClients } from '../shared/aws-clients.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLog } from '../shared/log.js';
 import { S3ShardStore, s3Client } from '../shared/shards/store.js';
 import { meterClient } from '../shared/telemetry/api-usage.js';
-import { scaleScenario } from './scale.js';
+import { memoryPeaks, startScaleWorld } from './scale-world.js';
 
 /**
  * The sharded pass (docs/scale.md) measured per stage invocation, as Lambda would bill each: the same
@@ -53,28 +48,10 @@ async function main(): Promise<void> {
     objects: Number(values.objects),
     clustersPerZone: Number(values['clusters-per-zone']),
   };
-  const child: ChildProcess = fork(
-    join(import.meta.dirname, 'scale.ts'),
-    ['--serve', JSON.stringify(shape)],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: ['--import', 'tsx'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { url: string }).url));
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const scenario = await parseScenario(scaleScenario(shape), process.cwd());
-  const identity = SANDBOX_IDENTITIES[0]!;
-  const aws = new AwsClients({
-    region: scenario.config.region,
-    endpoint: url,
-    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-  });
+  const world = await startScaleWorld(shape, ['--import', 'tsx']);
+  const aws = world.aws;
   const config = {
-    ...scenario.config,
-    events: { ...scenario.config.events, enabled: false },
+    ...world.config,
     sharding: { clustersPerShard: Number(values['per-shard']), maxConcurrency: 1 },
   };
   const deps = { config, aws, clock: systemClock, log: silentLog };
@@ -94,14 +71,7 @@ async function main(): Promise<void> {
     const { result } = await runShardedWorkflow({}, deps, { ...deps, store }, async ({ stage }, run) => {
       gc?.();
       const base = process.memoryUsage();
-      let heapPeak = base.heapUsed;
-      let rssPeak = base.rss;
-      const sample = () => {
-        const m = process.memoryUsage();
-        heapPeak = Math.max(heapPeak, m.heapUsed);
-        rssPeak = Math.max(rssPeak, m.rss);
-      };
-      const timer = setInterval(sample, 10);
+      const memory = memoryPeaks(10);
       const s3 = s3Usage().calls;
       const r53 = route53Usage().calls;
       const cpu = process.cpuUsage();
@@ -110,8 +80,7 @@ async function main(): Promise<void> {
         return await run();
       } finally {
         const used = process.cpuUsage(cpu);
-        clearInterval(timer);
-        sample();
+        const { heapPeak, rssPeak } = memory.stop();
         invocations.push({
           stage,
           wallMs: performance.now() - t,
@@ -135,9 +104,7 @@ async function main(): Promise<void> {
       stages,
     });
   }
-  aws.destroy();
-  child.send('stop');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await world.stop();
   const doc = {
     node: process.version,
     at: new Date().toISOString(),
