@@ -20,13 +20,6 @@ import { ROUTE53_LATENCY_REGIONS } from './latency-regions.js';
 
 export type FleetPolicy = Config['fleetRouting'][number]['policy'];
 
-/** A name its owner keeps as it is (plan.ts's KeptName, spelled here so the planner can import this file). */
-interface KeptName {
-  dnsName: string;
-  owner: string;
-  resource: string;
-}
-
 const FLEET_POLICIES: ReadonlySet<string> = new Set<FleetPolicy>(['weighted', 'latency', 'failover']);
 
 /** What fleet routing needs to know of one owner's cluster. */
@@ -220,8 +213,7 @@ export function routeFleet(
   current: readonly Endpoint[],
   routing: FleetRouting,
   stays: (record: Endpoint) => boolean,
-): { desired: Endpoint[]; warnings: PassWarning[]; held: KeptName[] } {
-  const held: KeptName[] = [];
+): { desired: Endpoint[]; warnings: PassWarning[] } {
   const warnings: PassWarning[] = [];
   const out: Endpoint[] = [];
   const routed = new Map<string, { claim: Endpoint; member: FleetMember; policy: FleetPolicy }[]>();
@@ -290,15 +282,18 @@ export function routeFleet(
       }
     }
     // No claim could become a member (no failover role, a PRIMARY without a health check, a region
-    // Route 53 has no latency records for): the name keeps what it has rather than lose every record
-    // over a config it cannot write. The warnings above say what to fix.
+    // Route 53 has no latency records for): this name and type keep what the claimants have rather than
+    // lose every record over a config it cannot write. The warnings above say what to fix. Kept as they
+    // are, per type: holding the whole name would also keep a claimant's record of another type whose set
+    // moves to a new policy this pass, and Route 53 refuses the move beside it.
     if (members === 0) {
-      for (const { claim } of claims) {
-        held.push({ dnsName: claim.dnsName, owner: ownerOf(claim), resource: resourceOf(claim) });
+      const claimants = new Set(claims.map(({ claim }) => ownerOf(claim)));
+      for (const r of current) {
+        if (`${r.dnsName}|${r.recordType}` === key && claimants.has(ownerOf(r))) out.push(r);
       }
     }
   }
-  return { desired: out, warnings, held };
+  return { desired: out, warnings };
 }
 
 /** The claim as its owner's member record set, or undefined (with a warning) when it cannot be one. */

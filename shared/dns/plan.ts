@@ -163,7 +163,6 @@ export function planChanges(planned: PlanInput): PlanResult {
 function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassWarning[] } {
   const rules = planRules(input);
   let desired = input.desired;
-  let held = input.held;
   const warnings: PassWarning[] = [];
   if (input.fleetRouting && input.fleetRouting.rules.length > 0) {
     const routed = routeFleet(
@@ -173,7 +172,6 @@ function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassW
       (r) => !rules.touchable(ownerOf(r)),
     );
     desired = routed.desired;
-    if (routed.held.length > 0) held = [...held, ...routed.held];
     warnings.push(...routed.warnings);
   }
   if (desired.some(needsHealthCheck)) {
@@ -187,7 +185,7 @@ function withFleetRouting(input: PlanInput): { input: PlanInput; warnings: PassW
     });
   }
   return {
-    input: desired === input.desired && held === input.held ? input : { ...input, desired, held },
+    input: desired === input.desired ? input : { ...input, desired },
     warnings,
   };
 }

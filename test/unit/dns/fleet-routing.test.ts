@@ -158,6 +158,28 @@ describe('fleet routing: a config it cannot write keeps what the name has', () =
     expect(r.create).toEqual([]);
     expect(r.warnings.filter((w) => w.code === 'fleet-routing')).toHaveLength(2);
   });
+
+  it('kept per type: a name whose AAAA set cannot move still moves its A set, with the left-out member gone', () => {
+    // eu-b's address (A only) may be SECONDARY; us has no role. The AAAA set has no writable member and
+    // keeps us; the A set moves to failover, and us's weighted A must go in the same batch, since Route 53
+    // refuses a failover record beside a weighted one.
+    const aaaa = (o: string) => ({ ...member(o, { weight: 1 }), recordType: 'AAAA' as const });
+    const current = [member('eu-b', { weight: 1 }), member('us', { weight: 1 }), aaaa('eu-b'), aaaa('us')];
+    const address = newEndpoint('api.example.com', 'A', ['192.0.2.2'], {
+      labels: { owner: 'eu-b', resource: 'service/shop/api' },
+    });
+    const r = plan(
+      'failover',
+      { current, desired: [address, claim('us'), { ...claim('us'), recordType: 'AAAA' }] },
+      { 'eu-b': { failover: 'SECONDARY' }, us: { failover: undefined } },
+    );
+    const keyOf = (e: Endpoint) => `${e.recordType} ${routing(e)}`;
+    expect(r.create).toEqual([]);
+    expect(r.updateOld.map(keyOf)).toEqual(['A eu-b weight 1 +health']);
+    expect(r.updateNew.map(keyOf)).toEqual(['A eu-b SECONDARY']);
+    // us's weighted A goes with the move; its AAAA (a set no claim can be written in) stays.
+    expect(r.delete.map(keyOf)).toEqual(['AAAA eu-b weight 1 +health', 'A us weight 1 +health']);
+  });
 });
 
 describe('fleet routing: draining', () => {
