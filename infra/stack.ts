@@ -54,18 +54,24 @@ export class EdgeReconcilerStack extends Stack {
     });
 
     const vpc = deploy.vpc ? vpcPlacement(this, deploy.vpc) : undefined;
-    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
-      // The one deployed entry: every trigger invokes it, so reserved concurrency 1 keeps two passes from
-      // ever writing a zone at once (functions/reconciler.ts hands each event to its trigger's handler).
-      entry: LAMBDA_ENTRY,
-      description:
-        'edge-reconciler: every pass (schedule, audit log, resync, cluster lifecycle), one at a time',
+    // What every deployed function shares: one role (the clusters' access entries and member-account roles
+    // trust this one principal), one config, the deploy file's sizing.
+    const common = {
       projectRoot: props.projectRoot,
       role: role.role,
       configJson: JSON.stringify(raw),
       logRetention: deploy.logRetentionDays,
       memorySize: deploy.memoryMiB,
       timeout: Duration.seconds(deploy.timeoutSeconds),
+      ...(vpc ? { vpc } : {}),
+    };
+    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
+      // The one deployed entry: every trigger invokes it, so reserved concurrency 1 keeps two passes from
+      // ever writing a zone at once (functions/reconciler.ts hands each event to its trigger's handler).
+      entry: LAMBDA_ENTRY,
+      description:
+        'edge-reconciler: every pass (schedule, audit log, resync, cluster lifecycle), one at a time',
+      ...common,
       onFailure: new SqsDestination(deadLetterQueue),
       // Function errors are retried twice; throttled deliveries (a pass already running) are retried by
       // Lambda until they are this old, so a burst of triggers waits its turn instead of being lost.
@@ -73,7 +79,6 @@ export class EdgeReconcilerStack extends Stack {
       maxEventAge: Duration.hours(6),
       // Without it (serializePasses: false) passes may overlap: only for accounts that cannot reserve any.
       ...(deploy.serializePasses ? { reservedConcurrentExecutions: 1 } : {}),
-      ...(vpc ? { vpc } : {}),
     });
     const functions: Record<string, ReconcilerFunction> = { reconciler: this.reconciler };
 
@@ -84,17 +89,10 @@ export class EdgeReconcilerStack extends Stack {
       const worker = new ReconcilerFunction(this, 'StageWorker', {
         entry: STAGE_WORKER_ENTRY,
         description: 'edge-reconciler: the sharded pass’s fleet, cluster-shard and report stages',
-        projectRoot: props.projectRoot,
-        // The same role: the clusters' access entries and member-account roles trust this one principal.
-        role: role.role,
-        configJson: JSON.stringify(raw),
-        logRetention: deploy.logRetentionDays,
-        memorySize: deploy.memoryMiB,
-        timeout: Duration.seconds(deploy.timeoutSeconds),
+        ...common,
         // Invoked synchronously by the state machine, which retries and tolerates failed shards itself.
         retryAttempts: 0,
         maxEventAge: Duration.hours(1),
-        ...(vpc ? { vpc } : {}),
       });
       functions.stageWorker = worker;
       sharded = new ShardedPass(this, 'ShardedPass', {
