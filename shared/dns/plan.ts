@@ -115,11 +115,14 @@ export function isManaged(e: Endpoint, input: Considered): boolean {
   );
 }
 
-/** Each owner's records among `records` (ownership read), counted as the deletion guard counts them. */
+/**
+ * Each owner's records among `records` (ownership read), counted as the deletion guard counts them: an
+ * ownership TXT is never a record the planner can release, so it never counts towards the share.
+ */
 export function ownedRecordCounts(records: readonly Endpoint[], input: Considered): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of records) {
-    if (isManaged(r, input)) counts.set(ownerOf(r), (counts.get(ownerOf(r)) ?? 0) + 1);
+    if (isManaged(r, input) && !isOwnershipTxt(r)) counts.set(ownerOf(r), (counts.get(ownerOf(r)) ?? 0) + 1);
   }
   return counts;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
+import { ownedRecordCounts, type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
 import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, newEndpoint, type RecordType } from '../../../shared/endpoint/endpoint.js';
 import { LABEL_TXT_MIGRATE } from '../../../shared/registry/txt.js';
@@ -680,6 +680,24 @@ describe('planChanges: our guards', () => {
     });
     expect(r).toMatchObject({ needsZoneCounts: false, heldDeletions: [] });
     expect(r.delete).toHaveLength(4);
+  });
+
+  it('ownedRecordCounts counts what the guard counts: an ownership TXT is no releasable record', () => {
+    const ownership = ep(
+      'a',
+      'TXT',
+      '"heritage=external-dns,external-dns/owner=o1,external-dns/resource=r"',
+      'o1:r',
+    );
+    const spf = ep('a', 'TXT', '"v=spf1 -all"', 'o1:r', { setIdentifier: 'spf' });
+    const considered = {
+      managedRecordTypes: ['A', 'TXT'] as RecordType[],
+      excludeRecordTypes: [],
+      domainFilter: new DomainFilter({}),
+    };
+    expect(ownedRecordCounts([ownership, spf, ep('a', 'A', '1.1.1.1', 'o1:r')], considered)).toEqual(
+      new Map([['o1', 2]]),
+    );
   });
 
   it('deletion guard is per owner: one owner held, another deleted', () => {
