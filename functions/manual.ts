@@ -5,7 +5,7 @@ import {
   reconcile,
 } from '../shared/reconcile.js';
 import * as z from '../shared/zod.js';
-import { parseEvent } from './middleware.js';
+import { InvalidEventError, parseEvent } from './middleware.js';
 
 /**
  * An operator's pass: a direct invoke with `{clusters?, dryRun?, reason?}`, or the same payload as the
@@ -52,6 +52,21 @@ function requestFrom(p: ManualPayload, trigger: 'manual' | 'resync'): ReconcileR
 export function createManualHandler(deps: () => ReconcileDeps) {
   return async (event: unknown): Promise<PassResult> => {
     const request = manualRequest(event);
-    return reconcile(request, deps());
+    const d = deps();
+    if (d.config.sharding && !request.clusters) throw wholeFleetRefused(request.trigger);
+    return reconcile(request, d);
   };
+}
+
+/**
+ * A sharded fleet is read whole only by the sharded pass: in this function a whole-fleet pass would hold
+ * the zone writes of the state machine's executions for up to 15 minutes and, at the size sharding is
+ * for, not finish. The stack routes a "Resync Requested" event without clusters to the state machine.
+ */
+function wholeFleetRefused(trigger: ReconcileRequest['trigger']): InvalidEventError {
+  const field = trigger === 'resync' ? 'detail.clusters' : 'payload.clusters';
+  const message =
+    'required: the fleet is sharded (config.sharding), so a whole-fleet resync runs as a sharded pass — ' +
+    'put a "Resync Requested" event without clusters, or name the clusters to resync here';
+  return new InvalidEventError(`${field}: ${message}`, [{ path: field, message }]);
 }

@@ -7,6 +7,7 @@ import {
   fleetStageEvent,
   type PassStage,
   reportStageEvent,
+  scheduleStart,
   stageOf,
   zoneStageEvent,
 } from '../shared/shards/events.js';
@@ -14,6 +15,7 @@ import { startShardedPass } from '../shared/shards/fleet.js';
 import { runShardedReport } from '../shared/shards/report.js';
 import { S3ShardStore, s3Client } from '../shared/shards/store.js';
 import { runZoneStage } from '../shared/shards/zone.js';
+import { manualRequest } from './manual.js';
 import { InvalidEventError, parseEvent } from './middleware.js';
 import { type FunctionDeps, lambdaDeps, lambdaHandler } from './runtime.js';
 
@@ -32,11 +34,11 @@ export type StageHandlers = Record<PassStage, (event: unknown) => Promise<unknow
 export function createStageHandlers(depsFn: () => StageDeps): StageHandlers {
   return {
     fleet: async (event) => {
-      const e = parseEvent(fleetStageEvent, event, 'event');
+      const request = shardedPassRequest(parseEvent(fleetStageEvent, event, 'event').start);
       const deps = depsFn();
       const sharding = deps.config.sharding;
       if (!sharding) throw new InvalidEventError('config.sharding: not set; a sharded pass needs it', []);
-      return startShardedPass(e.dryRun !== undefined ? { dryRun: e.dryRun } : {}, deps, sharding);
+      return startShardedPass(request, deps, sharding);
     },
     'cluster-shard': async (event) =>
       runClusterShard(parseEvent(clusterShardStageEvent, event, 'event'), depsFn()),
@@ -49,6 +51,29 @@ export function createStageHandlers(depsFn: () => StageDeps): StageHandlers {
       return { passId: result.passId, changes: result.changes.length, errors: result.errors.length };
     },
   };
+}
+
+/**
+ * The pass an execution's input asks for: the schedule's, or a whole-fleet resync — a "Resync Requested"
+ * event without clusters, which the stack routes to the state machine (one naming clusters goes to the
+ * reconciler function). Refused naming the field, like the manual handler refuses it.
+ */
+export function shardedPassRequest(start: unknown): Parameters<typeof startShardedPass>[0] {
+  if (typeof start === 'object' && start !== null && 'detail-type' in start) {
+    const request = manualRequest(start);
+    if (request.clusters) {
+      const message =
+        'a sharded pass reads the whole fleet; a resync naming clusters runs in the reconciler function';
+      throw new InvalidEventError(`detail.clusters: ${message}`, [{ path: 'detail.clusters', message }]);
+    }
+    return {
+      trigger: 'resync',
+      ...(request.dryRun !== undefined ? { dryRun: request.dryRun } : {}),
+      ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    };
+  }
+  if (start !== undefined) parseEvent(scheduleStart, start, 'event.start');
+  return { trigger: 'schedule' };
 }
 
 /** A handler for some stages only: an event for another stage is refused naming `stage`. */

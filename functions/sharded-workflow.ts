@@ -29,7 +29,8 @@ export type StageObserver = (
 ) => Promise<unknown>;
 
 export async function runShardedWorkflow(
-  input: { scheduledTime?: string; dryRun?: boolean },
+  /** The execution's input: the schedule's, or a "Resync Requested" event without clusters; a schedule's when absent. */
+  input: { start?: unknown },
   deps: FunctionDeps,
   stageDeps: StageDeps,
   observe: StageObserver = (_, run) => run(),
@@ -64,9 +65,7 @@ export async function runShardedWorkflow(
 
   const items = (await worker({
     stage: 'fleet',
-    source: 'edge-reconciler.schedule',
-    ...(input.scheduledTime !== undefined ? { scheduledTime: input.scheduledTime } : {}),
-    ...(input.dryRun !== undefined ? { dryRun: input.dryRun } : {}),
+    ...(input.start !== undefined ? { start: input.start } : {}),
   })) as PassItems;
   await mapConcurrent(items.shards, sharding.maxConcurrency, (item) =>
     tolerated(`cluster-shard[${item.shard}]`, () => worker({ stage: 'cluster-shard', ...item })),

@@ -628,8 +628,9 @@ export const configSchema = z.strictObject({
     )
     .check(
       z.describe(
-        'The scheduled pass as a Step Functions workflow: the clusters read in shards across invocations, ' +
-          'then one zone at a time through the reconciler function (docs/scale.md). Absent: one function per pass.',
+        'The scheduled pass (and a resync of the whole fleet) as a Step Functions workflow: the clusters read ' +
+          'in shards across invocations, then one zone at a time through the reconciler function (docs/scale.md). ' +
+          'Absent: one function per pass.',
       ),
     ),
 

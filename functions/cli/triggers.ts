@@ -41,7 +41,7 @@ export async function runTrigger(
   if ('schedule' in trigger) {
     const event = { source: 'edge-reconciler.schedule', scheduledTime: now };
     // With `sharding`, the schedule starts the sharded pass's workflow instead (docs/scale.md).
-    if (deps.config.sharding) return outcome('schedule', () => shardedSchedule(deps, now));
+    if (deps.config.sharding) return outcome('schedule', () => shardedPass(deps, event));
     return outcome('schedule', () => createScheduledHandler(() => deps)(event));
   }
   if ('manual' in trigger) {
@@ -56,6 +56,10 @@ export async function runTrigger(
       now,
       deps,
     );
+    // With `sharding`, the stack routes a resync of the whole fleet to the sharded pass's workflow.
+    if (deps.config.sharding && !namesClusters(trigger.resyncEvent.detail)) {
+      return outcome('resyncEvent', () => shardedPass(deps, event));
+    }
     return outcome('resyncEvent', () => createManualHandler(() => deps)(event));
   }
   if ('audit' in trigger) {
@@ -71,10 +75,20 @@ export async function runTrigger(
  * The sharded pass as the state machine runs it, against the sandbox's S3: a stage that failed is an error
  * of the pass (its output missing, what it concerned frozen), the way the execution shows it.
  */
-async function shardedSchedule(deps: ReconcileDeps, now: string): Promise<PassResult> {
+async function shardedPass(deps: ReconcileDeps, start: unknown): Promise<PassResult> {
   const store = new S3ShardStore(s3Client(deps.aws), SANDBOX_SHARD_BUCKET);
-  const { result } = await runShardedWorkflow({ scheduledTime: now }, deps, { ...deps, store });
+  const { result } = await runShardedWorkflow({ start }, deps, { ...deps, store });
   return result;
+}
+
+/**
+ * Whether a "Resync Requested" detail names clusters, as the stack's two rules tell (EventBridge `exists`
+ * on `detail.clusters`): one that does goes to the reconciler function, any other to the state machine.
+ */
+function namesClusters(detail: unknown): boolean {
+  if (typeof detail !== 'object' || detail === null || !('clusters' in detail)) return false;
+  const clusters = (detail as { clusters: unknown }).clusters;
+  return !Array.isArray(clusters) || clusters.length > 0;
 }
 
 /**

@@ -76,11 +76,8 @@ export class ShardedPass extends Construct {
       });
     const passId = JsonPath.stringAt('$.passId');
 
-    const fleet = invoke('Fleet', props.worker, {
-      stage: 'fleet',
-      source: JsonPath.stringAt('$.source'),
-      scheduledTime: JsonPath.stringAt('$.scheduledTime'),
-    });
+    // The execution's input whole: the schedule's, or a "Resync Requested" event (the fleet stage tells).
+    const fleet = invoke('Fleet', props.worker, { stage: 'fleet', start: JsonPath.entirePayload });
 
     const shard = invoke('ClusterShard', props.worker, {
       stage: 'cluster-shard',

@@ -1,6 +1,6 @@
 import { Aws, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { CfnEventBusPolicy, EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
@@ -53,12 +53,16 @@ export const FORWARDED_AUDIT_DETAIL_TYPE = 'Audit Log Forwarded';
  * What starts a pass: the schedule (the fleet pass, the floor of freshness), the clusters' audit logs (a
  * partial pass seconds after an object changes), a `Resync Requested` event (by hand), and CloudTrail's
  * EKS CreateCluster/DeleteCluster. All of them invoke the one function (asynchronously), so a trigger that
- * arrives mid-pass is throttled and retried rather than run alongside it. Every delivery that fails its
- * retries lands in the dead-letter queue.
+ * arrives mid-pass is throttled and retried rather than run alongside it — but with `sharding`, the
+ * schedule and a resync of the whole fleet start the sharded pass's state machine instead. Every delivery
+ * that fails its retries lands in the dead-letter queue.
  */
 export class ReconcilerTriggers extends Construct {
   readonly schedule: Schedule;
+  /** `Resync Requested`; with `sharding`, only the events naming clusters. */
   readonly resyncRule: Rule;
+  /** With `sharding`: `Resync Requested` naming no clusters, which starts the sharded pass. */
+  readonly fullResyncRule?: Rule;
   readonly lifecycleRule: Rule;
   readonly forwardedRules: Rule[] = [];
   readonly auditSubscriptions: SubscriptionFilter[] = [];
@@ -109,12 +113,31 @@ export class ReconcilerTriggers extends Construct {
         maxEventAge: Duration.hours(1),
       });
 
+    const resync = { source: ['edge-reconciler'], detailType: ['Resync Requested'] };
     this.resyncRule = new Rule(this, 'ResyncRequested', {
-      description: 'edge-reconciler: a resync requested by hand (put a "Resync Requested" event)',
+      description: props.stateMachine
+        ? 'edge-reconciler: a resync of some clusters requested by hand (a "Resync Requested" event naming them)'
+        : 'edge-reconciler: a resync requested by hand (put a "Resync Requested" event)',
       eventBus: bus,
-      eventPattern: { source: ['edge-reconciler'], detailType: ['Resync Requested'] },
+      // A sharded fleet is read whole only by the sharded pass: a resync naming no clusters starts it.
+      eventPattern: props.stateMachine ? { ...resync, detail: { clusters: [{ exists: true }] } } : resync,
       targets: [target()],
     });
+    if (props.stateMachine) {
+      this.fullResyncRule = new Rule(this, 'FullResyncRequested', {
+        description: 'edge-reconciler: a resync of the whole fleet requested by hand starts the sharded pass',
+        eventBus: bus,
+        eventPattern: { ...resync, detail: { clusters: [{ exists: false }] } },
+        // The event itself is the execution's input: the fleet stage reads its detail (dryRun, reason).
+        targets: [
+          new SfnStateMachine(props.stateMachine, {
+            deadLetterQueue: props.deadLetterQueue,
+            retryAttempts: 4,
+            maxEventAge: Duration.hours(1),
+          }),
+        ],
+      });
+    }
 
     // CloudTrail delivers management events to the default bus of the region the API call was made in.
     // Only the fleet's accounts: a same-named cluster elsewhere is not ours (the handler checks again,

@@ -8,10 +8,16 @@ const passId = z.uuid();
 
 export const fleetStageEvent = z.strictObject({
   stage: z.literal('fleet'),
-  /** The schedule's input, passed on by the state machine. */
-  source: z.optional(z.literal('edge-reconciler.schedule')),
+  /**
+   * The execution's input as the state machine received it: the schedule's (`scheduleStart`), or a
+   * "Resync Requested" event without clusters (a whole-fleet resync); the fleet stage tells them apart.
+   */
+  start: z.optional(z.unknown()),
+});
+/** What EventBridge Scheduler starts the execution with (infra/constructs/triggers.ts). */
+export const scheduleStart = z.strictObject({
+  source: z.literal('edge-reconciler.schedule'),
   scheduledTime: z.optional(z.string().check(z.maxLength(64))),
-  dryRun: z.optional(z.boolean()),
 });
 export const clusterShardStageEvent = z.strictObject({
   stage: z.literal('cluster-shard'),

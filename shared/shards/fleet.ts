@@ -6,7 +6,7 @@ import { zoneReach } from '../dns/reconcile-zones.js';
 import { passError } from '../errors.js';
 import { passClusters } from '../reconcile.js';
 import type { StageDeps } from './deps.js';
-import type { PassItems, PassManifest } from './model.js';
+import type { PassItems, PassManifest, ShardedTrigger } from './model.js';
 import { passRoute53 } from './route53.js';
 import { passKeys } from './store.js';
 
@@ -17,14 +17,14 @@ export type Sharding = NonNullable<Config['sharding']>;
  * cut the clusters into shards and leave the cut in the store. Returns the two maps' items.
  */
 export async function startShardedPass(
-  request: { dryRun?: boolean; reason?: string },
+  request: { trigger: ShardedTrigger; dryRun?: boolean; reason?: string },
   deps: StageDeps,
   sharding: Sharding,
 ): Promise<PassItems> {
   const { config } = deps;
   const passId = randomUUID();
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
-  const { clusters, errors } = await passClusters({ trigger: 'schedule' }, deps, deadline.read);
+  const { clusters, errors } = await passClusters({ trigger: request.trigger }, deps, deadline.read);
   const dns = passRoute53(deps, passId, (message) => errors.push(passError('zones-unlisted', message)));
   const zones = await listZoneOnce(dns, config, deadline.apply);
   // The domains no listed zone holds, said once for the pass (as the DNS stage says them in one pass).
@@ -35,6 +35,7 @@ export async function startShardedPass(
   }
   const manifest: PassManifest = {
     passId,
+    trigger: request.trigger,
     dryRun: request.dryRun ?? config.dryRun,
     startedAt: deps.clock().toISOString(),
     ...(request.reason !== undefined ? { reason: request.reason } : {}),

@@ -6,6 +6,7 @@ import type { ZoneListing } from '../dns/provider.js';
 import type { DnsOutcome } from '../dns/reconcile-zones.js';
 import type { PassError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
+import type { TriggerKind } from '../pass.js';
 import type { HeldName, TlsHost } from '../sources/index.js';
 import type { Route53Usage } from '../telemetry/api-usage.js';
 import type { PassWarning } from '../warnings.js';
@@ -15,9 +16,14 @@ import type { PassWarning } from '../warnings.js';
  * sets as arrays. Only the stages of this module write them, so they are read as written.
  */
 
+/** The triggers that start a sharded pass; every other trigger runs one pass in the reconciler function. */
+export type ShardedTrigger = Extract<TriggerKind, 'schedule' | 'resync'>;
+
 /** The fleet stage's cut: every later stage of the pass starts from it. */
 export interface PassManifest {
   passId: string;
+  /** What started the execution: the schedule, or a whole-fleet resync asked for by hand. */
+  trigger: ShardedTrigger;
   dryRun: boolean;
   startedAt: string;
   reason?: string;

@@ -26,7 +26,7 @@ export async function runShardedReport(item: { passId: string }, deps: StageDeps
   ]);
   const result: ReportedPass = {
     passId: manifest.passId,
-    trigger: 'schedule',
+    trigger: manifest.trigger,
     ...(manifest.reason !== undefined ? { reason: manifest.reason } : {}),
     dryRun: manifest.dryRun,
     startedAt: manifest.startedAt,

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { SHARD_BUCKET_ENV as FUNCTIONS_ENV } from '../../functions/pass-stages.js';
+import { parseEvent } from '../../functions/middleware.js';
+import { SHARD_BUCKET_ENV as FUNCTIONS_ENV, shardedPassRequest } from '../../functions/pass-stages.js';
 import { PASS_OUTPUT_EXPIRY_DAYS, SHARD_BUCKET_ENV } from '../../infra/constructs/sharded-pass.js';
+import { fleetStageEvent } from '../../shared/shards/events.js';
 import { asList, type Cfn, policyStatements, type Synthesized, synthesize } from './synth.js';
 
 /**
@@ -100,6 +102,48 @@ describe('sharding on', () => {
     expect(JSON.parse(schedule![1].Properties.Target.Input)).toMatchObject({
       source: 'edge-reconciler.schedule',
     });
+  });
+
+  it('the fleet stage gets the execution’s input whole, and reads the schedule’s as a scheduled pass', () => {
+    const asl = definition(synth);
+    expect(asl.States.Fleet.Parameters).toEqual({ stage: 'fleet', 'start.$': '$' });
+    const [schedule] = resources(synth, 'AWS::Scheduler::Schedule');
+    const start = JSON.parse(schedule![1].Properties.Target.Input);
+    const event = parseEvent(fleetStageEvent, { stage: 'fleet', start }, 'event');
+    expect(shardedPassRequest(event.start)).toEqual({ trigger: 'schedule' });
+  });
+
+  it('a resync naming clusters invokes the reconciler; one naming none starts the workflow', () => {
+    const [machineId] = resources(synth, 'AWS::StepFunctions::StateMachine')[0]!;
+    const rules = Object.fromEntries(
+      resources(synth, 'AWS::Events::Rule')
+        .filter(([, r]) => r.Properties.EventPattern['detail-type']?.[0] === 'Resync Requested')
+        .map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties]),
+    );
+    expect(Object.keys(rules).sort()).toEqual(['TriggersFullResyncRequested', 'TriggersResyncRequested']);
+    const some = rules.TriggersResyncRequested;
+    expect(some.EventPattern).toEqual({
+      source: ['edge-reconciler'],
+      'detail-type': ['Resync Requested'],
+      detail: { clusters: [{ exists: true }] },
+    });
+    expect(some.Targets).toMatchObject([{ Arn: { 'Fn::GetAtt': [functionIds.reconciler, 'Arn'] } }]);
+    const all = rules.TriggersFullResyncRequested;
+    expect(all.EventPattern.detail).toEqual({ clusters: [{ exists: false }] });
+    expect(all.Targets).toHaveLength(1);
+    expect(all.Targets[0]).toMatchObject({
+      Arn: { Ref: machineId },
+      DeadLetterConfig: { Arn: expect.anything() },
+    });
+    // The event itself is the execution's input: no transformer between the rule and the state machine.
+    expect(
+      all.Targets[0].Input ?? all.Targets[0].InputTransformer ?? all.Targets[0].InputPath,
+    ).toBeUndefined();
+    const mayStart = policyStatements(synth.json)
+      .filter(({ statement }) => asList(statement.Action).includes('states:StartExecution'))
+      .flatMap(({ statement }) => asList(statement.Resource));
+    expect(mayStart.length).toBeGreaterThan(0);
+    for (const r of mayStart) expect(r).toEqual({ Ref: machineId });
   });
 
   it('the reconciler keeps reserved concurrency 1; both functions are told the bucket', () => {
@@ -212,6 +256,13 @@ describe('sharding off (the default)', () => {
       expect(schedule![1].Properties.Target.Arn).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^Reconciler/), 'Arn'],
       });
+      // Every resync, whole fleet or not, is a pass of the reconciler function.
+      const resync = resources(synth, 'AWS::Events::Rule').filter(
+        ([, r]) => r.Properties.EventPattern['detail-type']?.[0] === 'Resync Requested',
+      );
+      expect(resync.map(([, r]) => r.Properties.EventPattern)).toEqual([
+        { source: ['edge-reconciler'], 'detail-type': ['Resync Requested'] },
+      ]);
     } finally {
       synth.cleanup();
     }

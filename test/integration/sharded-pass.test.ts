@@ -123,6 +123,87 @@ describe('the sharded pass', () => {
     }
   });
 
+  it('a resync of the whole fleet runs as a sharded pass; one naming clusters in the reconciler; a whole-fleet invoke is refused', async () => {
+    const scenario = await loadScenarioFile('examples/sharded.yaml');
+    const result = await simulate(
+      {
+        ...scenario,
+        triggers: [
+          { resyncEvent: { detail: { dryRun: true, reason: 'after the outage' } } },
+          { resyncEvent: { detail: { clusters: ['blue'] } } },
+          { manual: { payload: { reason: 'whole fleet by invoke' } } },
+          { resyncEvent: { detail: { clusters: ['blue'], extra: 1 } } },
+          { resyncEvent: { detail: {} } },
+        ],
+      },
+      { rounds: 1 },
+    );
+    const [dryRun, some, invoked, misspelt, applied] = result.passes;
+    // The whole fleet through the state machine: every cluster read in its shard, nothing applied.
+    expect(dryRun?.apiCalls.s3?.PutObject).toBeGreaterThan(0);
+    expect(dryRun?.clusters.map((c) => c.name).sort()).toEqual(['blue', 'green', 'red', 'yellow']);
+    expect(dryRun?.changes.length).toBeGreaterThan(0);
+    expect(dryRun?.apiCalls.route53?.ChangeResourceRecordSets ?? 0).toBe(0);
+    // Some clusters: one pass in the reconciler function, no shard store.
+    expect(some?.apiCalls.s3).toBeUndefined();
+    expect(some?.clusters.map((c) => c.name)).toEqual(['blue']);
+    expect(some?.errors).toEqual([]);
+    expect(invoked?.errors.join()).toMatch(/payload\.clusters: required: the fleet is sharded/);
+    expect(misspelt?.errors.join()).toMatch(/detail\.extra: unknown field/);
+    // An empty detail asks for the whole fleet, applied.
+    expect(applied?.apiCalls.s3?.PutObject).toBeGreaterThan(0);
+    expect(applied?.errors).toEqual([]);
+    // What the dry run planned, made by blue's resync and this one between them.
+    expect([...(some?.changes ?? []), ...(applied?.changes ?? [])].map(changeLine).sort()).toEqual(
+      dryRun?.changes.map(changeLine).sort(),
+    );
+  });
+
+  it('the fleet stage reads its start: a schedule’s, a resync’s (trigger, dry run and reason kept), or refuses it', async () => {
+    const sandbox = await Sandbox.start();
+    try {
+      const scenario = await loadScenarioFile('examples/sharded.yaml');
+      await sandbox.load(scenario);
+      const deps: ReconcileDeps = {
+        config: scenario.config,
+        aws: sandbox.awsClients(scenario.config.region, scenario.config.timeouts),
+        clock: sandbox.clock.clock,
+        log: silentLog,
+      };
+      const stageDeps = { ...deps, store: new S3ShardStore(s3Client(deps.aws), SANDBOX_SHARD_BUCKET) };
+      const resync = {
+        version: '0',
+        source: 'edge-reconciler',
+        'detail-type': 'Resync Requested',
+        account: '123456789012',
+        detail: { dryRun: true, reason: 'zone restored' },
+      };
+      const { result } = await runShardedWorkflow({ start: resync }, deps, stageDeps);
+      expect(result).toMatchObject({ trigger: 'resync', dryRun: true, reason: 'zone restored' });
+      const scheduled = await runShardedWorkflow(
+        { start: { source: 'edge-reconciler.schedule', scheduledTime: '2026-12-03T05:00:00Z' } },
+        deps,
+        stageDeps,
+      );
+      expect(scheduled.result).toMatchObject({ trigger: 'schedule', dryRun: false });
+      const worker = stagesHandler(
+        createStageHandlers(() => stageDeps),
+        WORKER_STAGES,
+      );
+      await expect(
+        worker({ stage: 'fleet', start: { ...resync, detail: { clusters: ['blue'] } } }),
+      ).rejects.toThrow(/detail\.clusters: a sharded pass reads the whole fleet/);
+      await expect(
+        worker({ stage: 'fleet', start: { ...resync, detail: { dryrun: true } } }),
+      ).rejects.toThrow(/dryrun/);
+      await expect(worker({ stage: 'fleet', start: { source: 'somebody.else' } })).rejects.toThrow(
+        /event\.start\.source/,
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('each stage refuses an event it does not take, naming the field', async () => {
     const sandbox = await Sandbox.start();
     try {

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { manualRequest } from '../../../functions/manual.js';
+import { createManualHandler, manualRequest } from '../../../functions/manual.js';
 import { InvalidEventError } from '../../../functions/middleware.js';
+import { parseConfig } from '../../../shared/config.js';
+import { silentLog } from '../../../shared/log.js';
+import type { ReconcileDeps } from '../../../shared/reconcile.js';
 
 const resync = (detail: unknown, over: Record<string, unknown> = {}) => ({
   version: '0',
@@ -87,5 +90,23 @@ describe('manualRequest', () => {
         expect(manualRequest(resync(p))).toEqual({ ...direct, trigger: 'resync' });
       }),
     );
+  });
+});
+
+describe('createManualHandler with a sharded fleet', () => {
+  const config = parseConfig({ region: 'eu-west-1', clusters: [], sharding: {} });
+  const handler = createManualHandler(() => ({
+    config,
+    aws: {} as ReconcileDeps['aws'],
+    clock: () => new Date(),
+    log: silentLog,
+  }));
+
+  it.each([
+    ['a direct invoke', {}, 'payload.clusters: required: the fleet is sharded'],
+    ['a resync event', resync({ dryRun: true }), 'detail.clusters: required: the fleet is sharded'],
+  ])('%s for the whole fleet is refused before anything is read: %s', async (_, event, message) => {
+    await expect(handler(event)).rejects.toThrow(InvalidEventError);
+    await expect(handler(event)).rejects.toThrow(message);
   });
 });
