@@ -11,7 +11,7 @@ import { S3State, s3Handler } from './aws/s3.js';
 import { type AwsServer, startAwsServer } from './aws/server.js';
 import { StsState, stsHandler } from './aws/sts.js';
 import { AccountBuckets, ROUTE53_DEFAULT_BUCKET, type TokenBucketOptions } from './aws/throttle.js';
-import { ApiCallCounter } from './calls.js';
+import { ApiCallCounter, type ApiCallCounts } from './calls.js';
 import { SandboxClock } from './clock.js';
 import { SANDBOX_ACCOUNT, SANDBOX_IDENTITIES } from './credentials.js';
 import { FaultInjector, type FaultRule } from './faults.js';
@@ -331,11 +331,16 @@ export class Sandbox {
     return Object.keys(out).some((a) => a !== SANDBOX_ACCOUNT) ? out : undefined;
   }
 
-  /** Call counts with every reported service present. */
-  apiCalls(since?: ReturnType<ApiCallCounter['snapshot']>) {
+  /**
+   * Call counts with every reported service present, in one order whichever service a pass called first
+   * (it lists the zones while it reads the clusters): the reported services, then the others by name.
+   */
+  apiCalls(since?: ReturnType<ApiCallCounter['snapshot']>): ApiCallCounts {
     const counts = since ? this.calls.since(since) : this.calls.snapshot();
-    for (const s of REPORTED_SERVICES) counts[s] ??= {};
-    return counts;
+    const others = Object.keys(counts)
+      .filter((s) => !REPORTED_SERVICES.includes(s))
+      .sort();
+    return Object.fromEntries([...REPORTED_SERVICES, ...others].map((s) => [s, counts[s] ?? {}]));
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,7 @@ import { type DnsProvider, listZoneOnce, type ZoneListing } from './dns/provider
 import { type ChangeOutcome, reconcileZones } from './dns/reconcile-zones.js';
 import { Route53Provider, route53ProviderOptions } from './dns/route53.js';
 import { route53AccountsProvider } from './dns/route53-accounts.js';
+import { ZoneReadAhead } from './dns/zone-read-ahead.js';
 import { type Endpoint, LABEL_CLUSTER, LABEL_RESOURCE, normalizeDnsName } from './endpoint/endpoint.js';
 import { type PassError, passError } from './errors.js';
 import type { FilteredOut } from './filtered.js';
@@ -81,26 +82,40 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   route53Meters.meter('home', deps.aws.route53());
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
 
+  // The zones, listed once for both stages that need them, while the clusters are read; once a cluster
+  // has answered (the DNS stage will then read every zone), whole zones are read ahead too.
+  const listingErrors: PassError[] = [];
+  const dnsProvider = new ZoneReadAhead(
+    route53AccountsProvider({
+      config,
+      aws: deps.aws,
+      home: deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config)),
+      clock: deps.clock,
+      passId,
+      onError: (message) => listingErrors.push(passError('zones-unlisted', message)),
+      onRoleClients: (account, clients) => route53Meters.meter(account, clients.route53()),
+    }),
+    { perAccount: config.zoneConcurrency },
+  );
+  const listing = listZoneOnce(dnsProvider, config, deadline.apply);
+  const readAhead = () =>
+    void listing.then((l) => l.zones && dnsProvider.start(l.zones, { signal: deadline.apply }));
+
   // 1–2. clusters and their sources
   const { clusters, errors } = await passClusters(request, deps, deadline.read);
   const fleet = request.release
     ? releasedFleet(clusters)
-    : await collectDesired(clusters, deps, deadline.read);
+    : await collectDesired(
+        clusters,
+        { ...deps, ...(request.touched ? {} : { onClusterRead: readAhead }) },
+        deadline.read,
+      );
+  dnsProvider.stop();
   for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
     deps.log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
   }
-
-  // The zones, listed once for both stages that need them.
-  const dnsProvider = route53AccountsProvider({
-    config,
-    aws: deps.aws,
-    home: deps.dns ?? new Route53Provider(deps.aws.route53(), route53ProviderOptions(config)),
-    clock: deps.clock,
-    passId,
-    onError: (message) => errors.push(passError('zones-unlisted', message)),
-    onRoleClients: (account, clients) => route53Meters.meter(account, clients.route53()),
-  });
-  const zones = await listZoneOnce(dnsProvider, config, deadline.apply);
+  const zones = await listing;
+  errors.push(...listingErrors);
 
   // 3. certificates: ACM state for the fleet's TLS hosts; their validation CNAMEs become desired records
   const certs = await certificateStage(request, fleet, clusters, { dryRun, zones }, deps);

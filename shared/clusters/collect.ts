@@ -72,7 +72,14 @@ type ClusterRead = { owner: string; name: string } & (
  */
 export async function collectDesired(
   clusters: readonly ClusterConfig[],
-  deps: { config: Config; aws: AwsClients; clock: Clock; progress?: PassProgress },
+  deps: {
+    config: Config;
+    aws: AwsClients;
+    clock: Clock;
+    progress?: PassProgress;
+    /** Told each time a cluster's objects were read (the pass starts its zone reads at the first). */
+    onClusterRead?: () => void;
+  },
   /** The pass's deadline for reading: a cluster not read by then is failed and frozen. */
   deadline?: AbortSignal,
 ): Promise<FleetDesired> {
@@ -87,6 +94,7 @@ export async function collectDesired(
     const read: ClusterRead = d.ok
       ? await readCluster(d.cluster, clusters[i], owner, { config, tokens: tokensFor(clusters[i]) }, deadline)
       : { owner, error: d.error, name: d.name };
+    if ('result' in read) deps.onClusterRead?.();
     deps.progress?.clusterListed(++listedCount, described.length);
     return read;
   });

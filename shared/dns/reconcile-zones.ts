@@ -47,7 +47,7 @@ import {
 import type { CallOptions, DnsProvider, RefusedChange, UnreachableAccount, ZoneListing } from './provider.js';
 import { scopedReadPlan } from './record-reads.js';
 import { type ExistingHealthCheck, HEALTH_CHECK_TAGS, type HealthCheckApi } from './route53-health-checks.js';
-import { type HostedZone, isWithinDomain, zonesForName } from './zones.js';
+import { type HostedZone, indexesByAccount, isWithinDomain, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
   zone: string;
@@ -176,13 +176,8 @@ async function inAccounts<R>(
   work: (zone: HostedZone) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(zones.length);
-  const byAccount = new Map<string, number[]>();
-  for (const [i, zone] of zones.entries()) {
-    const key = zone.account ?? '';
-    byAccount.set(key, [...(byAccount.get(key) ?? []), i]);
-  }
   await Promise.all(
-    [...byAccount.values()].map((indexes) =>
+    indexesByAccount(zones).map((indexes) =>
       mapConcurrent(indexes, perAccount, async (i) => {
         results[i] = await work(zones[i] as HostedZone);
       }),

@@ -18,6 +18,18 @@ export interface HostedZone {
 export type ZoneFilterConfig = Pick<Config, 'zoneIdFilters' | 'zoneType' | 'zoneTags' | 'domainFilters'> &
   Partial<Pick<Config, 'excludeDomains'>>;
 
+/** The zones' indexes grouped by account (the home account's under ''), each group in listing order. */
+export function indexesByAccount(zones: readonly HostedZone[]): number[][] {
+  const byAccount = new Map<string, number[]>();
+  for (const [i, zone] of zones.entries()) {
+    const key = zone.account ?? '';
+    const indexes = byAccount.get(key);
+    if (indexes) indexes.push(i);
+    else byAccount.set(key, [i]);
+  }
+  return [...byAccount.values()];
+}
+
 export function cleanZoneId(id: string): string {
   return id.trim().replace(/^\/?hostedzone\//, '');
 }
