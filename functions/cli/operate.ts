@@ -99,6 +99,8 @@ export function formatDiff(result: PassResult): string {
   }
   const byZone = new Map<string, PassResult['recordChanges']>();
   for (const c of result.recordChanges) byZone.set(c.zone, [...(byZone.get(c.zone) ?? []), c]);
+  // A zone may change only its health checks (one left behind by an earlier pass is deleted).
+  for (const h of result.healthChecks ?? []) if (!byZone.has(h.zone)) byZone.set(h.zone, []);
   if (byZone.size === 0) out.push('', 'No changes.');
   for (const [zone, changes] of byZone) {
     out.push('', `zone ${zone}`);
