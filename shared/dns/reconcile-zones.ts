@@ -126,11 +126,11 @@ export async function reconcileZones(input: DnsInput, deps: DnsDeps): Promise<Dn
     zoneOf,
   });
   const byZone = desiredByZone(desired, zones, reach, out.warnings);
-  const domainFilter = new DomainFilter(deps.config);
+  const shared: ZonePass = { domainFilter: new DomainFilter(deps.config), healthCheckLists: new Map() };
   let done = 0;
   const zoneOutcomes = await inAccounts(zones, deps.config.zoneConcurrency, async (zone) => {
     const zoneOut = emptyDnsOutcome();
-    await reconcileOneZone(zone, byZone.get(zone.id) ?? [], domainFilter, input, deps, zoneOut);
+    await reconcileOneZone(zone, byZone.get(zone.id) ?? [], shared, input, deps, zoneOut);
     done += 1;
     if (done < zones.length) deps.progress?.zoneRead(done, zones.length);
     return zoneOut;
@@ -190,7 +190,7 @@ async function inAccounts<R>(
 async function reconcileOneZone(
   zone: HostedZone,
   wanted: Endpoint[],
-  domainFilter: DomainFilter,
+  shared: ZonePass,
   input: DnsInput,
   deps: DnsDeps,
   out: DnsOutcome,
@@ -212,7 +212,7 @@ async function reconcileOneZone(
     return;
   }
   try {
-    await reconcileZone({ zone, wanted, scopedNames, domainFilter }, input, deps, out);
+    await reconcileZone({ zone, wanted, scopedNames, ...shared }, input, deps, out);
   } catch (err) {
     const why = errorMessage(deadlineOf(err, input.deadline) ?? err);
     out.errors.push(passError('zone-failed', `zone ${zone.name}: ${why}`, { zone: zone.name }));
@@ -325,12 +325,21 @@ function listedAccounts(config: Config): string {
   return [...home, ...roles].join(', ');
 }
 
-interface ZoneWork {
+/** What the zones of one pass share. */
+interface ZonePass {
+  domainFilter: DomainFilter;
+  /**
+   * Our health checks, listed once per account for the pass (ListHealthChecks and a ListTagsForResources
+   * per 10 checks): each zone takes those tagged with its id, and creates or deletes only those.
+   */
+  healthCheckLists: Map<string, Promise<ExistingHealthCheck[]>>;
+}
+
+interface ZoneWork extends ZonePass {
   zone: HostedZone;
   wanted: Endpoint[];
   /** A scoped pass: the names in scope that lie in this zone. */
   scopedNames: string[] | undefined;
-  domainFilter: DomainFilter;
   /** Names this zone keeps for their owners without writing them (delegated below it: `delegatedAway`). */
   held?: HeldName[];
 }
@@ -665,7 +674,13 @@ async function prepareHealthChecks(
   if (!api) return undefined;
   let existing: ExistingHealthCheck[];
   try {
-    existing = (await api.listOurs(call)).filter((h) => h.tags[HEALTH_CHECK_TAGS.zone] === zone.id);
+    const account = zone.account ?? '';
+    let listed = work.healthCheckLists.get(account);
+    if (!listed) {
+      listed = api.listOurs(call);
+      work.healthCheckLists.set(account, listed);
+    }
+    existing = (await listed).filter((h) => h.tags[HEALTH_CHECK_TAGS.zone] === zone.id);
   } catch (err) {
     out.warnings.push({
       code: 'health-check-failed',

@@ -177,4 +177,46 @@ describe('fleet routing: the example, step by step', () => {
       calls[2]!.DeleteHealthCheck,
     ]).toEqual([undefined, undefined, undefined]);
   }, 60_000);
+  it('health checks are listed once per account and pass, however many zones route members', async () => {
+    const service = (name: string, hostnames: string, ip: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        namespace: 'shop',
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostnames },
+      },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    });
+    const domains = ['api.example.com', 'api.example.org', 'api.example.net'];
+    const scenario = await parseScenario(
+      {
+        config: {
+          domainFilters: ['example.com', 'example.org', 'example.net'],
+          sources: ['service'],
+          fleetRouting: [{ domains, policy: 'weighted', healthCheck: { type: 'HTTP', resourcePath: '/' } }],
+        },
+        clusters: [
+          { name: 'eu', region: 'eu-west-1', objects: [service('api', domains.join(','), '192.0.2.10')] },
+          { name: 'us', region: 'us-east-1', objects: [service('api', domains.join(','), '198.51.100.20')] },
+        ],
+        route53: { zones: [{ name: 'example.com' }, { name: 'example.org' }, { name: 'example.net' }] },
+      },
+      '.',
+    );
+    const outcome = await simulate(scenario, { rounds: 2, logLevel: 'error' });
+    for (const p of outcome.passes) expect(p.errors).toEqual([]);
+    const [first, second] = outcome.passes.map((p) => p.apiCalls.route53 ?? {});
+    // Three zones, two members each: six health checks, each zone's own (tagged with its id).
+    expect(first!.CreateHealthCheck).toBe(6);
+    expect(first!.ListHealthChecks).toBe(1);
+    // The steady pass lists the six once: one ListHealthChecks, one ListTagsForResources (10 ids a call).
+    expect([second!.ListHealthChecks, second!.ListTagsForResources, second!.CreateHealthCheck]).toEqual([
+      1,
+      1,
+      undefined,
+    ]);
+    expect(outcome.passes[1]!.changes).toEqual([]);
+  }, 60_000);
 });
