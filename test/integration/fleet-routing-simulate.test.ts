@@ -3,6 +3,7 @@ import { formatDiff } from '../../functions/cli/operate.js';
 import { simulate, simulateFile } from '../../functions/cli/simulate.js';
 import type { ZoneSnapshot } from '../../sandbox/sandbox.js';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../sandbox/scenario.js';
+import { loadBalancerService } from '../support/kubernetes-objects.js';
 
 /**
  * examples/fleet-routing.yaml end to end: three clusters in two regions serving api.example.com, the
@@ -178,18 +179,8 @@ describe('fleet routing: the example, step by step', () => {
     ]).toEqual([undefined, undefined, undefined]);
   }, 60_000);
   it('health checks are listed once per account and pass, however many zones route members', async () => {
-    const service = (name: string, hostnames: string, ip: string) => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name,
-        namespace: 'shop',
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostnames },
-      },
-      spec: { type: 'LoadBalancer' },
-      status: { loadBalancer: { ingress: [{ ip }] } },
-    });
     const domains = ['api.example.com', 'api.example.org', 'api.example.net'];
+    const service = (ip: string) => loadBalancerService('api', domains.join(','), { ip });
     const scenario = await parseScenario(
       {
         config: {
@@ -198,8 +189,8 @@ describe('fleet routing: the example, step by step', () => {
           fleetRouting: [{ domains, policy: 'weighted', healthCheck: { type: 'HTTP', resourcePath: '/' } }],
         },
         clusters: [
-          { name: 'eu', region: 'eu-west-1', objects: [service('api', domains.join(','), '192.0.2.10')] },
-          { name: 'us', region: 'us-east-1', objects: [service('api', domains.join(','), '198.51.100.20')] },
+          { name: 'eu', region: 'eu-west-1', objects: [service('192.0.2.10')] },
+          { name: 'us', region: 'us-east-1', objects: [service('198.51.100.20')] },
         ],
         route53: { zones: [{ name: 'example.com' }, { name: 'example.org' }, { name: 'example.net' }] },
       },
