@@ -1,5 +1,4 @@
 import type { AwsClients } from '../aws-clients.js';
-import { mapConcurrent } from '../concurrency.js';
 import { type Config, roleAccount, route53RolesOf } from '../config.js';
 import { deadlineOf } from '../deadline.js';
 import type { RecordChange } from '../endpoint/changes.js';
@@ -47,7 +46,7 @@ import {
 import type { CallOptions, DnsProvider, RefusedChange, UnreachableAccount, ZoneListing } from './provider.js';
 import { scopedReadPlan } from './record-reads.js';
 import { type ExistingHealthCheck, HEALTH_CHECK_TAGS, type HealthCheckApi } from './route53-health-checks.js';
-import { type HostedZone, indexesByAccount, isWithinDomain, zonesForName } from './zones.js';
+import { type HostedZone, inAccounts, isWithinDomain, zonesForName } from './zones.js';
 
 export interface ChangeOutcome {
   zone: string;
@@ -164,26 +163,6 @@ function mergeOutcome(into: DnsOutcome, from: DnsOutcome): void {
   into.healthChecks.push(...from.healthChecks);
   into.errors.push(...from.errors);
   into.warnings.push(...from.warnings);
-}
-
-/**
- * Runs `work` over the zones, the accounts side by side (Route 53 throttles each account apart) and at
- * most `perAccount` zones at once in each; results keep the zones' order.
- */
-async function inAccounts<R>(
-  zones: readonly HostedZone[],
-  perAccount: number,
-  work: (zone: HostedZone) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(zones.length);
-  await Promise.all(
-    indexesByAccount(zones).map((indexes) =>
-      mapConcurrent(indexes, perAccount, async (i) => {
-        results[i] = await work(zones[i] as HostedZone);
-      }),
-    ),
-  );
-  return results;
 }
 
 /** One zone of the pass: skipped when it needs no read, reported when the deadline passed or it failed. */

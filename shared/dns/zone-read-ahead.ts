@@ -1,4 +1,3 @@
-import { mapConcurrent } from '../concurrency.js';
 import type { ChangeGroup } from '../endpoint/changes.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type {
@@ -9,7 +8,7 @@ import type {
   UnreachableAccount,
 } from './provider.js';
 import type { HealthCheckApi } from './route53-health-checks.js';
-import { type HostedZone, indexesByAccount, type ZoneFilterConfig } from './zones.js';
+import { type HostedZone, inAccounts, type ZoneFilterConfig } from './zones.js';
 
 /**
  * Zone records read ahead, at most this many in all (by the listing's counts): what a pass may hold in
@@ -41,18 +40,15 @@ export class ZoneReadAhead implements DnsProvider {
     if (this.started || this.stopped) return;
     this.started = true;
     let budget = this.options.maxRecords ?? READ_AHEAD_MAX_RECORDS;
-    for (const indexes of indexesByAccount(zones)) {
-      const accountZones = indexes.map((i) => zones[i] as HostedZone);
-      void mapConcurrent(accountZones, this.options.perAccount, async (zone) => {
-        if (this.stopped || budget <= 0) return;
-        budget -= zone.recordCount ?? 0;
-        const read = this.inner.records(zone, call);
-        // Taken later or never (the stage may skip the zone): a failure is the taker's to see.
-        read.catch(() => {});
-        this.reads.set(keyOf(zone), read);
-        await read.catch(() => {});
-      }).catch(() => {});
-    }
+    void inAccounts(zones, this.options.perAccount, async (zone) => {
+      if (this.stopped || budget <= 0) return;
+      budget -= zone.recordCount ?? 0;
+      const read = this.inner.records(zone, call);
+      // Taken later or never (the stage may skip the zone): a failure is the taker's to see.
+      read.catch(() => {});
+      this.reads.set(keyOf(zone), read);
+      await read.catch(() => {});
+    }).catch(() => {});
   }
 
   /** No zone read starts ahead after this: the DNS stage reads the rest itself, in its order. */
@@ -60,7 +56,7 @@ export class ZoneReadAhead implements DnsProvider {
     this.stopped = true;
   }
 
-  /** The zones read (or being read) ahead and not yet taken: for tests and the benchmark. */
+  /** The zones read (or being read) ahead and not yet taken (what the tests look at). */
   readAheadZones(): string[] {
     return [...this.reads.keys()];
   }

@@ -1,3 +1,4 @@
+import { mapConcurrent } from '../concurrency.js';
 import type { Config } from '../config.js';
 import { normalizeDnsName } from '../endpoint/endpoint.js';
 
@@ -18,8 +19,15 @@ export interface HostedZone {
 export type ZoneFilterConfig = Pick<Config, 'zoneIdFilters' | 'zoneType' | 'zoneTags' | 'domainFilters'> &
   Partial<Pick<Config, 'excludeDomains'>>;
 
-/** The zones' indexes grouped by account (the home account's under ''), each group in listing order. */
-export function indexesByAccount(zones: readonly HostedZone[]): number[][] {
+/**
+ * Runs `work` over the zones, the accounts side by side (Route 53 throttles each account apart) and at
+ * most `perAccount` zones at once in each, each account's in listing order; results keep the zones' order.
+ */
+export async function inAccounts<R>(
+  zones: readonly HostedZone[],
+  perAccount: number,
+  work: (zone: HostedZone) => Promise<R>,
+): Promise<R[]> {
   const byAccount = new Map<string, number[]>();
   for (const [i, zone] of zones.entries()) {
     const key = zone.account ?? '';
@@ -27,7 +35,15 @@ export function indexesByAccount(zones: readonly HostedZone[]): number[][] {
     if (indexes) indexes.push(i);
     else byAccount.set(key, [i]);
   }
-  return [...byAccount.values()];
+  const results = new Array<R>(zones.length);
+  await Promise.all(
+    [...byAccount.values()].map((indexes) =>
+      mapConcurrent(indexes, perAccount, async (i) => {
+        results[i] = await work(zones[i] as HostedZone);
+      }),
+    ),
+  );
+  return results;
 }
 
 export function cleanZoneId(id: string): string {
