@@ -52,16 +52,15 @@ function recordValue(e: RecordChange['endpoint']): string {
 /** A routed record's set identifier and policy, as `plan` shows it: `[eu-a weight 2]`, `[us us-east-1]`. */
 function routingOf(e: RecordChange['endpoint']): string {
   if (e.setIdentifier === undefined) return '';
-  const p = e.properties;
-  const policy =
-    p.weight !== undefined
-      ? ` weight ${p.weight}`
-      : p.region !== undefined
-        ? ` ${p.region}`
-        : p.failover !== undefined
-          ? ` ${p.failover}`
-          : '';
-  return `${e.setIdentifier}${policy}`;
+  return `${e.setIdentifier}${policyOf(e.properties)}`;
+}
+
+/** A routing policy after its set identifier: ` weight 2`, ` us-east-1`, ` PRIMARY`, or nothing. */
+function policyOf(p: { weight?: number; region?: string; failover?: string }): string {
+  if (p.weight !== undefined) return ` weight ${p.weight}`;
+  if (p.region !== undefined) return ` ${p.region}`;
+  if (p.failover !== undefined) return ` ${p.failover}`;
+  return '';
 }
 
 /** A health check a pass creates or deletes for a fleet-routed member. */
@@ -288,15 +287,7 @@ function zoneRecordLine(r: ZoneSnapshot['records'][number], width: number): stri
   const value = r.alias
     ? `ALIAS ${r.alias.dnsName} (${r.alias.hostedZoneId})`
     : `${r.ttl ?? ''} ${(r.values ?? []).join(' ')}`.trim();
-  const policy =
-    r.weight !== undefined
-      ? ` weight ${r.weight}`
-      : r.region !== undefined
-        ? ` ${r.region}`
-        : r.failover !== undefined
-          ? ` ${r.failover}`
-          : '';
-  const routing = r.setIdentifier ? ` [${r.setIdentifier}${policy}]` : '';
+  const routing = r.setIdentifier ? ` [${r.setIdentifier}${policyOf(r)}]` : '';
   return `${r.name.padEnd(width)} ${r.type.padEnd(5)} ${value}${routing}`;
 }
 
