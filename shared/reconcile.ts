@@ -6,7 +6,7 @@ import {
   reconcileCertificates,
 } from './certificates/reconcile.js';
 import type { Clock } from './clock.js';
-import { collectDesired, type FleetDesired } from './clusters/collect.js';
+import { collectDesired, type FleetDesired, logFailedClusters } from './clusters/collect.js';
 import type { ConfirmedRelease } from './clusters/confirm-deleted.js';
 import { resolveFleet } from './clusters/discover.js';
 import type { ClusterConfig, Config } from './config.js';
@@ -111,9 +111,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
         deadline.read,
       );
   dnsProvider.stop();
-  for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
-    deps.log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
-  }
+  logFailedClusters(fleet, deps.log, passId);
   const zones = await listing;
   errors.push(...listingErrors);
 

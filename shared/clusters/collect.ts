@@ -9,6 +9,7 @@ import type { HeldKind } from '../dns/plan.js';
 import { type Endpoint, LABEL_CLUSTER } from '../endpoint/endpoint.js';
 import { errorMessage, type PassError, passError } from '../errors.js';
 import type { FilteredOut } from '../filtered.js';
+import type { Log } from '../log.js';
 import type { PassProgress } from '../progress.js';
 import { type KubernetesResource, labelKind, qualifiedName } from '../sources/api-resources.js';
 import type { Dependency, SourceDefinition, Unserved } from '../sources/definition.js';
@@ -99,6 +100,13 @@ export async function collectDesired(
     return read;
   });
   return foldClusterReads(reads);
+}
+
+/** Logs each failed cluster of a pass (or shard) as an error: its owner's records are frozen. */
+export function logFailedClusters(fleet: Pick<FleetDesired, 'clusters'>, log: Log, passId: string): void {
+  for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
+    log.error('cluster failed; its records are frozen', { passId, cluster: c.name, error: c.error });
+  }
 }
 
 /** One token cache per set of AWS clients (per account role), made when first needed. */

@@ -1,4 +1,4 @@
-import { collectDesired } from '../clusters/collect.js';
+import { collectDesired, logFailedClusters } from '../clusters/collect.js';
 import { passDeadline } from '../deadline.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { certificateClusters, withClusters, withinDomainFilters } from '../reconcile.js';
@@ -32,13 +32,7 @@ export async function runClusterShard(
     throw new Error(`pass ${item.passId}: no shard ${item.shard} (the pass has ${manifest.shards.length})`);
   const deadline = passDeadline(deps.remainingTimeMs?.() ?? config.timeouts.passMs, config.timeouts);
   const fleet = await collectDesired(clusters, deps, deadline.read);
-  for (const c of fleet.clusters.filter((c) => c.status === 'failed')) {
-    deps.log.error('cluster failed; its records are frozen', {
-      passId: item.passId,
-      cluster: c.name,
-      error: c.error,
-    });
-  }
+  logFailedClusters(fleet, deps.log, item.passId);
   const managed = withinDomainFilters(fleet.endpoints, config);
   const noZone: PassWarning[] = [];
   const byZone = zonePartitions(managed.kept, manifest.zones, config, noZone);
