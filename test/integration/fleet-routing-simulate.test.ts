@@ -98,17 +98,7 @@ describe('fleet routing: the example, step by step', () => {
   });
 
   it('IP targets opt into health checks: created before the records name them, deleted after the member goes', async () => {
-    const service = (ip: string) => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'api',
-        namespace: 'shop',
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'api.example.com' },
-      },
-      spec: { type: 'LoadBalancer' },
-      status: { loadBalancer: { ingress: [{ ip }] } },
-    });
+    const service = (ip: string) => loadBalancerService('api', 'api.example.com', { ip });
     const rawScenario = () => ({
       config: {
         domainFilters: ['example.com'],
