@@ -7,7 +7,6 @@ import {
   wantedHealthChecks,
 } from '../../../shared/dns/fleet-routing.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
-import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import {
   type Endpoint,
   LABEL_ANNOTATED_WEIGHT,
@@ -15,6 +14,7 @@ import {
   type Route53Properties,
 } from '../../../shared/endpoint/endpoint.js';
 import { planRegistryChanges, readOwnership } from '../../../shared/registry/txt.js';
+import { planInput } from '../../support/plan-input.js';
 
 const LB = (n: string) => `k8s-${n}-0123456789.elb.eu-west-1.amazonaws.com`;
 
@@ -48,20 +48,13 @@ function plan(
   members: Record<string, Partial<FleetMember>> = {},
 ): PlanResult {
   const all = new Map(Object.entries(MEMBERS).map(([o, m]) => [o, { ...m, ...members[o] }]));
-  return planChanges({
-    current: [],
-    desired: [],
-    policy: 'sync',
-    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
-    excludeRecordTypes: [],
-    domainFilter: new DomainFilter({}),
-    knownOwners: new Set(Object.keys(MEMBERS)),
-    frozenOwners: new Set(),
-    held: [],
-    deletionGuard: { maxShare: 0.5, minRecords: 4, allow: false },
-    fleetRouting: { rules: [{ domains: ['example.com'], policy }], members: all },
-    ...input,
-  });
+  return planChanges(
+    planInput({
+      knownOwners: new Set(Object.keys(MEMBERS)),
+      fleetRouting: { rules: [{ domains: ['example.com'], policy }], members: all },
+      ...input,
+    }),
+  );
 }
 
 const routing = (e: Endpoint) => {
@@ -344,16 +337,10 @@ describe('fleet routing: moves are one change group (one batch)', () => {
     // a non-alias PRIMARY without a health check.
     expect(read.registry.map((t) => routing(t))).toEqual(['eu-a weight 1', 'us weight 1']);
     const swapped = planChanges({
+      ...planInput({ knownOwners: new Set(['eu-a', 'us']) }),
       current: read.records,
       desired: [claim('eu-a'), claim('us')],
-      policy: 'sync',
       managedRecordTypes: ['A'],
-      excludeRecordTypes: [],
-      domainFilter: new DomainFilter({}),
-      knownOwners: new Set(['eu-a', 'us']),
-      frozenOwners: new Set(),
-      held: [],
-      deletionGuard: { maxShare: 0.5, minRecords: 4, allow: false },
       fleetRouting: {
         rules: [{ domains: ['example.com'], policy: 'failover' }],
         members: new Map([

@@ -3,6 +3,7 @@ import { ownedRecordCounts, type PlanInput, type PlanResult, planChanges } from 
 import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, newEndpoint, type RecordType } from '../../../shared/endpoint/endpoint.js';
 import { LABEL_TXT_MIGRATE } from '../../../shared/registry/txt.js';
+import { planInput } from '../../support/plan-input.js';
 
 /** `web A 1.1.1.1 o1:r1`: a record (or desired endpoint) owned by o1 for resource r1. */
 function ep(
@@ -20,19 +21,7 @@ function ep(
 }
 
 function plan(input: Partial<PlanInput>): PlanResult {
-  return planChanges({
-    current: [],
-    desired: [],
-    policy: 'sync',
-    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
-    excludeRecordTypes: [],
-    domainFilter: new DomainFilter({}),
-    knownOwners: new Set(['o1', 'o2']),
-    frozenOwners: new Set(),
-    held: [],
-    deletionGuard: { maxShare: 0.5, minRecords: 4, allow: false },
-    ...input,
-  });
+  return planChanges(planInput({ knownOwners: new Set(['o1', 'o2']), ...input }));
 }
 
 const short = (e: Endpoint) =>

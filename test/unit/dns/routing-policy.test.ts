@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { routingPolicyOf } from '../../../shared/dns/conflicts.js';
 import { type PlanInput, type PlanResult, planChanges } from '../../../shared/dns/plan.js';
-import { DomainFilter } from '../../../shared/endpoint/domain-filter.js';
 import { type Endpoint, endpointKey, newEndpoint } from '../../../shared/endpoint/endpoint.js';
+import { planInput } from '../../support/plan-input.js';
 
 /** `pay A` claimed by `owner`, weighted under `setIdentifier` when given, simple otherwise. */
 function claim(owner: string, target: string, setIdentifier?: string, weight = 10): Endpoint {
@@ -15,19 +15,7 @@ function claim(owner: string, target: string, setIdentifier?: string, weight = 1
 }
 
 function plan(input: Partial<PlanInput>): PlanResult {
-  return planChanges({
-    current: [],
-    desired: [],
-    policy: 'sync',
-    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
-    excludeRecordTypes: [],
-    domainFilter: new DomainFilter({}),
-    knownOwners: new Set(['dev', 'prod', 'qa']),
-    frozenOwners: new Set(),
-    held: [],
-    deletionGuard: { maxShare: 0.5, minRecords: 4, allow: false },
-    ...input,
-  });
+  return planChanges(planInput({ knownOwners: new Set(['dev', 'prod', 'qa']), ...input }));
 }
 
 const created = (r: PlanResult) => r.create.map((e) => `${e.labels.owner}/${routingPolicyOf(e)}`);
