@@ -44,9 +44,8 @@ export class ZoneReadAhead implements DnsProvider {
       if (this.stopped || budget <= 0) return;
       budget -= zone.recordCount ?? 0;
       const read = this.inner.records(zone, call);
-      // Taken later or never (the stage may skip the zone): a failure is the taker's to see.
-      read.catch(() => {});
       this.reads.set(keyOf(zone), read);
+      // Taken later or never (the stage may skip the zone): a failure is the taker's to see, never unhandled.
       await read.catch(() => {});
     }).catch(() => {});
   }
